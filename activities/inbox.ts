@@ -1,0 +1,77 @@
+import type { Knex } from 'knex';
+import type { ClaimResult, OpenTaskInput, TaskState } from '../domain/inbox';
+import { Task } from '../db/models';
+import type { ActivityDeps } from './deps';
+import { enqueueNotification } from './outbox';
+
+/** Closes a task inside the caller's transaction (the subject's change and the task close commit together). */
+export async function closeTask(
+  trx: Knex.Transaction,
+  taskId: string,
+  close: { state: Exclude<TaskState, 'open'>; outcome: string; resolvedBy: string | null },
+): Promise<void> {
+  await Task.query(trx)
+    .patch({
+      state: close.state,
+      outcome: close.outcome,
+      resolvedBy: close.resolvedBy,
+      resolvedAt: trx.fn.now() as unknown as Date,
+    })
+    .where({ id: taskId, state: 'open' });
+}
+
+/** Generic inbox activities, shared by every workflow that waits on an admin. */
+export function createInboxActivities({ db }: ActivityDeps) {
+  return {
+    /** Opens an inbox task; idempotent: the task id comes from the workflow, a retry inserts nothing. */
+    async openTask(input: OpenTaskInput): Promise<void> {
+      await db.raw(
+        `INSERT INTO tasks (id, kind, subject_id, workflow_id, workflow_run_id, title, summary, state, submitted_at, sla_due_at, expires_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, 'open', now(), now() + (? * interval '1 millisecond'),
+                 CASE WHEN ?::bigint IS NULL THEN NULL ELSE now() + (?::bigint * interval '1 millisecond') END)
+         ON CONFLICT (id) DO NOTHING`,
+        [
+          input.taskId,
+          input.kind,
+          input.subjectId,
+          input.workflowId,
+          input.workflowRunId,
+          input.title,
+          JSON.stringify(input.summary),
+          input.slaMs,
+          input.expiryMs,
+          input.expiryMs,
+        ],
+      );
+    },
+
+    /** Records who holds a task (null releases it); idempotent: it sets, never toggles. */
+    async setTaskClaim(input: { taskId: string; claimedBy: string | null }): Promise<ClaimResult> {
+      await Task.query(db)
+        .patch({
+          claimedBy: input.claimedBy,
+          claimedAt: input.claimedBy ? (db.fn.now() as unknown as Date) : null,
+        })
+        .where({ id: input.taskId, state: 'open' });
+      return { taskId: input.taskId, claimedBy: input.claimedBy };
+    },
+
+    /** Flags an open task overdue and reminds the admins; idempotent: coalesce keeps the first time, the reminder is deduped. */
+    async markTaskOverdue(input: { taskId: string }): Promise<void> {
+      await db.transaction(async (trx) => {
+        const task = await Task.query(trx)
+          .patch({ overdueAt: trx.raw('coalesce(overdue_at, now())') as unknown as Date })
+          .where({ id: input.taskId, state: 'open' })
+          .returning(['id', 'kind', 'title'])
+          .first();
+        if (!task) return;
+        await enqueueNotification(trx, {
+          dedupeKey: `task:${input.taskId}:overdue`,
+          recipientRole: 'admin',
+          template: 'task_overdue',
+          payload: { taskId: task.id, kind: task.kind, title: task.title },
+        });
+      });
+    },
+  };
+}

@@ -1,0 +1,17 @@
+import { createAccountActivities } from './accounts';
+import type { ActivityDeps } from './deps';
+import { createInboxActivities } from './inbox';
+import { createPartnerActivities } from './partners';
+
+/** Every activity, built from its dependencies (tests inject real or fake ones). */
+export function createActivities(deps: ActivityDeps) {
+  return {
+    ...createAccountActivities(deps),
+    ...createInboxActivities(deps),
+    ...createPartnerActivities(deps),
+  };
+}
+
+/** The activity interface workflows proxy (`import type` only). */
+export type Activities = ReturnType<typeof createActivities>;
+export type { ActivityDeps };

@@ -1,0 +1,76 @@
+import { bodyParser } from '@koa/bodyparser';
+import Koa from 'koa';
+import { AppError } from '../domain/errors';
+import type { ApiDeps, ApiState } from './context';
+import { csrf } from './middleware/csrf';
+import { errorHandler } from './middleware/errors';
+import { requestLog } from './middleware/requestLog';
+import { openApiDocument } from './openapi';
+import { buildRouter } from './router';
+import type { RouteDef } from './route';
+import { authRoutes } from './routes/auth';
+import { healthRoutes } from './routes/health';
+import { inboxRoutes } from './routes/inbox';
+import { partnerApplicationRoutes } from './routes/partnerApplications';
+import { createSessions } from './sessions';
+import { serveUi } from './static';
+
+/** Every route of the API, in one table: the router, OpenAPI and the matrix / fuzz tests read it. */
+export function allRoutes(deps: ApiDeps): RouteDef[] {
+  return [...healthRoutes(), ...authRoutes(deps), ...partnerApplicationRoutes(), ...inboxRoutes()];
+}
+
+/** Basic hardening headers on every response. */
+const securityHeaders: Koa.Middleware = async (ctx, next) => {
+  ctx.set('X-Content-Type-Options', 'nosniff');
+  ctx.set('Referrer-Policy', 'strict-origin-when-cross-origin');
+  ctx.set('X-Frame-Options', 'DENY');
+  ctx.set('Cross-Origin-Opener-Policy', 'same-origin');
+  await next();
+  if (ctx.path.startsWith('/api/')) ctx.set('Cache-Control', ctx.response.get('Cache-Control') || 'no-store');
+};
+
+/** The Koa app: thin — validate, authorise, then start / update / query a workflow or read a read model. */
+export function createApp(deps: ApiDeps): Koa<ApiState> {
+  const app = new Koa<ApiState>();
+  app.proxy = deps.config.api.trustProxy;
+  const sessions = createSessions(deps);
+  const routes = allRoutes(deps);
+  const openapi = openApiDocument(routes);
+  const router = buildRouter(routes, { ...deps, sessions });
+  router.get('/api/openapi.json', (ctx) => {
+    ctx.body = openapi;
+  });
+
+  app.use(requestLog(deps.log));
+  app.use(errorHandler());
+  app.use(securityHeaders);
+  app.use(async (ctx, next) => {
+    await sessions.load(ctx);
+    await next();
+  });
+  app.use(csrf(sessions));
+  app.use(
+    bodyParser({
+      enableTypes: ['json'],
+      jsonLimit: '64kb',
+      encoding: 'utf-8',
+      onError: (err) => {
+        const status = (err as { status?: number }).status;
+        if (status === 413) throw new AppError('PAYLOAD_TOO_LARGE', 'The request body is too large');
+        if (status === 415) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Unsupported content type');
+        throw new AppError('INVALID_JSON', 'The request body is not valid JSON');
+      },
+    }),
+  );
+  app.use(router.routes());
+  app.use(
+    router.allowedMethods({
+      throw: true,
+      methodNotAllowed: () => new AppError('METHOD_NOT_ALLOWED', 'This method is not allowed here'),
+      notImplemented: () => new AppError('METHOD_NOT_ALLOWED', 'This method is not implemented'),
+    }),
+  );
+  app.use(serveUi(deps.config.api.uiDist));
+  return app;
+}

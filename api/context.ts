@@ -1,0 +1,34 @@
+import type { Client } from '@temporalio/client';
+import type { Knex } from 'knex';
+import type Koa from 'koa';
+import type { Me } from '../domain/accounts';
+import type { Config } from '../infra/config';
+import type { Logger } from '../infra/logger';
+import type { Redis } from '../infra/redis';
+
+/** What the API process is built from; tests build it with their own. */
+export interface ApiDeps {
+  config: Readonly<Config>;
+  /** The read-only pool (the API's role has SELECT only). */
+  db: Knex;
+  redis: Redis;
+  temporal: Client;
+  log: Logger;
+}
+
+/** A signed-in session as stored in Redis (keyed by a hash of the opaque id). */
+export interface SessionData {
+  userId: string;
+  csrf: string;
+  createdAt: number;
+}
+
+export interface ApiState {
+  requestId: string;
+  log: Logger;
+  session: (SessionData & { key: string }) | null;
+  sessionUnavailable: boolean;
+  user: Me | null;
+}
+
+export type ApiContext = Koa.ParameterizedContext<ApiState>;

@@ -1,0 +1,65 @@
+import Router from '@koa/router';
+import { AppError } from '../domain/errors';
+import { toFieldIssues } from '../domain/validation';
+import type { ApiContext, ApiDeps, ApiState } from './context';
+import type { RouteDef } from './route';
+import type { Sessions } from './sessions';
+
+function authorise(ctx: ApiContext, def: RouteDef): void {
+  if (def.access === 'public') return;
+  if (!ctx.state.user) {
+    if (ctx.state.sessionUnavailable) throw new AppError('UNAVAILABLE', 'Sign-in is temporarily unavailable');
+    throw new AppError('UNAUTHENTICATED', 'Please sign in');
+  }
+  if (def.access !== 'user' && !ctx.state.user.roles.includes(def.access)) {
+    throw new AppError('FORBIDDEN', `This needs the ${def.access} role`);
+  }
+}
+
+function parse<T>(schema: RouteDef['body'], value: unknown, where: string): T {
+  if (!schema) return undefined as T;
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    const fields = toFieldIssues(result.error);
+    const first = fields[0];
+    throw new AppError('VALIDATION_FAILED', `Invalid ${where}${first ? `: ${first.path} ${first.message.toLowerCase()}` : ''}`, {
+      fields,
+    });
+  }
+  return result.data as T;
+}
+
+function isEmptyBody(raw: unknown, length: number | undefined): boolean {
+  if (raw === undefined || raw === null) return !length;
+  return typeof raw === 'object' && !Array.isArray(raw) && Object.keys(raw).length === 0;
+}
+
+/** Mounts every route: authorise → validate (params, query, body) → handler → JSON. */
+export function buildRouter(routes: RouteDef[], deps: ApiDeps & { sessions: Sessions }): Router<ApiState> {
+  const router = new Router<ApiState>();
+  for (const def of routes) {
+    router.register(def.path, [def.method], async (ctx) => {
+      const c = ctx as unknown as ApiContext;
+      authorise(c, def);
+      let params;
+      try {
+        params = parse(def.params, ctx.params, 'path');
+      } catch {
+        throw new AppError('NOT_FOUND', 'No such resource');
+      }
+      const query = parse(def.query, { ...ctx.query }, 'query');
+      const raw = (ctx.request as { body?: unknown }).body;
+      if (def.body && !ctx.is('application/json')) {
+        throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json');
+      }
+      if (!def.body && ctx.method !== 'GET' && !isEmptyBody(raw, ctx.request.length)) {
+        throw new AppError('BAD_REQUEST', 'This endpoint takes no request body');
+      }
+      const body = parse(def.body, raw, 'body');
+      const result = await def.handler({ ctx: c, body, query, params, deps });
+      ctx.status = def.status ?? 200;
+      ctx.body = result ?? null;
+    });
+  }
+  return router;
+}

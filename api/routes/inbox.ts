@@ -1,0 +1,205 @@
+import type { Client } from '@temporalio/client';
+import { z } from 'zod';
+import type { Knex } from 'knex';
+import { AppError } from '../../domain/errors';
+import { inboxQuerySchema, type InboxTask } from '../../domain/inbox';
+import { reviewDecisionSchema } from '../../domain/partner';
+import { PartnerApplication, Task } from '../../db/models';
+import { claimTaskUpdate, decideUpdate, releaseTaskUpdate } from '../../workflows/messages';
+import type { ApiContext } from '../context';
+import { route, type RouteDef } from '../route';
+import { fromTemporal } from '../temporalErrors';
+import { presentApplication } from './partnerApplications';
+
+const idParams = z.strictObject({ id: z.uuid() });
+
+interface TaskRow {
+  id: string;
+  kind: InboxTask['kind'];
+  subjectId: string;
+  workflowId: string;
+  title: string;
+  summary: Record<string, unknown>;
+  state: InboxTask['state'];
+  outcome: string | null;
+  submittedAt: Date;
+  slaDueAt: Date;
+  expiresAt: Date | null;
+  overdueAt: Date | null;
+  ageSeconds: number;
+  claimedById: string | null;
+  claimedByName: string | null;
+  claimedAt: Date | null;
+  resolvedById: string | null;
+  resolvedByName: string | null;
+  resolvedAt: Date | null;
+}
+
+function taskQuery(db: Knex) {
+  return db('tasks as t')
+    .leftJoin('users as c', 'c.id', 't.claimed_by')
+    .leftJoin('users as r', 'r.id', 't.resolved_by')
+    .select(
+      't.*',
+      db.raw('extract(epoch from (coalesce(t.resolved_at, now()) - t.submitted_at))::int as age_seconds'),
+      'c.id as claimed_by_id',
+      'c.name as claimed_by_name',
+      'r.id as resolved_by_id',
+      'r.name as resolved_by_name',
+    );
+}
+
+function present(r: TaskRow): InboxTask {
+  const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
+  return {
+    id: r.id,
+    kind: r.kind,
+    subjectId: r.subjectId,
+    title: r.title,
+    summary: r.summary,
+    state: r.state,
+    outcome: r.outcome,
+    submittedAt: iso(r.submittedAt)!,
+    slaDueAt: iso(r.slaDueAt)!,
+    expiresAt: iso(r.expiresAt),
+    overdue: r.state === 'open' && (r.overdueAt !== null || new Date(r.slaDueAt).getTime() < Date.now()),
+    ageSeconds: r.ageSeconds,
+    claimedBy: r.claimedById ? { id: r.claimedById, name: r.claimedByName ?? '' } : null,
+    claimedAt: iso(r.claimedAt),
+    resolvedBy: r.resolvedById ? { id: r.resolvedById, name: r.resolvedByName ?? '' } : null,
+    resolvedAt: iso(r.resolvedAt),
+  };
+}
+
+// Keyset cursor over (submitted_at, id): stable under inserts, no OFFSET scans.
+const encodeCursor = (r: TaskRow) => Buffer.from(`${new Date(r.submittedAt).toISOString()}|${r.id}`).toString('base64url');
+function decodeCursor(cursor: string): [string, string] {
+  const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
+  if (!at || !id || Number.isNaN(Date.parse(at)) || !z.uuid().safeParse(id).success) {
+    throw new AppError('VALIDATION_FAILED', 'Invalid cursor', { fields: [{ path: 'cursor', key: 'invalid', message: 'Invalid cursor' }] });
+  }
+  return [at, id];
+}
+
+async function findTask(db: Knex, id: string): Promise<Task> {
+  const task = await Task.query(db).findById(id);
+  if (!task) throw new AppError('NOT_FOUND', 'No such task');
+  return task;
+}
+
+/** The workflow run that owns the task (a later re-application under the same id is another chain). */
+const taskHandle = (temporal: Client, task: Task) =>
+  temporal.workflow.getHandle(task.workflowId, undefined, { firstExecutionRunId: task.workflowRunId });
+
+const actorOf = (ctx: ApiContext) => ({ userId: ctx.state.user!.id, roles: ctx.state.user!.roles });
+
+export function inboxRoutes(): RouteDef[] {
+  return [
+    route({
+      method: 'GET',
+      path: '/api/admin/tasks',
+      summary: 'The admin inbox: tasks of every kind, oldest first, filtered by kind and state',
+      tag: 'inbox',
+      access: 'admin',
+      query: inboxQuerySchema,
+      async handler({ ctx, query, deps: { db } }) {
+        const q = taskQuery(db).orderBy([{ column: 't.submitted_at' }, { column: 't.id' }]).limit(query.limit + 1);
+        if (query.kind) q.where('t.kind', query.kind);
+        if (query.state === 'closed') q.whereNot('t.state', 'open');
+        else if (query.state !== 'all') q.where('t.state', 'open');
+        if (query.state === 'overdue') q.where((w) => w.whereNotNull('t.overdue_at').orWhere('t.sla_due_at', '<', db.fn.now()));
+        if (query.state === 'unclaimed') q.whereNull('t.claimed_by');
+        if (query.state === 'mine') q.where('t.claimed_by', ctx.state.user!.id);
+        if (query.cursor) {
+          const [at, id] = decodeCursor(query.cursor);
+          q.whereRaw('(t.submitted_at, t.id) > (?::timestamptz, ?::uuid)', [at, id]);
+        }
+        const rows = (await q) as TaskRow[];
+        const page = rows.slice(0, query.limit);
+        const counts = await db('tasks')
+          .where('state', 'open')
+          .select(
+            db.raw('count(*)::int as open'),
+            db.raw('count(*) filter (where overdue_at is not null or sla_due_at < now())::int as overdue'),
+            db.raw('count(*) filter (where claimed_by is null)::int as unclaimed'),
+            db.raw('count(*) filter (where claimed_by = ?)::int as mine', [ctx.state.user!.id]),
+          )
+          .first();
+        return {
+          items: page.map(present),
+          nextCursor: rows.length > query.limit ? encodeCursor(page[page.length - 1]!) : null,
+          counts,
+        };
+      },
+    }),
+    route({
+      method: 'GET',
+      path: '/api/admin/tasks/:id',
+      summary: 'One task with its subject (e.g. the partner application)',
+      tag: 'inbox',
+      access: 'admin',
+      params: idParams,
+      async handler({ params, deps: { db } }) {
+        const row = (await taskQuery(db).where('t.id', params.id).first()) as TaskRow | undefined;
+        if (!row) throw new AppError('NOT_FOUND', 'No such task');
+        let subject: unknown = null;
+        if (row.kind === 'partner_application') {
+          const app = await PartnerApplication.query(db).findById(row.subjectId);
+          subject = app ? { ...presentApplication(app), bankAccount: app.bankAccount } : null;
+        }
+        return { task: present(row), subject, workflowId: row.workflowId };
+      },
+    }),
+    route({
+      method: 'POST',
+      path: '/api/admin/tasks/:id/claim',
+      summary: 'Claim a task so other admins see who is on it',
+      tag: 'inbox',
+      access: 'admin',
+      params: idParams,
+      async handler({ ctx, params, deps: { db, temporal } }) {
+        const task = await findTask(db, params.id);
+        try {
+          return await taskHandle(temporal, task).executeUpdate(claimTaskUpdate, { args: [{ actor: actorOf(ctx) }] });
+        } catch (err) {
+          throw fromTemporal(err);
+        }
+      },
+    }),
+    route({
+      method: 'POST',
+      path: '/api/admin/tasks/:id/release',
+      summary: 'Release a task you hold',
+      tag: 'inbox',
+      access: 'admin',
+      params: idParams,
+      async handler({ ctx, params, deps: { db, temporal } }) {
+        const task = await findTask(db, params.id);
+        try {
+          return await taskHandle(temporal, task).executeUpdate(releaseTaskUpdate, { args: [{ actor: actorOf(ctx) }] });
+        } catch (err) {
+          throw fromTemporal(err);
+        }
+      },
+    }),
+    route({
+      method: 'POST',
+      path: '/api/admin/tasks/:id/decision',
+      summary: 'Approve or reject (with a reason) the subject of a review task',
+      tag: 'inbox',
+      access: 'admin',
+      params: idParams,
+      body: reviewDecisionSchema,
+      async handler({ ctx, params, body, deps: { db, temporal } }) {
+        const task = await findTask(db, params.id);
+        if (task.state !== 'open') throw new AppError('TASK_NOT_OPEN', 'This task is no longer open');
+        try {
+          return await taskHandle(temporal, task)
+            .executeUpdate(decideUpdate, { args: [{ ...body, actor: actorOf(ctx) }] });
+        } catch (err) {
+          throw fromTemporal(err);
+        }
+      },
+    }),
+  ];
+}

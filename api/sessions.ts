@@ -1,0 +1,90 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Me, Role } from '../domain/accounts';
+import { Partner, User } from '../db/models';
+import type { ApiContext, ApiDeps, SessionData } from './context';
+
+export const SESSION_COOKIE = 'dalgona_sid';
+export const CSRF_COOKIE = 'dalgona_csrf';
+
+const token = () => randomBytes(32).toString('base64url');
+// Redis holds only a hash of the session id: a leaked Redis dump cannot be replayed as a cookie.
+const redisKey = (sid: string) => `session:${createHash('sha256').update(sid).digest('base64url')}`;
+
+/** Redis-backed sessions behind an opaque, httpOnly, SameSite cookie. */
+export function createSessions({ redis, config, db }: ApiDeps) {
+  const ttlSeconds = Math.ceil(config.sessionTtlMs / 1000);
+  const cookieBase = { httpOnly: true, sameSite: 'lax' as const, secure: config.cookieSecure, path: '/', overwrite: true };
+
+  function setCsrfCookie(ctx: ApiContext, value: string): void {
+    // Readable by our own script (double submit); SameSite=Strict keeps other sites from sending it.
+    ctx.cookies.set(CSRF_COOKIE, value, { ...cookieBase, httpOnly: false, sameSite: 'strict', maxAge: config.sessionTtlMs });
+  }
+
+  return {
+    setCsrfCookie,
+
+    /** Loads the session and its user; a Redis outage leaves the request anonymous and flagged. */
+    async load(ctx: ApiContext): Promise<void> {
+      ctx.state.session = null;
+      ctx.state.user = null;
+      ctx.state.sessionUnavailable = false;
+      const sid = ctx.cookies.get(SESSION_COOKIE);
+      if (!sid || sid.length > 100) return;
+      const key = redisKey(sid);
+      let raw: string | null;
+      try {
+        raw = await redis.get(key);
+      } catch {
+        ctx.state.sessionUnavailable = true;
+        return;
+      }
+      if (!raw) return;
+      const data = JSON.parse(raw) as SessionData;
+      const user = await loadMe(db, data.userId);
+      if (!user) return;
+      ctx.state.session = { ...data, key };
+      ctx.state.user = user;
+      // Sliding expiry, refreshed at most once an hour.
+      if (Date.now() - data.createdAt > 3_600_000) {
+        redis.expire(key, ttlSeconds).catch(() => undefined);
+      }
+    },
+
+    /** Starts a fresh session (new id, new CSRF token) for a user who just proved who they are. */
+    async create(ctx: ApiContext, userId: string): Promise<Me> {
+      if (ctx.state.session) await redis.del(ctx.state.session.key).catch(() => undefined);
+      const sid = token();
+      const data: SessionData = { userId, csrf: token(), createdAt: Date.now() };
+      await redis.set(redisKey(sid), JSON.stringify(data), 'EX', ttlSeconds);
+      ctx.cookies.set(SESSION_COOKIE, sid, { ...cookieBase, maxAge: config.sessionTtlMs });
+      setCsrfCookie(ctx, data.csrf);
+      const me = await loadMe(db, userId);
+      if (!me) throw new Error(`user ${userId} vanished after sign-in`);
+      ctx.state.session = { ...data, key: redisKey(sid) };
+      ctx.state.user = me;
+      return me;
+    },
+
+    /** Ends the session everywhere it is stored. */
+    async destroy(ctx: ApiContext): Promise<void> {
+      if (ctx.state.session) await redis.del(ctx.state.session.key);
+      ctx.cookies.set(SESSION_COOKIE, null, { ...cookieBase, maxAge: 0 });
+      setCsrfCookie(ctx, token());
+      ctx.state.session = null;
+      ctx.state.user = null;
+    },
+  };
+}
+export type Sessions = ReturnType<typeof createSessions>;
+
+/** The signed-in account with its partner id, read from the read-only pool. */
+export async function loadMe(db: ApiDeps['db'], userId: string): Promise<Me | null> {
+  const user = await User.query(db).findById(userId).select('id', 'email', 'name', 'roles');
+  if (!user) return null;
+  const partner = user.roles.includes('partner')
+    ? await Partner.query(db).findOne({ userId }).select('id')
+    : undefined;
+  return { id: user.id, email: user.email, name: user.name, roles: user.roles as Role[], partnerId: partner?.id ?? null };
+}
+
+export { token as newToken };

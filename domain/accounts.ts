@@ -1,0 +1,48 @@
+import { z } from 'zod';
+
+/** The roles an account can hold; a partner and an admin are customers too. */
+export const roles = ['customer', 'partner', 'admin'] as const;
+export type Role = (typeof roles)[number];
+
+export const emailSchema = z
+  .string({ error: 'required' })
+  .trim()
+  .toLowerCase()
+  .min(1, 'required')
+  .max(254, 'too_long')
+  .pipe(z.email({ error: 'invalid_email' }));
+
+/** Sign-up form: e-mail, password (10–200 chars), display name. */
+export const signUpSchema = z.strictObject({
+  email: emailSchema,
+  password: z.string({ error: 'required' }).min(10, 'weak_password').max(200, 'too_long'),
+  name: z.string({ error: 'required' }).trim().min(1, 'required').max(60, 'too_long'),
+});
+export type SignUpForm = z.infer<typeof signUpSchema>;
+
+export const loginSchema = z.strictObject({
+  email: emailSchema,
+  password: z.string({ error: 'required' }).min(1, 'required').max(200, 'too_long'),
+});
+export type LoginForm = z.infer<typeof loginSchema>;
+
+/** The signed-in account as the API and UI see it. */
+export interface Me {
+  id: string;
+  email: string;
+  name: string;
+  roles: Role[];
+  partnerId: string | null;
+}
+
+/** Input of the `signUp` workflow: the password arrives already hashed (scrypt) by the API. */
+export interface SignUpInput {
+  userId: string;
+  email: string;
+  name: string;
+  passwordHash: string;
+  roles: Role[];
+}
+
+/** Result of the `signUp` workflow: a taken e-mail is a business outcome, not an exception. */
+export type SignUpResult = { ok: true; userId: string } | { ok: false; code: 'EMAIL_TAKEN' };

@@ -1,0 +1,135 @@
+import ms from 'ms';
+import { z } from 'zod';
+import { domains, type Domain } from '../domain/taskQueues';
+
+const duration = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((v, ctx) => {
+      const n = ms(v as ms.StringValue);
+      if (typeof n !== 'number' || !Number.isFinite(n) || n <= 0) {
+        ctx.addIssue({ code: 'custom', message: `"${v}" is not a duration like 500ms, 30s, 48h or 14d` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+const bool = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'])
+    .default(fallback ? 'true' : 'false')
+    .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const url = (fallback: string) => z.string().default(fallback).pipe(z.url());
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATABASE_URL: url('postgres://dalgona_worker:dalgona_worker@127.0.0.1:5432/dalgona'),
+  API_DATABASE_URL: url('postgres://dalgona_api:dalgona_api@127.0.0.1:5432/dalgona'),
+  REDIS_URL: url('redis://127.0.0.1:6379/0'),
+  REDIS_KEY_PREFIX: z.string().default('dalgona:'),
+  TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  TEMPORAL_TASK_QUEUE_PREFIX: z.string().regex(/^[a-z0-9-]+$/).default('dalgona'),
+  TEMPORAL_UI_URL: url('http://127.0.0.1:8233'),
+  WORKER_DOMAINS: z.string().default('all'),
+  API_HOST: z.string().default('127.0.0.1'),
+  API_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PUBLIC_URL: url('http://localhost:3000'),
+  UI_DIST: z.string().default('ui/build'),
+  TRUST_PROXY: bool(false),
+  COOKIE_SECURE: bool(false),
+  SESSION_TTL: duration('7d'),
+  LOGIN_MAX_FAILS_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
+  LOGIN_MAX_FAILS_PER_IP: z.coerce.number().int().min(1).default(100),
+  LOGIN_FAIL_WINDOW: duration('15m'),
+  PARTNER_REVIEW_SLA: duration('48h'),
+  PARTNER_APPLICATION_EXPIRY: duration('14d'),
+  ADMIN_EMAIL: z.email().default('admin@dalgona.local'),
+  ADMIN_PASSWORD: z.string().min(10).default('dalgona-admin'),
+});
+
+/** The typed, frozen configuration every process reads once at start-up. */
+export interface Config {
+  env: 'development' | 'test' | 'production';
+  logLevel: string;
+  databaseUrl: string;
+  apiDatabaseUrl: string;
+  redisUrl: string;
+  redisKeyPrefix: string;
+  temporal: { address: string; namespace: string; taskQueuePrefix: string; uiUrl: string };
+  workerDomains: Domain[];
+  api: { host: string; port: number; publicUrl: string; uiDist: string; trustProxy: boolean };
+  cookieSecure: boolean;
+  sessionTtlMs: number;
+  login: { maxFailsPerAccount: number; maxFailsPerIp: number; windowMs: number };
+  partner: { reviewSlaMs: number; expiryMs: number };
+  admin: { email: string; password: string };
+}
+
+/** A bad or missing setting: the message names every offending variable. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Reads the environment once, validates it and returns a frozen config; fails fast with a clear message. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Readonly<Config> {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(present);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const workerDomains =
+    e.WORKER_DOMAINS === 'all' ? [...domains] : e.WORKER_DOMAINS.split(',').map((d) => d.trim());
+  const unknown = workerDomains.filter((d) => !(domains as readonly string[]).includes(d));
+  if (unknown.length > 0) {
+    throw new ConfigError(`Invalid configuration:\n  WORKER_DOMAINS: unknown ${unknown.join(', ')} (use ${domains.join(',')} or all)`);
+  }
+  if (e.PARTNER_REVIEW_SLA >= e.PARTNER_APPLICATION_EXPIRY) {
+    throw new ConfigError('Invalid configuration:\n  PARTNER_REVIEW_SLA must be shorter than PARTNER_APPLICATION_EXPIRY');
+  }
+  return Object.freeze({
+    env: e.NODE_ENV,
+    logLevel: e.LOG_LEVEL,
+    databaseUrl: e.DATABASE_URL,
+    apiDatabaseUrl: e.API_DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    redisKeyPrefix: e.REDIS_KEY_PREFIX,
+    temporal: Object.freeze({
+      address: e.TEMPORAL_ADDRESS,
+      namespace: e.TEMPORAL_NAMESPACE,
+      taskQueuePrefix: e.TEMPORAL_TASK_QUEUE_PREFIX,
+      uiUrl: e.TEMPORAL_UI_URL,
+    }),
+    workerDomains: workerDomains as Domain[],
+    api: Object.freeze({
+      host: e.API_HOST,
+      port: e.API_PORT,
+      publicUrl: e.PUBLIC_URL,
+      uiDist: e.UI_DIST,
+      trustProxy: e.TRUST_PROXY,
+    }),
+    cookieSecure: e.COOKIE_SECURE,
+    sessionTtlMs: e.SESSION_TTL,
+    login: Object.freeze({
+      maxFailsPerAccount: e.LOGIN_MAX_FAILS_PER_ACCOUNT,
+      maxFailsPerIp: e.LOGIN_MAX_FAILS_PER_IP,
+      windowMs: e.LOGIN_FAIL_WINDOW,
+    }),
+    partner: Object.freeze({ reviewSlaMs: e.PARTNER_REVIEW_SLA, expiryMs: e.PARTNER_APPLICATION_EXPIRY }),
+    admin: Object.freeze({ email: e.ADMIN_EMAIL.toLowerCase(), password: e.ADMIN_PASSWORD }),
+  });
+}
+
+/** Loads `.env` from the working directory when present (Node's own loader), without overriding the shell. */
+export function loadDotEnv(path = '.env'): void {
+  try {
+    process.loadEnvFile(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+}

@@ -1,0 +1,159 @@
+// Demo data for `npm start`: the admin, a customer, an approved partner and applications waiting in the inbox.
+// Idempotent: whatever exists is left alone. Every write goes through a workflow, as in production.
+import { Client, Connection } from '@temporalio/client';
+import { TypedSearchAttributes, WorkflowIdReusePolicy } from '@temporalio/common';
+import { randomUUID } from 'node:crypto';
+import type { Knex } from 'knex';
+import type { Role } from '../domain/accounts';
+import type { PartnerApplicationForm, PartnerApplicationInput } from '../domain/partner';
+import { ApplicantId, ReviewState } from '../domain/searchAttributes';
+import { taskQueue } from '../domain/taskQueues';
+import { createDb } from '../db/knex';
+import { PartnerApplication, Task, User } from '../db/models';
+import type { Config } from '../infra/config';
+import { loadConfig, loadDotEnv } from '../infra/config';
+import { hashPassword } from '../infra/passwords';
+import { decideUpdate } from '../workflows/messages';
+
+export const DEMO_PASSWORD = 'dalgona-demo';
+
+interface Ctx {
+  config: Readonly<Config>;
+  db: Knex;
+  client: Client;
+}
+
+async function ensureAccount(c: Ctx, email: string, name: string, password: string, roles: Role[]): Promise<string> {
+  const existing = await User.query(c.db).findOne({ email });
+  if (existing) return existing.id;
+  const userId = randomUUID();
+  const result = await c.client.workflow.execute('signUp', {
+    workflowId: `signUp:${email}`,
+    taskQueue: taskQueue(c.config.temporal.taskQueuePrefix, 'accounts'),
+    workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+    args: [{ userId, email, name, passwordHash: await hashPassword(password), roles }],
+  });
+  if (!result.ok) throw new Error(`could not create ${email}: ${result.code}`);
+  return userId;
+}
+
+async function ensureApplication(c: Ctx, applicantId: string, form: PartnerApplicationForm): Promise<string> {
+  const existing = await PartnerApplication.query(c.db)
+    .where({ applicantId })
+    .whereNotIn('status', ['rejected', 'auto_rejected', 'expired'])
+    .first();
+  if (existing) return existing.id;
+  const input: PartnerApplicationInput = {
+    applicationId: randomUUID(),
+    applicantId,
+    form,
+    reviewSlaMs: c.config.partner.reviewSlaMs,
+    expiryMs: c.config.partner.expiryMs,
+  };
+  await c.client.workflow.start('partnerApplication', {
+    workflowId: `partnerApplication:${applicantId}`,
+    taskQueue: taskQueue(c.config.temporal.taskQueuePrefix, 'accounts'),
+    workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+    typedSearchAttributes: new TypedSearchAttributes([
+      { key: ApplicantId, value: applicantId },
+      { key: ReviewState, value: 'validating' },
+    ]),
+    args: [input],
+  });
+  return input.applicationId;
+}
+
+async function openTaskFor(c: Ctx, subjectId: string): Promise<Task> {
+  for (let i = 0; i < 100; i++) {
+    const task = await Task.query(c.db).findOne({ subjectId, state: 'open' });
+    if (task) return task;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no inbox task appeared for ${subjectId}`);
+}
+
+async function ensureApproved(c: Ctx, applicationId: string, adminId: string): Promise<void> {
+  const app = await PartnerApplication.query(c.db).findById(applicationId);
+  if (app?.status === 'approved') return;
+  const task = await openTaskFor(c, applicationId);
+  await c.client.workflow
+    .getHandle(task.workflowId, undefined, { firstExecutionRunId: task.workflowRunId })
+    .executeUpdate(decideUpdate, {
+      args: [{ decision: 'approve', reason: 'Demo partner', actor: { userId: adminId, roles: ['admin'] } }],
+    });
+}
+
+const demoForm = (over: Partial<PartnerApplicationForm>): PartnerApplicationForm => ({
+  companyName: 'Demo Roasters',
+  businessNumber: '1248100998',
+  representative: '김대표',
+  phone: '010-1234-5678',
+  email: 'hello@example.com',
+  address: '서울특별시 마포구 와우산로 94',
+  bankName: '국민은행',
+  bankAccount: '123456-01-234567',
+  introduction: '매주 소량으로 로스팅하는 스페셜티 커피 로스터리입니다.',
+  ...over,
+});
+
+/** The demo accounts printed by `npm start`. */
+export const demoLogins = (config: Readonly<Config>) => [
+  { role: 'admin', email: config.admin.email, password: config.admin.password },
+  { role: 'customer', email: 'customer@dalgona.local', password: DEMO_PASSWORD },
+  { role: 'partner', email: 'roaster@dalgona.local', password: DEMO_PASSWORD },
+  { role: 'applicant', email: 'applicant@dalgona.local', password: DEMO_PASSWORD },
+];
+
+/** Seeds the demo data through the running worker. */
+export async function seed(config: Readonly<Config>): Promise<void> {
+  const db = createDb(config.databaseUrl, { pool: { max: 2 } });
+  const connection = await Connection.connect({ address: config.temporal.address });
+  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const c: Ctx = { config, db, client };
+  try {
+    const adminId = await ensureAccount(c, config.admin.email, '관리자', config.admin.password, ['customer', 'admin']);
+    await ensureAccount(c, 'customer@dalgona.local', '김고객', DEMO_PASSWORD, ['customer']);
+    const roaster = await ensureAccount(c, 'roaster@dalgona.local', '박로스터', DEMO_PASSWORD, ['customer']);
+    const applicant = await ensureAccount(c, 'applicant@dalgona.local', '이지원', DEMO_PASSWORD, ['customer']);
+    const busan = await ensureAccount(c, 'busan@dalgona.local', '최항구', DEMO_PASSWORD, ['customer']);
+
+    const roasterApp = await ensureApplication(
+      c,
+      roaster,
+      demoForm({ companyName: '달고나 로스터스', businessNumber: '2208162517', email: 'roaster@dalgona.local' }),
+    );
+    await ensureApproved(c, roasterApp, adminId);
+    await ensureApplication(
+      c,
+      applicant,
+      demoForm({
+        companyName: '서울 빈 랩',
+        businessNumber: '1208147521',
+        representative: '이지원',
+        email: 'applicant@dalgona.local',
+        introduction: '성수동에서 에티오피아와 케냐 원두를 중심으로 라이트 로스팅을 합니다.',
+      }),
+    );
+    await ensureApplication(
+      c,
+      busan,
+      demoForm({
+        companyName: '부산 하버 커피',
+        businessNumber: '1208800767',
+        representative: '최항구',
+        email: 'busan@dalgona.local',
+        address: '부산광역시 중구 중앙대로 26',
+        introduction: '항구 도시의 진한 다크 로스트 블렌드를 소개합니다.',
+      }),
+    );
+  } finally {
+    await connection.close();
+    await db.destroy();
+  }
+}
+
+if (process.argv[1]?.endsWith('seed.ts')) {
+  loadDotEnv();
+  await seed(loadConfig());
+  console.log('seeded');
+}

@@ -1,0 +1,166 @@
+// Cross-layer test harness: a real Temporal dev server (per test file), the real test database
+// (worker and read-only API roles), real Redis, the real workers and the real Koa app on a random port.
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Client } from '@temporalio/client';
+import type { Worker } from '@temporalio/worker';
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { createApp } from '../api/app';
+import { createDb, type Knex } from '../db/knex';
+import { businessNumberCheckDigit } from '../domain/businessNumber';
+import type { PartnerApplicationForm } from '../domain/partner';
+import { searchAttributes } from '../domain/searchAttributes';
+import { loadConfig, type Config } from '../infra/config';
+import { createLogger } from '../infra/logger';
+import { createRedis, redisReady, type Redis } from '../infra/redis';
+import { createWorkers, installRuntime } from '../worker/createWorkers';
+import { ensureTemporalCli } from '../scripts/temporal';
+import { testDatabaseUrls } from '../scripts/testEnv';
+
+/** A unique suffix so tests sharing the test database never collide. */
+export const uniq = () => randomBytes(5).toString('hex');
+
+/** Configuration for a test: the test databases, a unique Redis prefix and task-queue prefix, quiet logs. */
+export function testConfig(overrides: Record<string, string> = {}): Readonly<Config> {
+  const urls = testDatabaseUrls(process.env);
+  return loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    DATABASE_URL: urls.worker,
+    API_DATABASE_URL: urls.api,
+    REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/1',
+    REDIS_KEY_PREFIX: `test:${uniq()}:`,
+    TEMPORAL_TASK_QUEUE_PREFIX: `t${uniq()}`,
+    LOGIN_MAX_FAILS_PER_IP: '100000',
+    ...overrides,
+  });
+}
+
+let envPromise: Promise<TestWorkflowEnvironment> | null = null;
+
+/** One local Temporal dev server per test file (the CLI from PATH or .tools), with our search attributes. */
+export function temporalEnv(): Promise<TestWorkflowEnvironment> {
+  installRuntime(createLogger('sdk', process.env.TEST_LOG_LEVEL ?? 'warn'), 'WARN');
+  envPromise ??= TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'existing-path', path: ensureTemporalCli() },
+      ip: '127.0.0.1',
+      searchAttributes,
+      log: { format: 'json', level: 'error' },
+    },
+  });
+  return envPromise;
+}
+
+export interface Stack {
+  config: Readonly<Config>;
+  env: TestWorkflowEnvironment;
+  client: Client;
+  db: Knex;
+  apiDb: Knex;
+  redis: Redis;
+  baseUrl: string;
+  server: Server;
+  stop(): Promise<void>;
+}
+
+/** Starts workers (all domains) and the API against the file's Temporal server. */
+export async function startStack(overrides: Record<string, string> = {}): Promise<Stack> {
+  const config = testConfig(overrides);
+  const env = await temporalEnv();
+  const log = createLogger('test', config.logLevel);
+  const db = createDb(config.databaseUrl, { pool: { max: 5 } });
+  const apiDb = createDb(config.apiDatabaseUrl, { pool: { max: 5 } });
+  const redis = createRedis(config.redisUrl, config.redisKeyPrefix);
+  await redisReady(redis);
+  const workers: Worker[] = await createWorkers({ config, connection: env.nativeConnection, deps: { db, log } });
+  const running = Promise.all(workers.map((w) => w.run()));
+  const app = createApp({ config, db: apiDb, redis, temporal: env.client, log });
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise<void>((r) => server.once('listening', () => r()));
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    config,
+    env,
+    client: env.client,
+    db,
+    apiDb,
+    redis,
+    baseUrl,
+    server,
+    async stop() {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+      for (const w of workers) w.shutdown();
+      await running;
+      await Promise.all([db.destroy(), apiDb.destroy(), redis.quit()]);
+    },
+  };
+}
+
+/** Tears down the file's Temporal server (call once in the file's `after`). */
+export async function stopTemporal(): Promise<void> {
+  if (envPromise) await (await envPromise).teardown();
+  envPromise = null;
+}
+
+/** A random business registration number with a correct check digit. */
+export function validBusinessNumber(): string {
+  const nine = Array.from({ length: 9 }, () => Math.floor(Math.random() * 10)).join('');
+  return `${nine}${businessNumberCheckDigit(nine)}`;
+}
+
+/** A complete, valid application form (a fresh business number unless given). */
+export function applicationForm(over: Partial<PartnerApplicationForm> = {}): PartnerApplicationForm {
+  return {
+    companyName: `Roastery ${uniq()}`,
+    businessNumber: validBusinessNumber(),
+    representative: '홍길동',
+    phone: '010-2345-6789',
+    email: `biz-${uniq()}@example.com`,
+    address: '서울특별시 성동구 성수이로 1',
+    bankName: '국민은행',
+    bankAccount: '123456-01-234567',
+    introduction: 'We roast single-origin beans in small batches every week.',
+    ...over,
+  };
+}
+
+/** Polls `fn` until it returns a truthy value (or fails after `timeoutMs`). */
+export async function eventually<T>(fn: () => PromiseLike<T | undefined | null | false>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await fn();
+      if (value) return value;
+    } catch (err) {
+      last = err;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`condition not met within ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
+}
+
+/** Creates an account through the signUp workflow (admins can only be made this way) and signs it in. */
+export async function makeUser(
+  stack: Stack,
+  roles: ('customer' | 'partner' | 'admin')[] = ['customer'],
+): Promise<{ browser: import('./browser').Browser; me: import('../domain/accounts').Me; email: string; password: string }> {
+  const { Browser } = await import('./browser');
+  const { hashPassword } = await import('../infra/passwords');
+  const { taskQueue } = await import('../domain/taskQueues');
+  const { randomUUID } = await import('node:crypto');
+  const email = `${roles.join('-')}-${uniq()}@example.com`;
+  const password = 'correct-horse-1';
+  const result = await stack.client.workflow.execute('signUp', {
+    workflowId: `signUp:${email}`,
+    taskQueue: taskQueue(stack.config.temporal.taskQueuePrefix, 'accounts'),
+    args: [{ userId: randomUUID(), email, name: `${roles.at(-1)} ${uniq()}`, passwordHash: await hashPassword(password), roles }],
+  });
+  if (!result.ok) throw new Error('could not create test user');
+  const browser = new Browser(stack.baseUrl);
+  const me = await browser.login(email, password);
+  return { browser, me, email, password };
+}

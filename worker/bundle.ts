@@ -1,0 +1,41 @@
+import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { createHash } from 'node:crypto';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+export const workflowsPath = join(root, 'workflows', 'index.ts');
+
+async function sourcesHash(): Promise<string> {
+  const hash = createHash('sha256');
+  for (const dir of ['workflows', 'domain']) {
+    for (const name of (await readdir(join(root, dir))).sort()) {
+      if (!name.endsWith('.ts') || name.endsWith('.test.ts')) continue;
+      hash.update(name).update(await readFile(join(root, dir, name)));
+    }
+  }
+  const lock = join(root, 'package-lock.json');
+  if ((await stat(lock).catch(() => null))?.isFile()) hash.update(await readFile(lock));
+  return hash.digest('hex').slice(0, 16);
+}
+
+/**
+ * The workflow bundle, built once and cached in `.cache/` keyed by the workflow sources, so every worker
+ * and test file after the first starts in a second instead of re-running webpack.
+ */
+export async function getWorkflowBundle(): Promise<WorkflowBundleWithSourceMap> {
+  const dir = join(root, '.cache');
+  const file = join(dir, `workflow-bundle-${await sourcesHash()}.json`);
+  const cached = await readFile(file, 'utf8').catch(() => null);
+  if (cached) return JSON.parse(cached) as WorkflowBundleWithSourceMap;
+  const bundle = await bundleWorkflowCode({ workflowsPath, logger: quietLogger });
+  await mkdir(dir, { recursive: true });
+  await writeFile(`${file}.${process.pid}`, JSON.stringify(bundle));
+  const { rename } = await import('node:fs/promises');
+  await rename(`${file}.${process.pid}`, file);
+  return bundle;
+}
+
+const noop = () => undefined;
+const quietLogger = { trace: noop, debug: noop, info: noop, warn: console.warn, error: console.error, log: noop };

@@ -1,0 +1,49 @@
+import { DefaultLogger, NativeConnection, Runtime, Worker, makeTelemetryFilterString, type LogLevel } from '@temporalio/worker';
+import type { Logger } from '../infra/logger';
+import { createActivities, type ActivityDeps } from '../activities';
+import type { Config } from '../infra/config';
+import { taskQueue, type Domain } from '../domain/taskQueues';
+import { getWorkflowBundle } from './bundle';
+
+let runtimeInstalled = false;
+
+const pinoLevel: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = {
+  TRACE: 'trace',
+  DEBUG: 'debug',
+  INFO: 'info',
+  WARN: 'warn',
+  ERROR: 'error',
+};
+
+/** Routes the SDK's logs (and its Rust core's warnings) into our pino JSON lines; once per process. */
+export function installRuntime(log?: Logger, level: LogLevel = 'INFO'): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  Runtime.install({
+    logger: new DefaultLogger(level, ({ level: l, message, meta }) => log?.[pinoLevel[l]]({ sdk: meta }, message)),
+    telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } },
+  });
+}
+
+/** One worker per domain task queue named in `config.workerDomains`, sharing one connection and bundle. */
+export async function createWorkers(opts: {
+  config: Pick<Config, 'temporal' | 'workerDomains'>;
+  connection: NativeConnection;
+  deps: ActivityDeps;
+  domains?: Domain[];
+}): Promise<Worker[]> {
+  const workflowBundle = await getWorkflowBundle();
+  const activities = createActivities(opts.deps);
+  const domains = opts.domains ?? opts.config.workerDomains;
+  return Promise.all(
+    domains.map((domain) =>
+      Worker.create({
+        connection: opts.connection,
+        namespace: opts.config.temporal.namespace,
+        taskQueue: taskQueue(opts.config.temporal.taskQueuePrefix, domain),
+        workflowBundle,
+        activities,
+      }),
+    ),
+  );
+}

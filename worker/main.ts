@@ -1,0 +1,39 @@
+// The worker process: serves the domains in WORKER_DOMAINS (default all) until SIGINT / SIGTERM.
+import { NativeConnection } from '@temporalio/worker';
+import { createDb } from '../db/knex';
+import { ConfigError, loadConfig, loadDotEnv } from '../infra/config';
+import { createLogger } from '../infra/logger';
+import { createWorkers, installRuntime } from './createWorkers';
+
+loadDotEnv();
+let config;
+try {
+  config = loadConfig();
+} catch (err) {
+  if (err instanceof ConfigError) {
+    console.error(err.message);
+    process.exit(78);
+  }
+  throw err;
+}
+const log = createLogger('worker', config.logLevel);
+installRuntime(log);
+const db = createDb(config.databaseUrl, { pool: { max: 20 } });
+const connection = await NativeConnection.connect({ address: config.temporal.address });
+const workers = await createWorkers({ config, connection, deps: { db, log } });
+log.info({ domains: config.workerDomains, taskQueuePrefix: config.temporal.taskQueuePrefix }, 'worker started');
+
+let stopping = false;
+const stop = (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  log.info({ signal }, 'draining worker');
+  for (const w of workers) w.shutdown();
+};
+process.on('SIGINT', () => stop('SIGINT'));
+process.on('SIGTERM', () => stop('SIGTERM'));
+
+await Promise.all(workers.map((w) => w.run()));
+await connection.close();
+await db.destroy();
+log.info('worker stopped');

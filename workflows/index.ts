@@ -1,0 +1,3 @@
+// The workflow bundle's entry: every workflow type the workers run.
+export { signUp } from './signUp';
+export { partnerApplication } from './partnerApplication';

@@ -1,0 +1,113 @@
+import {
+  allHandlersFinished,
+  condition,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  uuid4,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import type {
+  PartnerApplicationInput,
+  PartnerApplicationResult,
+  PartnerApplicationState,
+} from '../domain/partner';
+import { ReviewState } from '../domain/searchAttributes';
+import { applicationStatusQuery } from './messages';
+import { dbActivityOptions } from './options';
+import { ReviewTask } from './reviewTask';
+
+const acts = proxyActivities<Activities>(dbActivityOptions);
+
+/**
+ * Partner approval (DESIGN §4.1): record → validate (auto-reject with reasons) → inbox task → admin decision
+ * (Update) with an overdue flag after the SLA and expiry after `expiryMs` → partner created or application closed.
+ * Workflow id: `partnerApplication:<applicantId>` (one open application per applicant).
+ */
+export async function partnerApplication(input: PartnerApplicationInput): Promise<PartnerApplicationResult> {
+  const { applicationId } = input;
+  const state: PartnerApplicationState = {
+    applicationId,
+    status: 'validating',
+    taskId: null,
+    claimedBy: null,
+    overdue: false,
+  };
+  const task = new ReviewTask();
+  setHandler(applicationStatusQuery, () => ({ ...state, claimedBy: task.claimedBy }));
+  const setStatus = (status: PartnerApplicationState['status'] | 'overdue') => {
+    if (status !== 'overdue') state.status = status;
+    upsertSearchAttributes([{ key: ReviewState, value: status }]);
+  };
+
+  await acts.recordApplication({
+    applicationId,
+    applicantId: input.applicantId,
+    workflowId: workflowInfo().workflowId,
+    form: input.form,
+  });
+  const validation = await acts.validateApplication({ applicationId });
+  if (!validation.ok) {
+    await acts.closeApplication({ applicationId, status: 'auto_rejected', reasons: validation.reasons });
+    setStatus('auto_rejected');
+    return { applicationId, status: 'auto_rejected', reasons: validation.reasons };
+  }
+
+  await task.openTask({
+    kind: 'partner_application',
+    subjectId: applicationId,
+    workflowId: workflowInfo().workflowId,
+    workflowRunId: workflowInfo().firstExecutionRunId,
+    title: input.form.companyName,
+    summary: { businessNumber: input.form.businessNumber, representative: input.form.representative },
+    slaMs: input.reviewSlaMs,
+    expiryMs: input.expiryMs,
+  });
+  state.taskId = task.taskId;
+  setStatus('pending');
+
+  let decided = await task.waitForDecision(input.reviewSlaMs);
+  if (!decided) {
+    await acts.markTaskOverdue({ taskId: task.taskId });
+    state.overdue = true;
+    setStatus('overdue');
+    decided = await task.waitForDecision(input.expiryMs - input.reviewSlaMs);
+  }
+  if (!decided) {
+    task.close();
+    // A decision may have slipped in while the expiry timer fired; honour it rather than expire.
+    if (task.decision === undefined) {
+      await acts.closeApplication({ applicationId, status: 'expired', taskId: task.taskId });
+      setStatus('expired');
+      return { applicationId, status: 'expired' };
+    }
+  }
+
+  const decision = task.decision!;
+  let result: PartnerApplicationResult;
+  if (decision.decision === 'approve') {
+    const { partnerId } = await acts.approveApplication({
+      applicationId,
+      partnerId: uuid4(),
+      decidedBy: decision.actor.userId,
+      decisionReason: decision.reason,
+      taskId: task.taskId,
+    });
+    setStatus('approved');
+    result = { applicationId, status: 'approved', partnerId };
+  } else {
+    await acts.closeApplication({
+      applicationId,
+      status: 'rejected',
+      decisionReason: decision.reason,
+      decidedBy: decision.actor.userId,
+      taskId: task.taskId,
+    });
+    setStatus('rejected');
+    result = { applicationId, status: 'rejected', decisionReason: decision.reason };
+  }
+  task.settle({ status: result.status, subjectId: applicationId });
+  await condition(allHandlersFinished);
+  return result;
+}
