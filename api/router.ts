@@ -29,9 +29,8 @@ function parse<T>(schema: RouteDef['body'], value: unknown, where: string): T {
   return result.data as T;
 }
 
-function isEmptyBody(raw: unknown, length: number | undefined): boolean {
-  if (raw === undefined || raw === null) return !length;
-  return typeof raw === 'object' && !Array.isArray(raw) && Object.keys(raw).length === 0;
+function isEmptyObject(raw: unknown): boolean {
+  return typeof raw === 'object' && raw !== null && !Array.isArray(raw) && Object.keys(raw).length === 0;
 }
 
 /** Mounts every route: authorise → validate (params, query, body) → handler → JSON. */
@@ -52,8 +51,9 @@ export function buildRouter(routes: RouteDef[], deps: ApiDeps & { sessions: Sess
       if (def.body && !ctx.is('application/json')) {
         throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json');
       }
-      if (!def.body && ctx.method !== 'GET' && !isEmptyBody(raw, ctx.request.length)) {
-        throw new AppError('BAD_REQUEST', 'This endpoint takes no request body');
+      if (!def.body && ctx.method !== 'GET' && (ctx.request.length ?? 0) > 0) {
+        if (!ctx.is('application/json')) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'This endpoint takes no request body');
+        if (!isEmptyObject(raw)) throw new AppError('BAD_REQUEST', 'This endpoint takes no request body');
       }
       const body = parse(def.body, raw, 'body');
       const result = await def.handler({ ctx: c, body, query, params, deps });

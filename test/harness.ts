@@ -164,3 +164,23 @@ export async function makeUser(
   const me = await browser.login(email, password);
   return { browser, me, email, password };
 }
+
+/** A real partner: signs up, applies, and is approved by `adminId` through the partnerApplication workflow. */
+export async function makePartner(
+  stack: Stack,
+  adminId: string,
+): Promise<{ browser: import('./browser').Browser; me: import('../domain/accounts').Me; applicationId: string }> {
+  const { Browser } = await import('./browser');
+  const { Task } = await import('../db/models');
+  const { decideUpdate } = await import('../workflows/messages');
+  const browser = new Browser(stack.baseUrl);
+  await browser.signUp(`partner-${uniq()}@example.com`);
+  const res = await browser.post<{ id: string }>('/api/partner-applications', applicationForm());
+  if (res.status !== 202) throw new Error(`application failed: ${JSON.stringify(res.body)}`);
+  const task = await eventually(() => Task.query(stack.db).findOne({ subjectId: res.body.id, state: 'open' }));
+  await stack.client.workflow
+    .getHandle(task.workflowId, undefined, { firstExecutionRunId: task.workflowRunId })
+    .executeUpdate(decideUpdate, { args: [{ decision: 'approve', actor: { userId: adminId, roles: ['admin'] } }] });
+  const me = (await browser.get<import('../domain/accounts').Me>('/api/auth/me')).body;
+  return { browser, me, applicationId: res.body.id };
+}

@@ -17,7 +17,7 @@ export function errorHandler(): Koa.Middleware<ApiState> {
     } catch (err) {
       const body = toErrorBody(err);
       const status = errorStatus[body.error.code];
-      if (status >= 500) {
+      if (body.error.code === 'INTERNAL') {
         ctx.state.log?.error({ err, requestId: ctx.state.requestId }, 'request failed');
         body.error.details = { requestId: ctx.state.requestId };
       }

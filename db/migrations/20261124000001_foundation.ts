@@ -77,7 +77,8 @@ export async function up(knex: Knex): Promise<void> {
     t.jsonb('summary').notNullable().defaultTo('{}');
     t.text('state').notNullable().defaultTo('open');
     t.text('outcome');
-    t.timestamp('submitted_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
+    // Millisecond precision so the keyset cursor round-trips exactly through JavaScript dates.
+    t.timestamp('submitted_at', { useTz: true, precision: 3 }).notNullable().defaultTo(knex.fn.now());
     t.timestamp('sla_due_at', { useTz: true }).notNullable();
     t.timestamp('expires_at', { useTz: true });
     t.timestamp('overdue_at', { useTz: true });

@@ -1,0 +1,79 @@
+// Every route × every role × someone else's resource. A new route needs one line in `matrix`;
+// the first test fails until it has one.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { allRoutes } from '../../api/app';
+import { createLogger } from '../../infra/logger';
+import { Browser } from '../browser';
+import { startStack, stopTemporal, type Stack } from '../harness';
+import { buildFixtures, fillPath, type Fixtures, type Who } from './fixtures';
+
+/** A status, or 'pass': authorised (anything but 401 / 403 / 5xx; e.g. 200, or 400 for the empty body sent). */
+type Expect = number | 'pass';
+interface Row {
+  params?: (f: Fixtures) => Record<string, string>;
+  expect: Record<Who, Expect>;
+}
+
+const everyone = (e: Expect): Record<Who, Expect> => ({ anon: e, customer: e, partner: e, admin: e });
+const signedIn = (e: Expect): Record<Who, Expect> => ({ anon: 401, customer: e, partner: e, admin: e });
+const adminOnly = (e: Expect): Record<Who, Expect> => ({ anon: 401, customer: 403, partner: 403, admin: e });
+
+const matrix: Record<string, Row> = {
+  'GET /healthz': { expect: everyone(200) },
+  'GET /readyz': { expect: everyone(200) },
+  'POST /api/auth/signup': { expect: everyone('pass') },
+  'POST /api/auth/login': { expect: everyone('pass') },
+  'POST /api/auth/logout': { expect: everyone('pass') },
+  'GET /api/auth/csrf': { expect: everyone(200) },
+  'GET /api/auth/me': { expect: signedIn(200) },
+  'POST /api/partner-applications': { expect: signedIn('pass') },
+  'GET /api/partner-applications/mine': { expect: signedIn(200) },
+  'GET /api/partner-applications/:id': {
+    params: (f) => ({ id: f.otherApplicationId }),
+    expect: { anon: 401, customer: 404, partner: 404, admin: 200 },
+  },
+  'GET /api/admin/tasks': { expect: adminOnly(200) },
+  'GET /api/admin/tasks/:id': { params: (f) => ({ id: f.otherTaskId }), expect: adminOnly(200) },
+  'POST /api/admin/tasks/:id/claim': { params: (f) => ({ id: f.otherTaskId }), expect: adminOnly('pass') },
+  'POST /api/admin/tasks/:id/release': { params: (f) => ({ id: f.otherTaskId }), expect: adminOnly('pass') },
+  'POST /api/admin/tasks/:id/decision': { params: (f) => ({ id: f.otherTaskId }), expect: adminOnly(400) },
+};
+
+let stack: Stack;
+let fixtures: Fixtures;
+before(async () => {
+  stack = await startStack();
+  fixtures = await buildFixtures(stack);
+});
+after(async () => {
+  await stack.stop();
+  await stopTemporal();
+});
+
+describe('authorisation matrix', () => {
+  it('has one line for every registered route, and none for a route that does not exist', () => {
+    const registered = allRoutes({ ...stack, temporal: stack.client, db: stack.apiDb, log: createLogger('t', 'silent') }).map(
+      (r) => `${r.method} ${r.path}`,
+    );
+    assert.deepEqual([...registered].sort(), Object.keys(matrix).sort());
+  });
+
+  const order: Who[] = ['anon', 'customer', 'partner', 'admin'];
+  for (const [key, row] of Object.entries(matrix)) {
+    it(key, async () => {
+      const [method, path] = key.split(' ') as [string, string];
+      // Logging out would end the fixture sessions: those rows are checked on a throwaway browser per role.
+      for (const who of order) {
+        const browser = key === 'POST /api/auth/logout' ? new Browser(stack.baseUrl) : fixtures.as[who];
+        const res = await browser.request(method, fillPath(path, row.params?.(fixtures)), method === 'GET' ? undefined : {});
+        const expected = row.expect[who];
+        if (expected === 'pass') {
+          assert.ok(![401, 403].includes(res.status) && res.status < 500, `${who}: ${res.status} ${JSON.stringify(res.body)}`);
+        } else {
+          assert.equal(res.status, expected, `${who}: ${JSON.stringify(res.body)}`);
+        }
+      }
+    });
+  }
+});
