@@ -14,7 +14,11 @@ const LIVE = ['pending', 'approved'] as const;
 const OPEN = ['validating', 'pending'] as const;
 
 function isUniqueViolation(err: unknown, constraint?: string): boolean {
-  const e = err as { code?: string; constraint?: string; nativeError?: { code?: string; constraint?: string } };
+  const e = err as {
+    code?: string;
+    constraint?: string;
+    nativeError?: { code?: string; constraint?: string };
+  };
   const code = e.code ?? e.nativeError?.code;
   const name = e.constraint ?? e.nativeError?.constraint;
   return code === '23505' && (constraint === undefined || name === constraint);
@@ -43,7 +47,10 @@ export function createPartnerActivities({ db }: ActivityDeps) {
           .ignore();
       } catch (err) {
         if (isUniqueViolation(err, 'partner_applications_one_open_per_applicant')) {
-          throw ApplicationFailure.nonRetryable('The applicant already has an open application', 'APPLICATION_OPEN');
+          throw ApplicationFailure.nonRetryable(
+            'The applicant already has an open application',
+            'APPLICATION_OPEN',
+          );
         }
         throw err;
       }
@@ -53,7 +60,9 @@ export function createPartnerActivities({ db }: ActivityDeps) {
      * Checks fields, check digit and duplicates, and moves a clean application to `pending`.
      * Idempotent: a pending application is reported clean again; the live-number unique index settles races.
      */
-    async validateApplication(input: { applicationId: string }): Promise<{ ok: boolean; reasons: AutoRejectReason[] }> {
+    async validateApplication(input: {
+      applicationId: string;
+    }): Promise<{ ok: boolean; reasons: AutoRejectReason[] }> {
       const app = await PartnerApplication.query(db).findById(input.applicationId);
       if (!app) throw ApplicationFailure.nonRetryable('Application not found', 'NOT_FOUND');
       if (app.status === 'pending' || app.status === 'approved') return { ok: true, reasons: [] };
@@ -73,7 +82,10 @@ export function createPartnerActivities({ db }: ActivityDeps) {
       });
       if (!parsed.success) {
         for (const issue of toFieldIssues(parsed.error)) {
-          const key = issue.key === 'invalid_check_digit' || issue.key === 'invalid_business_number' ? issue.key : 'required';
+          const key =
+            issue.key === 'invalid_check_digit' || issue.key === 'invalid_business_number'
+              ? issue.key
+              : 'required';
           reasons.push({ field: issue.path, key, message: issue.message });
         }
       }
@@ -198,7 +210,11 @@ export function createPartnerActivities({ db }: ActivityDeps) {
             updatedAt: trx.fn.now() as unknown as Date,
           })
           .where({ id: app.id });
-        await closeTask(trx, input.taskId, { state: 'done', outcome: 'approved', resolvedBy: input.decidedBy });
+        await closeTask(trx, input.taskId, {
+          state: 'done',
+          outcome: 'approved',
+          resolvedBy: input.decidedBy,
+        });
         await enqueueNotification(trx, {
           dedupeKey: `partnerApplication:${app.id}:approved`,
           recipientUserId: app.applicantId,

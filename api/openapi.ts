@@ -28,7 +28,10 @@ export function openApiDocument(routes: RouteDef[]): Record<string, unknown> {
       ],
       responses: {
         [String(r.status ?? 200)]: { description: 'OK' },
-        default: { description: 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+        default: {
+          description: 'Error',
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+        },
       },
     };
     const body = schemaOf(r.body);
@@ -41,7 +44,12 @@ export function openApiDocument(routes: RouteDef[]): Record<string, unknown> {
     paths,
     components: {
       securitySchemes: {
-        session: { type: 'apiKey', in: 'cookie', name: 'dalgona_sid', description: 'Mutations also need X-CSRF-Token = the dalgona_csrf cookie' },
+        session: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: 'dalgona_sid',
+          description: 'Mutations also need X-CSRF-Token = the dalgona_csrf cookie',
+        },
       },
       schemas: {
         Error: {
@@ -51,7 +59,11 @@ export function openApiDocument(routes: RouteDef[]): Record<string, unknown> {
             error: {
               type: 'object',
               required: ['code', 'message'],
-              properties: { code: { enum: Object.keys(errorStatus) }, message: { type: 'string' }, details: {} },
+              properties: {
+                code: { enum: Object.keys(errorStatus) },
+                message: { type: 'string' },
+                details: {},
+              },
             },
           },
         },

@@ -22,9 +22,13 @@ function parse<T>(schema: RouteDef['body'], value: unknown, where: string): T {
   if (!result.success) {
     const fields = toFieldIssues(result.error);
     const first = fields[0];
-    throw new AppError('VALIDATION_FAILED', `Invalid ${where}${first ? `: ${first.path} ${first.message.toLowerCase()}` : ''}`, {
-      fields,
-    });
+    throw new AppError(
+      'VALIDATION_FAILED',
+      `Invalid ${where}${first ? `: ${first.path} ${first.message.toLowerCase()}` : ''}`,
+      {
+        fields,
+      },
+    );
   }
   return result.data as T;
 }
@@ -52,7 +56,8 @@ export function buildRouter(routes: RouteDef[], deps: ApiDeps & { sessions: Sess
         throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json');
       }
       if (!def.body && ctx.method !== 'GET' && (ctx.request.length ?? 0) > 0) {
-        if (!ctx.is('application/json')) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'This endpoint takes no request body');
+        if (!ctx.is('application/json'))
+          throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'This endpoint takes no request body');
         if (!isEmptyObject(raw)) throw new AppError('BAD_REQUEST', 'This endpoint takes no request body');
       }
       const body = parse(def.body, raw, 'body');

@@ -13,11 +13,22 @@ const redisKey = (sid: string) => `session:${createHash('sha256').update(sid).di
 /** Redis-backed sessions behind an opaque, httpOnly, SameSite cookie. */
 export function createSessions({ redis, config, db }: ApiDeps) {
   const ttlSeconds = Math.ceil(config.sessionTtlMs / 1000);
-  const cookieBase = { httpOnly: true, sameSite: 'lax' as const, secure: config.cookieSecure, path: '/', overwrite: true };
+  const cookieBase = {
+    httpOnly: true,
+    sameSite: 'lax' as const,
+    secure: config.cookieSecure,
+    path: '/',
+    overwrite: true,
+  };
 
   function setCsrfCookie(ctx: ApiContext, value: string): void {
     // Readable by our own script (double submit); SameSite=Strict keeps other sites from sending it.
-    ctx.cookies.set(CSRF_COOKIE, value, { ...cookieBase, httpOnly: false, sameSite: 'strict', maxAge: config.sessionTtlMs });
+    ctx.cookies.set(CSRF_COOKIE, value, {
+      ...cookieBase,
+      httpOnly: false,
+      sameSite: 'strict',
+      maxAge: config.sessionTtlMs,
+    });
   }
 
   return {
@@ -84,7 +95,13 @@ export async function loadMe(db: ApiDeps['db'], userId: string): Promise<Me | nu
   const partner = user.roles.includes('partner')
     ? await Partner.query(db).findOne({ userId }).select('id')
     : undefined;
-  return { id: user.id, email: user.email, name: user.name, roles: user.roles as Role[], partnerId: partner?.id ?? null };
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    roles: user.roles as Role[],
+    partnerId: partner?.id ?? null,
+  };
 }
 
 export { token as newToken };

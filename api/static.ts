@@ -11,7 +11,11 @@ import type { ApiState } from './context';
 export function serveUi(dist: string): Koa.Middleware<ApiState> {
   const root = resolve(dist);
   return async (ctx, next) => {
-    if ((ctx.method !== 'GET' && ctx.method !== 'HEAD') || ctx.path.startsWith('/api/') || ctx.path === '/api') {
+    if (
+      (ctx.method !== 'GET' && ctx.method !== 'HEAD') ||
+      ctx.path.startsWith('/api/') ||
+      ctx.path === '/api'
+    ) {
       return next();
     }
     await next();

@@ -1,4 +1,8 @@
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+} from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { AppError, isErrorCode } from '../domain/errors';
 
@@ -6,7 +10,10 @@ import { AppError, isErrorCode } from '../domain/errors';
  * Turns what Temporal says about an Update or start into the API's error codes: a validator's
  * `ApplicationFailure` type is already one of our codes; a finished workflow means the task is no longer open.
  */
-export function fromTemporal(err: unknown, notOpen: AppError = new AppError('TASK_NOT_OPEN', 'This task is no longer open')): unknown {
+export function fromTemporal(
+  err: unknown,
+  notOpen: AppError = new AppError('TASK_NOT_OPEN', 'This task is no longer open'),
+): unknown {
   if (err instanceof WorkflowUpdateFailedError) {
     const cause = err.cause;
     if (cause instanceof ApplicationFailure && isErrorCode(cause.type)) {
@@ -18,6 +25,7 @@ export function fromTemporal(err: unknown, notOpen: AppError = new AppError('TAS
   const e = err as { name?: string; message?: string; code?: number };
   // Updating a closed workflow: gRPC NOT_FOUND "workflow execution already completed".
   if (e.code === 5 || /already completed/i.test(e.message ?? '')) return notOpen;
-  if (err instanceof WorkflowExecutionAlreadyStartedError) return new AppError('CONFLICT', 'Already in progress');
+  if (err instanceof WorkflowExecutionAlreadyStartedError)
+    return new AppError('CONFLICT', 'Already in progress');
   return err;
 }

@@ -9,7 +9,10 @@ pg.types.setTypeParser(20, (v) => Number(v));
 export const migrationsDirectory = fileURLToPath(new URL('./migrations', import.meta.url));
 
 /** A knex pool on one connection URL, with snake_case columns mapped to camelCase properties. */
-export function createDb(connectionString: string, opts: { pool?: { min?: number; max?: number } } = {}): Knex {
+export function createDb(
+  connectionString: string,
+  opts: { pool?: { min?: number; max?: number } } = {},
+): Knex {
   return knexPkg({
     client: 'pg',
     connection: { connectionString, application_name: 'dalgona' },

@@ -25,7 +25,8 @@ const literal = (s: string) => pg.escapeLiteral(s);
 export async function ensureDatabase(adminUrl: string, workerUrl: string, apiUrl: string): Promise<void> {
   const worker = creds(workerUrl);
   const api = creds(apiUrl);
-  if (worker.database !== api.database) throw new Error('DATABASE_URL and API_DATABASE_URL must name the same database');
+  if (worker.database !== api.database)
+    throw new Error('DATABASE_URL and API_DATABASE_URL must name the same database');
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   try {
@@ -33,7 +34,9 @@ export async function ensureDatabase(adminUrl: string, workerUrl: string, apiUrl
       const { rowCount } = await admin.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role.user]);
       const verb = rowCount ? 'ALTER' : 'CREATE';
       const password = role.password ? `PASSWORD ${literal(role.password)}` : '';
-      await admin.query(`${verb} ROLE ${ident(role.user)} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE ${password}`);
+      await admin.query(
+        `${verb} ROLE ${ident(role.user)} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE ${password}`,
+      );
     }
     const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [worker.database]);
     if (!rowCount) await admin.query(`CREATE DATABASE ${ident(worker.database)} OWNER ${ident(worker.user)}`);

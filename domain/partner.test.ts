@@ -28,7 +28,9 @@ describe('partner application schema', () => {
     const issues = toFieldIssues(result.error!);
     assert.deepEqual(
       issues.map((i) => [i.path, i.key]).sort(),
-      Object.keys(valid).map((k) => [k, 'required']).sort(),
+      Object.keys(valid)
+        .map((k) => [k, 'required'])
+        .sort(),
     );
   });
 
@@ -56,6 +58,9 @@ describe('review decision schema', () => {
     assert.equal(reviewDecisionSchema.safeParse({ decision: 'approve' }).success, true);
     const reject = reviewDecisionSchema.safeParse({ decision: 'reject', reason: '  ' });
     assert.equal(toFieldIssues(reject.error!)[0]?.key, 'reason_required');
-    assert.equal(reviewDecisionSchema.safeParse({ decision: 'reject', reason: 'Not a roastery' }).success, true);
+    assert.equal(
+      reviewDecisionSchema.safeParse({ decision: 'reject', reason: 'Not a roastery' }).success,
+      true,
+    );
   });
 });

@@ -19,7 +19,12 @@ export const searchAttributes = [
   PartnerId,
 ];
 
-const cliTypes: Record<string, string> = { KEYWORD: 'Keyword', DATETIME: 'Datetime', INT: 'Int', TEXT: 'Text' };
+const cliTypes: Record<string, string> = {
+  KEYWORD: 'Keyword',
+  DATETIME: 'Datetime',
+  INT: 'Int',
+  TEXT: 'Text',
+};
 
 /** `Name=Type` pairs for `temporal server start-dev --search-attribute`. */
 export function searchAttributeFlags(): string[] {

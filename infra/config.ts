@@ -32,7 +32,10 @@ const schema = z.object({
   REDIS_KEY_PREFIX: z.string().default('dalgona:'),
   TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().default('default'),
-  TEMPORAL_TASK_QUEUE_PREFIX: z.string().regex(/^[a-z0-9-]+$/).default('dalgona'),
+  TEMPORAL_TASK_QUEUE_PREFIX: z
+    .string()
+    .regex(/^[a-z0-9-]+$/)
+    .default('dalgona'),
   TEMPORAL_UI_URL: url('http://127.0.0.1:8233'),
   WORKER_DOMAINS: z.string().default('all'),
   API_HOST: z.string().default('127.0.0.1'),
@@ -87,10 +90,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     e.WORKER_DOMAINS === 'all' ? [...domains] : e.WORKER_DOMAINS.split(',').map((d) => d.trim());
   const unknown = workerDomains.filter((d) => !(domains as readonly string[]).includes(d));
   if (unknown.length > 0) {
-    throw new ConfigError(`Invalid configuration:\n  WORKER_DOMAINS: unknown ${unknown.join(', ')} (use ${domains.join(',')} or all)`);
+    throw new ConfigError(
+      `Invalid configuration:\n  WORKER_DOMAINS: unknown ${unknown.join(', ')} (use ${domains.join(',')} or all)`,
+    );
   }
   if (e.PARTNER_REVIEW_SLA >= e.PARTNER_APPLICATION_EXPIRY) {
-    throw new ConfigError('Invalid configuration:\n  PARTNER_REVIEW_SLA must be shorter than PARTNER_APPLICATION_EXPIRY');
+    throw new ConfigError(
+      'Invalid configuration:\n  PARTNER_REVIEW_SLA must be shorter than PARTNER_APPLICATION_EXPIRY',
+    );
   }
   return Object.freeze({
     env: e.NODE_ENV,

@@ -16,7 +16,9 @@ function derive(password: string, salt: Buffer, opts: ScryptOptions): Promise<Bu
 export async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(16);
   const key = await derive(password, salt, PARAMS);
-  return ['scrypt', PARAMS.N, PARAMS.r, PARAMS.p, salt.toString('base64url'), key.toString('base64url')].join('$');
+  return ['scrypt', PARAMS.N, PARAMS.r, PARAMS.p, salt.toString('base64url'), key.toString('base64url')].join(
+    '$',
+  );
 }
 
 // Verifying against this when the account does not exist keeps the timing the same as a wrong password.
@@ -27,6 +29,15 @@ export async function verifyPassword(password: string, stored: string | null | u
   const [scheme, n, r, p, salt, hash] = (stored ?? DUMMY).split('$');
   if (scheme !== 'scrypt' || !salt || !hash) return false;
   const expected = Buffer.from(hash, 'base64url');
-  const key = await derive(password, Buffer.from(salt, 'base64url'), { N: Number(n), r: Number(r), p: Number(p) });
-  return stored !== null && stored !== undefined && key.length === expected.length && timingSafeEqual(key, expected);
+  const key = await derive(password, Buffer.from(salt, 'base64url'), {
+    N: Number(n),
+    r: Number(r),
+    p: Number(p),
+  });
+  return (
+    stored !== null &&
+    stored !== undefined &&
+    key.length === expected.length &&
+    timingSafeEqual(key, expected)
+  );
 }

@@ -33,8 +33,10 @@ export async function migrate(): Promise<void> {
 
 const command = process.argv[2];
 if (command === 'setup') await setup().then(migrate);
+else if (command === 'setup-prod')
+  await setup().then(migrate); // deployments: no test database
 else if (command === 'migrate') await migrate();
 else {
-  console.error('usage: tsx scripts/db.ts setup|migrate [--with-test]');
+  console.error('usage: tsx scripts/db.ts setup|setup-prod|migrate [--with-test]');
   process.exit(2);
 }

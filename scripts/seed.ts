@@ -23,7 +23,13 @@ interface Ctx {
   client: Client;
 }
 
-async function ensureAccount(c: Ctx, email: string, name: string, password: string, roles: Role[]): Promise<string> {
+async function ensureAccount(
+  c: Ctx,
+  email: string,
+  name: string,
+  password: string,
+  roles: Role[],
+): Promise<string> {
   const existing = await User.query(c.db).findOne({ email });
   if (existing) return existing.id;
   const userId = randomUUID();
@@ -111,16 +117,25 @@ export async function seed(config: Readonly<Config>): Promise<void> {
   const client = new Client({ connection, namespace: config.temporal.namespace });
   const c: Ctx = { config, db, client };
   try {
-    const adminId = await ensureAccount(c, config.admin.email, '관리자', config.admin.password, ['customer', 'admin']);
+    const adminId = await ensureAccount(c, config.admin.email, '관리자', config.admin.password, [
+      'customer',
+      'admin',
+    ]);
     await ensureAccount(c, 'customer@dalgona.local', '김고객', DEMO_PASSWORD, ['customer']);
     const roaster = await ensureAccount(c, 'roaster@dalgona.local', '박로스터', DEMO_PASSWORD, ['customer']);
-    const applicant = await ensureAccount(c, 'applicant@dalgona.local', '이지원', DEMO_PASSWORD, ['customer']);
+    const applicant = await ensureAccount(c, 'applicant@dalgona.local', '이지원', DEMO_PASSWORD, [
+      'customer',
+    ]);
     const busan = await ensureAccount(c, 'busan@dalgona.local', '최항구', DEMO_PASSWORD, ['customer']);
 
     const roasterApp = await ensureApplication(
       c,
       roaster,
-      demoForm({ companyName: '달고나 로스터스', businessNumber: '2208162517', email: 'roaster@dalgona.local' }),
+      demoForm({
+        companyName: '달고나 로스터스',
+        businessNumber: '2208162517',
+        email: 'roaster@dalgona.local',
+      }),
     );
     await ensureApproved(c, roasterApp, adminId);
     await ensureApplication(

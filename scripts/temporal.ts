@@ -26,10 +26,14 @@ export function ensureTemporalCli(log: (m: string) => void = console.log): strin
   if (!onPath('go')) throw new Error('The Temporal CLI is not on PATH and Go is not installed to build it.');
   log(`Building the Temporal CLI ${TEMPORAL_CLI_VERSION} into .tools/ (first run only; a few minutes cold)…`);
   mkdirSync(toolsDir, { recursive: true });
-  const built = spawnSync('go', ['install', `github.com/temporalio/cli/cmd/temporal@${TEMPORAL_CLI_VERSION}`], {
-    env: { ...process.env, GOBIN: toolsDir },
-    stdio: 'inherit',
-  });
+  const built = spawnSync(
+    'go',
+    ['install', `github.com/temporalio/cli/cmd/temporal@${TEMPORAL_CLI_VERSION}`],
+    {
+      env: { ...process.env, GOBIN: toolsDir },
+      stdio: 'inherit',
+    },
+  );
   if (built.status !== 0 || !existsSync(local)) throw new Error('go install of the Temporal CLI failed');
   return local;
 }
@@ -65,7 +69,7 @@ export function startDevServer(opts: DevServerOptions): ChildProcess {
     '--sqlite-pragma',
     'synchronous=OFF',
     '--log-level',
-    'warn',
+    'error',
     ...searchAttributeFlags().flatMap((f) => ['--search-attribute', f]),
     ...(opts.extraArgs ?? []),
   ];

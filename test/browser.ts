@@ -37,7 +37,8 @@ export class Browser {
     const headers: Record<string, string> = { accept: 'application/json', ...(opts.headers ?? {}) };
     if (this.cookies.size) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
     if (method !== 'GET' && opts.csrf !== false) {
-      headers['x-csrf-token'] = typeof opts.csrf === 'string' ? opts.csrf : (this.cookies.get('dalgona_csrf') ?? '');
+      headers['x-csrf-token'] =
+        typeof opts.csrf === 'string' ? opts.csrf : (this.cookies.get('dalgona_csrf') ?? '');
     }
     if (this.ip) headers['x-forwarded-for'] = this.ip;
     let payload: string | undefined;

@@ -3,14 +3,20 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Client } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { createApp } from '../api/app';
 import { createDb, type Knex } from '../db/knex';
+import type { Me } from '../domain/accounts';
 import { businessNumberCheckDigit } from '../domain/businessNumber';
 import type { PartnerApplicationForm } from '../domain/partner';
 import { searchAttributes } from '../domain/searchAttributes';
+import { taskQueue } from '../domain/taskQueues';
+import { Task } from '../db/models';
+import { hashPassword } from '../infra/passwords';
+import { decideUpdate } from '../workflows/messages';
+import { Browser } from './browser';
 import { loadConfig, type Config } from '../infra/config';
 import { createLogger } from '../infra/logger';
 import { createRedis, redisReady, type Redis } from '../infra/redis';
@@ -74,7 +80,11 @@ export async function startStack(overrides: Record<string, string> = {}): Promis
   const apiDb = createDb(config.apiDatabaseUrl, { pool: { max: 5 } });
   const redis = createRedis(config.redisUrl, config.redisKeyPrefix);
   await redisReady(redis);
-  const workers: Worker[] = await createWorkers({ config, connection: env.nativeConnection, deps: { db, log } });
+  const workers: Worker[] = await createWorkers({
+    config,
+    connection: env.nativeConnection,
+    deps: { db, log },
+  });
   const running = Promise.all(workers.map((w) => w.run()));
   const app = createApp({ config, db: apiDb, redis, temporal: env.client, log });
   const server = app.listen(0, '127.0.0.1');
@@ -128,7 +138,10 @@ export function applicationForm(over: Partial<PartnerApplicationForm> = {}): Par
 }
 
 /** Polls `fn` until it returns a truthy value (or fails after `timeoutMs`). */
-export async function eventually<T>(fn: () => PromiseLike<T | undefined | null | false>, timeoutMs = 10_000): Promise<T> {
+export async function eventually<T>(
+  fn: () => PromiseLike<T | undefined | null | false>,
+  timeoutMs = 10_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
@@ -147,17 +160,26 @@ export async function eventually<T>(fn: () => PromiseLike<T | undefined | null |
 export async function makeUser(
   stack: Stack,
   roles: ('customer' | 'partner' | 'admin')[] = ['customer'],
-): Promise<{ browser: import('./browser').Browser; me: import('../domain/accounts').Me; email: string; password: string }> {
-  const { Browser } = await import('./browser');
-  const { hashPassword } = await import('../infra/passwords');
-  const { taskQueue } = await import('../domain/taskQueues');
-  const { randomUUID } = await import('node:crypto');
+): Promise<{
+  browser: Browser;
+  me: Me;
+  email: string;
+  password: string;
+}> {
   const email = `${roles.join('-')}-${uniq()}@example.com`;
   const password = 'correct-horse-1';
   const result = await stack.client.workflow.execute('signUp', {
     workflowId: `signUp:${email}`,
     taskQueue: taskQueue(stack.config.temporal.taskQueuePrefix, 'accounts'),
-    args: [{ userId: randomUUID(), email, name: `${roles.at(-1)} ${uniq()}`, passwordHash: await hashPassword(password), roles }],
+    args: [
+      {
+        userId: randomUUID(),
+        email,
+        name: `${roles.at(-1)} ${uniq()}`,
+        passwordHash: await hashPassword(password),
+        roles,
+      },
+    ],
   });
   if (!result.ok) throw new Error('could not create test user');
   const browser = new Browser(stack.baseUrl);
@@ -169,18 +191,23 @@ export async function makeUser(
 export async function makePartner(
   stack: Stack,
   adminId: string,
-): Promise<{ browser: import('./browser').Browser; me: import('../domain/accounts').Me; applicationId: string }> {
-  const { Browser } = await import('./browser');
-  const { Task } = await import('../db/models');
-  const { decideUpdate } = await import('../workflows/messages');
+): Promise<{
+  browser: Browser;
+  me: Me;
+  applicationId: string;
+}> {
   const browser = new Browser(stack.baseUrl);
   await browser.signUp(`partner-${uniq()}@example.com`);
   const res = await browser.post<{ id: string }>('/api/partner-applications', applicationForm());
   if (res.status !== 202) throw new Error(`application failed: ${JSON.stringify(res.body)}`);
-  const task = await eventually(() => Task.query(stack.db).findOne({ subjectId: res.body.id, state: 'open' }));
+  const task = await eventually(() =>
+    Task.query(stack.db).findOne({ subjectId: res.body.id, state: 'open' }),
+  );
   await stack.client.workflow
     .getHandle(task.workflowId, undefined, { firstExecutionRunId: task.workflowRunId })
-    .executeUpdate(decideUpdate, { args: [{ decision: 'approve', actor: { userId: adminId, roles: ['admin'] } }] });
-  const me = (await browser.get<import('../domain/accounts').Me>('/api/auth/me')).body;
+    .executeUpdate(decideUpdate, {
+      args: [{ decision: 'approve', actor: { userId: adminId, roles: ['admin'] } }],
+    });
+  const me = (await browser.get<Me>('/api/auth/me')).body;
   return { browser, me, applicationId: res.body.id };
 }

@@ -1,4 +1,11 @@
-import { DefaultLogger, NativeConnection, Runtime, Worker, makeTelemetryFilterString, type LogLevel } from '@temporalio/worker';
+import {
+  DefaultLogger,
+  type NativeConnection,
+  Runtime,
+  Worker,
+  makeTelemetryFilterString,
+  type LogLevel,
+} from '@temporalio/worker';
 import type { Logger } from '../infra/logger';
 import { createActivities, type ActivityDeps } from '../activities';
 import type { Config } from '../infra/config';
@@ -20,7 +27,9 @@ export function installRuntime(log?: Logger, level: LogLevel = 'INFO'): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   Runtime.install({
-    logger: new DefaultLogger(level, ({ level: l, message, meta }) => log?.[pinoLevel[l]]({ sdk: meta }, message)),
+    logger: new DefaultLogger(level, ({ level: l, message, meta }) =>
+      log?.[pinoLevel[l]]({ sdk: meta }, message),
+    ),
     telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } },
   });
 }

@@ -17,11 +17,14 @@ try {
   throw err;
 }
 const log = createLogger('worker', config.logLevel);
-installRuntime(log);
+installRuntime(log, 'WARN');
 const db = createDb(config.databaseUrl, { pool: { max: 20 } });
 const connection = await NativeConnection.connect({ address: config.temporal.address });
 const workers = await createWorkers({ config, connection, deps: { db, log } });
-log.info({ domains: config.workerDomains, taskQueuePrefix: config.temporal.taskQueuePrefix }, 'worker started');
+log.info(
+  { domains: config.workerDomains, taskQueuePrefix: config.temporal.taskQueuePrefix },
+  'worker started',
+);
 
 let stopping = false;
 const stop = (signal: string) => {

@@ -29,7 +29,11 @@ after(async () => {
 async function apply(
   form: PartnerApplicationForm = applicationForm(),
   opts: { reviewSlaMs?: number; expiryMs?: number; applicantId?: string } = {},
-): Promise<{ handle: WorkflowHandle<typeof partnerApplication>; applicationId: string; applicantId: string }> {
+): Promise<{
+  handle: WorkflowHandle<typeof partnerApplication>;
+  applicationId: string;
+  applicantId: string;
+}> {
   const applicantId = opts.applicantId ?? (await makeUser(stack)).me.id;
   const applicationId = randomUUID();
   const handle = await stack.client.workflow.start<typeof partnerApplication>('partnerApplication', {
@@ -68,7 +72,9 @@ describe('partnerApplication workflow (real dev server, real PostgreSQL)', () =>
     const task = await openTask(applicationId);
     assert.equal((await handle.query(applicationStatusQuery)).status, 'pending');
 
-    const outcome = await handle.executeUpdate(decideUpdate, { args: [{ decision: 'approve', actor: admin }] });
+    const outcome = await handle.executeUpdate(decideUpdate, {
+      args: [{ decision: 'approve', actor: admin }],
+    });
     assert.deepEqual(outcome, { status: 'approved', subjectId: applicationId });
     const result: PartnerApplicationResult = await handle.result();
     assert.equal(result.status, 'approved');
@@ -103,7 +109,10 @@ describe('partnerApplication workflow (real dev server, real PostgreSQL)', () =>
     const { handle, applicationId } = await apply(applicationForm({ businessNumber: '1248100999' }));
     const result = await handle.result();
     assert.equal(result.status, 'auto_rejected');
-    assert.deepEqual(result.reasons?.map((r) => r.key), ['invalid_check_digit']);
+    assert.deepEqual(
+      result.reasons?.map((r) => r.key),
+      ['invalid_check_digit'],
+    );
     const app = await PartnerApplication.query(stack.db).findById(applicationId);
     assert.equal(app?.status, 'auto_rejected');
     assert.equal(app?.reasons[0]?.field, 'businessNumber');
@@ -117,7 +126,10 @@ describe('partnerApplication workflow (real dev server, real PostgreSQL)', () =>
     const second = await apply({ ...form, companyName: 'Copycat Coffee' });
     const result = await second.handle.result();
     assert.equal(result.status, 'auto_rejected');
-    assert.deepEqual(result.reasons?.map((r) => r.key), ['duplicate_business_number']);
+    assert.deepEqual(
+      result.reasons?.map((r) => r.key),
+      ['duplicate_business_number'],
+    );
     await first.handle.executeUpdate(decideUpdate, { args: [{ decision: 'approve', actor: admin }] });
     const third = await apply({ ...form, companyName: 'Late Copycat' });
     assert.equal((await third.handle.result()).status, 'auto_rejected');
@@ -127,21 +139,37 @@ describe('partnerApplication workflow (real dev server, real PostgreSQL)', () =>
     const { handle, applicationId } = await apply();
     await openTask(applicationId);
     const customer = { userId: randomUUID(), roles: ['customer', 'partner'] };
-    assert.equal(await refusal(handle.executeUpdate(decideUpdate, { args: [{ decision: 'approve', actor: customer }] })), 'FORBIDDEN');
     assert.equal(
-      await refusal(handle.executeUpdate(decideUpdate, { args: [{ decision: 'reject', reason: ' ', actor: admin }] })),
+      await refusal(handle.executeUpdate(decideUpdate, { args: [{ decision: 'approve', actor: customer }] })),
+      'FORBIDDEN',
+    );
+    assert.equal(
+      await refusal(
+        handle.executeUpdate(decideUpdate, { args: [{ decision: 'reject', reason: ' ', actor: admin }] }),
+      ),
       'VALIDATION_FAILED',
     );
     await handle.executeUpdate(claimTaskUpdate, { args: [{ actor: admin }] });
-    assert.equal(await refusal(handle.executeUpdate(decideUpdate, { args: [{ decision: 'approve', actor: admin2 }] })), 'TASK_CLAIMED');
-    assert.equal(await refusal(handle.executeUpdate(claimTaskUpdate, { args: [{ actor: admin2 }] })), 'TASK_CLAIMED');
-    assert.equal(await refusal(handle.executeUpdate(releaseTaskUpdate, { args: [{ actor: admin2 }] })), 'TASK_CLAIMED');
+    assert.equal(
+      await refusal(handle.executeUpdate(decideUpdate, { args: [{ decision: 'approve', actor: admin2 }] })),
+      'TASK_CLAIMED',
+    );
+    assert.equal(
+      await refusal(handle.executeUpdate(claimTaskUpdate, { args: [{ actor: admin2 }] })),
+      'TASK_CLAIMED',
+    );
+    assert.equal(
+      await refusal(handle.executeUpdate(releaseTaskUpdate, { args: [{ actor: admin2 }] })),
+      'TASK_CLAIMED',
+    );
     const released = await handle.executeUpdate(releaseTaskUpdate, { args: [{ actor: admin }] });
     assert.equal(released.claimedBy, null);
     await handle.executeUpdate(decideUpdate, { args: [{ decision: 'approve', actor: admin2 }] });
     assert.equal((await handle.result()).status, 'approved');
     // Nothing is open any more: the finished workflow refuses further Updates.
-    await assert.rejects(handle.executeUpdate(decideUpdate, { args: [{ decision: 'reject', reason: 'late', actor: admin }] }));
+    await assert.rejects(
+      handle.executeUpdate(decideUpdate, { args: [{ decision: 'reject', reason: 'late', actor: admin }] }),
+    );
   });
 
   it('records who claimed a task in the inbox read model', async () => {
@@ -176,20 +204,28 @@ describe('partnerApplication workflow (real dev server, real PostgreSQL)', () =>
   });
 
   it('expires when nobody decides in time, and tells the applicant', async () => {
-    const { handle, applicationId, applicantId } = await apply(applicationForm(), { reviewSlaMs: 300, expiryMs: 1200 });
+    const { handle, applicationId, applicantId } = await apply(applicationForm(), {
+      reviewSlaMs: 300,
+      expiryMs: 1200,
+    });
     const task = await openTask(applicationId);
     const result = await handle.result();
     assert.equal(result.status, 'expired');
     assert.equal((await Task.query(stack.db).findById(task.id))?.state, 'expired');
     assert.equal((await PartnerApplication.query(stack.db).findById(applicationId))?.status, 'expired');
-    const notice = await OutboxMessage.query(stack.db).findOne({ recipientUserId: applicantId, template: 'partner_application_expired' });
+    const notice = await OutboxMessage.query(stack.db).findOne({
+      recipientUserId: applicantId,
+      template: 'partner_application_expired',
+    });
     assert.ok(notice);
   });
 
   it('lets a rejected applicant apply again; the old task cannot touch the new application', async () => {
     const first = await apply();
     const oldTask = await openTask(first.applicationId);
-    await first.handle.executeUpdate(decideUpdate, { args: [{ decision: 'reject', reason: 'Missing photos', actor: admin }] });
+    await first.handle.executeUpdate(decideUpdate, {
+      args: [{ decision: 'reject', reason: 'Missing photos', actor: admin }],
+    });
     await first.handle.result();
 
     const second = await apply(applicationForm(), { applicantId: first.applicantId });
@@ -204,7 +240,12 @@ describe('partnerApplication workflow (real dev server, real PostgreSQL)', () =>
 
     await second.handle.executeUpdate(decideUpdate, { args: [{ decision: 'approve', actor: admin }] });
     assert.equal((await second.handle.result()).status, 'approved');
-    const apps = await PartnerApplication.query(stack.db).where({ applicantId: first.applicantId }).orderBy('submittedAt');
-    assert.deepEqual(apps.map((a) => a.status), ['rejected', 'approved']);
+    const apps = await PartnerApplication.query(stack.db)
+      .where({ applicantId: first.applicantId })
+      .orderBy('submittedAt');
+    assert.deepEqual(
+      apps.map((a) => a.status),
+      ['rejected', 'approved'],
+    );
   });
 });

@@ -12,7 +12,12 @@ function refuse(message: string, type: string): never {
 }
 
 function assertAdmin(actor: Actor | undefined): asserts actor is Actor {
-  if (!actor || typeof actor.userId !== 'string' || !Array.isArray(actor.roles) || !actor.roles.includes('admin')) {
+  if (
+    !actor ||
+    typeof actor.userId !== 'string' ||
+    !Array.isArray(actor.roles) ||
+    !actor.roles.includes('admin')
+  ) {
     refuse('Only an admin can act on inbox tasks', 'FORBIDDEN');
   }
 }
@@ -41,7 +46,8 @@ export class ReviewTask {
         validator: ({ actor }) => {
           this.assertOpen();
           assertAdmin(actor);
-          if (this.claimedBy && this.claimedBy !== actor.userId) refuse('Another admin has claimed this task', 'TASK_CLAIMED');
+          if (this.claimedBy && this.claimedBy !== actor.userId)
+            refuse('Another admin has claimed this task', 'TASK_CLAIMED');
         },
       },
     );
@@ -56,7 +62,8 @@ export class ReviewTask {
         validator: ({ actor }) => {
           this.assertOpen();
           assertAdmin(actor);
-          if (this.claimedBy !== actor.userId) refuse('Only the admin holding the task can release it', 'TASK_CLAIMED');
+          if (this.claimedBy !== actor.userId)
+            refuse('Only the admin holding the task can release it', 'TASK_CLAIMED');
         },
       },
     );
@@ -72,11 +79,13 @@ export class ReviewTask {
         validator: (d) => {
           this.assertOpen();
           assertAdmin(d?.actor);
-          if (d.decision !== 'approve' && d.decision !== 'reject') refuse('Decision must be approve or reject', 'VALIDATION_FAILED');
+          if (d.decision !== 'approve' && d.decision !== 'reject')
+            refuse('Decision must be approve or reject', 'VALIDATION_FAILED');
           if (d.decision === 'reject' && !(typeof d.reason === 'string' && d.reason.trim().length > 0)) {
             refuse('A reason is required to reject', 'VALIDATION_FAILED');
           }
-          if (this.claimedBy && this.claimedBy !== d.actor.userId) refuse('Another admin has claimed this task', 'TASK_CLAIMED');
+          if (this.claimedBy && this.claimedBy !== d.actor.userId)
+            refuse('Another admin has claimed this task', 'TASK_CLAIMED');
         },
       },
     );
@@ -110,6 +119,7 @@ export class ReviewTask {
   }
 
   private assertOpen(): void {
-    if (this.phase !== 'open' && this.phase !== 'opening') refuse('This task is no longer open', 'TASK_NOT_OPEN');
+    if (this.phase !== 'open' && this.phase !== 'opening')
+      refuse('This task is no longer open', 'TASK_NOT_OPEN');
   }
 }

@@ -16,11 +16,15 @@ function same(a: string, b: string): boolean {
  * CSRF protection on every mutation: the `X-CSRF-Token` header must match the CSRF cookie (double submit)
  * and, when signed in, the token bound to the session; cross-site requests are refused outright.
  */
-export function csrf(sessions: Sessions, exempt: (path: string) => boolean = () => false): Koa.Middleware<ApiState> {
+export function csrf(
+  sessions: Sessions,
+  exempt: (path: string) => boolean = () => false,
+): Koa.Middleware<ApiState> {
   return async (ctx, next) => {
     const cookie = ctx.cookies.get(CSRF_COOKIE);
     if (SAFE.has(ctx.method) || exempt(ctx.path)) {
-      if (!cookie && ctx.path.startsWith('/api/')) sessions.setCsrfCookie(ctx, ctx.state.session?.csrf ?? newToken());
+      if (!cookie && ctx.path.startsWith('/api/'))
+        sessions.setCsrfCookie(ctx, ctx.state.session?.csrf ?? newToken());
       return next();
     }
     const site = ctx.get('sec-fetch-site');
@@ -28,7 +32,10 @@ export function csrf(sessions: Sessions, exempt: (path: string) => boolean = () 
     const header = ctx.get('x-csrf-token');
     const expected = ctx.state.session?.csrf ?? cookie;
     if (!header || !cookie || !expected || !same(header, cookie) || !same(header, expected)) {
-      throw new AppError('CSRF_FAILED', 'Missing or invalid CSRF token: send the dalgona_csrf cookie value as X-CSRF-Token');
+      throw new AppError(
+        'CSRF_FAILED',
+        'Missing or invalid CSRF token: send the dalgona_csrf cookie value as X-CSRF-Token',
+      );
     }
     return next();
   };

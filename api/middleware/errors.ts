@@ -33,14 +33,28 @@ export function errorHandler(): Koa.Middleware<ApiState> {
 
 function toErrorBody(err: unknown): ErrorBody {
   if (err instanceof AppError) {
-    return { error: { code: err.code, message: err.message, ...(err.details !== undefined ? { details: err.details } : {}) } };
+    return {
+      error: {
+        code: err.code,
+        message: err.message,
+        ...(err.details !== undefined ? { details: err.details } : {}),
+      },
+    };
   }
-  const e = err as { status?: number; statusCode?: number; expose?: boolean; message?: string; type?: string; code?: string };
+  const e = err as {
+    status?: number;
+    statusCode?: number;
+    expose?: boolean;
+    message?: string;
+    type?: string;
+    code?: string;
+  };
   const status = e.status ?? e.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
     const code = isErrorCode(e.code)
       ? e.code
-      : (bodyParserCodes[status] ?? (status === 404 ? 'NOT_FOUND' : status === 405 ? 'METHOD_NOT_ALLOWED' : 'BAD_REQUEST'));
+      : (bodyParserCodes[status] ??
+        (status === 404 ? 'NOT_FOUND' : status === 405 ? 'METHOD_NOT_ALLOWED' : 'BAD_REQUEST'));
     const message = e.expose && e.message ? e.message : 'Bad request';
     return { error: { code, message } };
   }

@@ -19,6 +19,7 @@ export function requestLog(log: Logger): Koa.Middleware<ApiState> {
       const route = (ctx as unknown as { _matchedRoute?: string })._matchedRoute ?? null;
       const line = { method: ctx.method, path: ctx.path, route, status: ctx.status, ms };
       if (ctx.status >= 500) ctx.state.log.error(line, 'request');
+      else if (ctx.path === '/healthz' || ctx.path === '/readyz') ctx.state.log.debug(line, 'request');
       else ctx.state.log.info(line, 'request');
     }
   };

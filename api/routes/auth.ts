@@ -1,7 +1,7 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
 import { randomUUID } from 'node:crypto';
-import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterRedis, type RateLimiterRes } from 'rate-limiter-flexible';
 import { loginSchema, signUpSchema } from '../../domain/accounts';
 import { AppError } from '../../domain/errors';
 import { taskQueue } from '../../domain/taskQueues';
@@ -27,7 +27,8 @@ export function createLoginLimiter({ redis, config }: ApiDeps) {
     duration,
     blockDuration: duration,
   });
-  const limited = (res: RateLimiterRes | null, points: number) => res !== null && res.consumedPoints >= points;
+  const limited = (res: RateLimiterRes | null, points: number) =>
+    res !== null && res.consumedPoints >= points;
   const tooMany = (res: RateLimiterRes | null) =>
     new AppError('RATE_LIMITED', 'Too many failed sign-in attempts; try again later', {
       retryAfterSeconds: Math.max(1, Math.ceil((res?.msBeforeNext ?? config.login.windowMs) / 1000)),
@@ -72,7 +73,15 @@ export function authRoutes(deps: ApiDeps): RouteDef[] {
             workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
             workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
             workflowExecutionTimeout: '1 minute',
-            args: [{ userId, email: body.email, name: body.name, passwordHash: await hashPassword(body.password), roles: ['customer'] }],
+            args: [
+              {
+                userId,
+                email: body.email,
+                name: body.name,
+                passwordHash: await hashPassword(body.password),
+                roles: ['customer'],
+              },
+            ],
           });
         } catch (err) {
           if (err instanceof WorkflowExecutionAlreadyStartedError) {

@@ -3,7 +3,10 @@ import { route, type RouteDef } from '../route';
 import { AppError } from '../../domain/errors';
 
 const withTimeout = <T>(p: Promise<T>, ms: number) =>
-  Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms).unref())]);
+  Promise.race([
+    p,
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms).unref()),
+  ]);
 
 /** Checks each dependency; a failing one is named. */
 export async function readiness({ db, redis, temporal }: ApiDeps): Promise<Record<string, 'up' | 'down'>> {
@@ -43,8 +46,11 @@ export function healthRoutes(): RouteDef[] {
       access: 'public',
       async handler({ deps }) {
         const checks = await readiness(deps);
-        const down = Object.entries(checks).filter(([, v]) => v === 'down').map(([k]) => k);
-        if (down.length > 0) throw new AppError('UNAVAILABLE', `Not ready: ${down.join(', ')} down`, { checks });
+        const down = Object.entries(checks)
+          .filter(([, v]) => v === 'down')
+          .map(([k]) => k);
+        if (down.length > 0)
+          throw new AppError('UNAVAILABLE', `Not ready: ${down.join(', ')} down`, { checks });
         return { status: 'ready', checks };
       },
     }),

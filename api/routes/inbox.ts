@@ -72,11 +72,14 @@ function present(r: TaskRow): InboxTask {
 }
 
 // Keyset cursor over (submitted_at, id): stable under inserts, no OFFSET scans.
-const encodeCursor = (r: TaskRow) => Buffer.from(`${new Date(r.submittedAt).toISOString()}|${r.id}`).toString('base64url');
+const encodeCursor = (r: TaskRow) =>
+  Buffer.from(`${new Date(r.submittedAt).toISOString()}|${r.id}`).toString('base64url');
 function decodeCursor(cursor: string): [string, string] {
   const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
   if (!at || !id || Number.isNaN(Date.parse(at)) || !z.uuid().safeParse(id).success) {
-    throw new AppError('VALIDATION_FAILED', 'Invalid cursor', { fields: [{ path: 'cursor', key: 'invalid', message: 'Invalid cursor' }] });
+    throw new AppError('VALIDATION_FAILED', 'Invalid cursor', {
+      fields: [{ path: 'cursor', key: 'invalid', message: 'Invalid cursor' }],
+    });
   }
   return [at, id];
 }
@@ -103,11 +106,14 @@ export function inboxRoutes(): RouteDef[] {
       access: 'admin',
       query: inboxQuerySchema,
       async handler({ ctx, query, deps: { db } }) {
-        const q = taskQuery(db).orderBy([{ column: 't.submitted_at' }, { column: 't.id' }]).limit(query.limit + 1);
+        const q = taskQuery(db)
+          .orderBy([{ column: 't.submitted_at' }, { column: 't.id' }])
+          .limit(query.limit + 1);
         if (query.kind) q.where('t.kind', query.kind);
         if (query.state === 'closed') q.whereNot('t.state', 'open');
         else if (query.state !== 'all') q.where('t.state', 'open');
-        if (query.state === 'overdue') q.where((w) => w.whereNotNull('t.overdue_at').orWhere('t.sla_due_at', '<', db.fn.now()));
+        if (query.state === 'overdue')
+          q.where((w) => w.whereNotNull('t.overdue_at').orWhere('t.sla_due_at', '<', db.fn.now()));
         if (query.state === 'unclaimed') q.whereNull('t.claimed_by');
         if (query.state === 'mine') q.where('t.claimed_by', ctx.state.user!.id);
         if (query.cursor) {
@@ -160,7 +166,9 @@ export function inboxRoutes(): RouteDef[] {
       async handler({ ctx, params, deps: { db, temporal } }) {
         const task = await findTask(db, params.id);
         try {
-          return await taskHandle(temporal, task).executeUpdate(claimTaskUpdate, { args: [{ actor: actorOf(ctx) }] });
+          return await taskHandle(temporal, task).executeUpdate(claimTaskUpdate, {
+            args: [{ actor: actorOf(ctx) }],
+          });
         } catch (err) {
           throw fromTemporal(err);
         }
@@ -176,7 +184,9 @@ export function inboxRoutes(): RouteDef[] {
       async handler({ ctx, params, deps: { db, temporal } }) {
         const task = await findTask(db, params.id);
         try {
-          return await taskHandle(temporal, task).executeUpdate(releaseTaskUpdate, { args: [{ actor: actorOf(ctx) }] });
+          return await taskHandle(temporal, task).executeUpdate(releaseTaskUpdate, {
+            args: [{ actor: actorOf(ctx) }],
+          });
         } catch (err) {
           throw fromTemporal(err);
         }
@@ -194,8 +204,9 @@ export function inboxRoutes(): RouteDef[] {
         const task = await findTask(db, params.id);
         if (task.state !== 'open') throw new AppError('TASK_NOT_OPEN', 'This task is no longer open');
         try {
-          return await taskHandle(temporal, task)
-            .executeUpdate(decideUpdate, { args: [{ ...body, actor: actorOf(ctx) }] });
+          return await taskHandle(temporal, task).executeUpdate(decideUpdate, {
+            args: [{ ...body, actor: actorOf(ctx) }],
+          });
         } catch (err) {
           throw fromTemporal(err);
         }

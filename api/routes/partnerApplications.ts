@@ -45,7 +45,8 @@ export function partnerApplicationRoutes(): RouteDef[] {
       status: 202,
       async handler({ ctx, body, deps: { temporal, config } }) {
         const user = ctx.state.user!;
-        if (user.roles.includes('partner')) throw new AppError('ALREADY_PARTNER', 'You are already a partner');
+        if (user.roles.includes('partner'))
+          throw new AppError('ALREADY_PARTNER', 'You are already a partner');
         const input: PartnerApplicationInput = {
           applicationId: randomUUID(),
           applicantId: user.id,

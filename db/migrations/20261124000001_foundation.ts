@@ -90,7 +90,9 @@ export async function up(knex: Knex): Promise<void> {
     t.index(['kind', 'state', 'submitted_at']);
     t.index(['subject_id']);
   });
-  await knex.raw(`ALTER TABLE tasks ADD CONSTRAINT tasks_state CHECK (state IN ('open','done','expired','cancelled'))`);
+  await knex.raw(
+    `ALTER TABLE tasks ADD CONSTRAINT tasks_state CHECK (state IN ('open','done','expired','cancelled'))`,
+  );
 
   await knex.schema.createTable('outbox', (t) => {
     t.bigIncrements('id');

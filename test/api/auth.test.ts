@@ -51,25 +51,32 @@ describe('accounts API (real Temporal, PostgreSQL, Redis)', () => {
   it('refuses a taken e-mail with 409 and bad input with 400 field details', async () => {
     const { email } = await makeUser(stack);
     const b = new Browser(stack.baseUrl);
-    const dup = await b.post<{ error: { code: string } }>('/api/auth/signup', { email, password: 'another-pass-1', name: 'x' });
+    const dup = await b.post<{ error: { code: string } }>('/api/auth/signup', {
+      email,
+      password: 'another-pass-1',
+      name: 'x',
+    });
     assert.equal(dup.status, 409);
     assert.equal(dup.body.error.code, 'EMAIL_TAKEN');
-    const bad = await b.post<{ error: { code: string; details: { fields: { path: string; key: string }[] } } }>(
-      '/api/auth/signup',
-      { email: 'nope', password: 'short', name: '' },
-    );
+    const bad = await b.post<{
+      error: { code: string; details: { fields: { path: string; key: string }[] } };
+    }>('/api/auth/signup', { email: 'nope', password: 'short', name: '' });
     assert.equal(bad.status, 400);
     assert.equal(bad.body.error.code, 'VALIDATION_FAILED');
-    assert.deepEqual(
-      Object.fromEntries(bad.body.error.details.fields.map((f) => [f.path, f.key])),
-      { email: 'invalid_email', password: 'weak_password', name: 'required' },
-    );
+    assert.deepEqual(Object.fromEntries(bad.body.error.details.fields.map((f) => [f.path, f.key])), {
+      email: 'invalid_email',
+      password: 'weak_password',
+      name: 'required',
+    });
   });
 
   it('logs in and out; a logged-out session is gone from Redis', async () => {
     const { email, password } = await makeUser(stack);
     const b = new Browser(stack.baseUrl);
-    const wrong = await b.post<{ error: { code: string } }>('/api/auth/login', { email, password: 'wrong-password' });
+    const wrong = await b.post<{ error: { code: string } }>('/api/auth/login', {
+      email,
+      password: 'wrong-password',
+    });
     assert.equal(wrong.status, 401);
     assert.equal(wrong.body.error.code, 'INVALID_CREDENTIALS');
     await b.login(email, password);
@@ -114,7 +121,9 @@ describe('accounts API (real Temporal, PostgreSQL, Redis)', () => {
     await b.signUp(email);
     const stranger = new Browser(stack.baseUrl);
     await stranger.get('/api/auth/csrf');
-    const wrongBinding = await b.post('/api/auth/logout', undefined, { csrf: stranger.cookies.get('dalgona_csrf')! });
+    const wrongBinding = await b.post('/api/auth/logout', undefined, {
+      csrf: stranger.cookies.get('dalgona_csrf')!,
+    });
     assert.equal(wrongBinding.status, 403);
   });
 
@@ -148,10 +157,17 @@ describe('per-IP login limit', () => {
   it('blocks an address that fails across many accounts, not other addresses', async () => {
     const attacker = new Browser(ipStack.baseUrl, `203.0.113.${Math.floor(Math.random() * 200) + 1}`);
     for (let i = 0; i < 4; i++) {
-      const res = await attacker.post('/api/auth/login', { email: `victim${i}-${uniq()}@example.com`, password: 'guess-guess' });
+      const res = await attacker.post('/api/auth/login', {
+        email: `victim${i}-${uniq()}@example.com`,
+        password: 'guess-guess',
+      });
       assert.equal(res.status, 401);
     }
-    assert.equal((await attacker.post('/api/auth/login', { email: `x-${uniq()}@example.com`, password: 'guess-guess' })).status, 429);
+    assert.equal(
+      (await attacker.post('/api/auth/login', { email: `x-${uniq()}@example.com`, password: 'guess-guess' }))
+        .status,
+      429,
+    );
     const user = await makeUser(ipStack);
     const honest = new Browser(ipStack.baseUrl, '198.51.100.7');
     await honest.login(user.email, user.password);

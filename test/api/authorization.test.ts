@@ -53,9 +53,12 @@ after(async () => {
 
 describe('authorisation matrix', () => {
   it('has one line for every registered route, and none for a route that does not exist', () => {
-    const registered = allRoutes({ ...stack, temporal: stack.client, db: stack.apiDb, log: createLogger('t', 'silent') }).map(
-      (r) => `${r.method} ${r.path}`,
-    );
+    const registered = allRoutes({
+      ...stack,
+      temporal: stack.client,
+      db: stack.apiDb,
+      log: createLogger('t', 'silent'),
+    }).map((r) => `${r.method} ${r.path}`);
     assert.deepEqual([...registered].sort(), Object.keys(matrix).sort());
   });
 
@@ -66,10 +69,17 @@ describe('authorisation matrix', () => {
       // Logging out would end the fixture sessions: those rows are checked on a throwaway browser per role.
       for (const who of order) {
         const browser = key === 'POST /api/auth/logout' ? new Browser(stack.baseUrl) : fixtures.as[who];
-        const res = await browser.request(method, fillPath(path, row.params?.(fixtures)), method === 'GET' ? undefined : {});
+        const res = await browser.request(
+          method,
+          fillPath(path, row.params?.(fixtures)),
+          method === 'GET' ? undefined : {},
+        );
         const expected = row.expect[who];
         if (expected === 'pass') {
-          assert.ok(![401, 403].includes(res.status) && res.status < 500, `${who}: ${res.status} ${JSON.stringify(res.body)}`);
+          assert.ok(
+            ![401, 403].includes(res.status) && res.status < 500,
+            `${who}: ${res.status} ${JSON.stringify(res.body)}`,
+          );
         } else {
           assert.equal(res.status, expected, `${who}: ${JSON.stringify(res.body)}`);
         }

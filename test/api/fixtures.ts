@@ -22,9 +22,16 @@ export async function buildFixtures(stack: Stack): Promise<Fixtures> {
   const superuser = await makeUser(stack, ['customer', 'partner', 'admin']);
   const other = await makeUser(stack);
   const applied = await other.browser.post<{ id: string }>('/api/partner-applications', applicationForm());
-  const task = await eventually(() => Task.query(stack.db).findOne({ subjectId: applied.body.id, state: 'open' }));
+  const task = await eventually(() =>
+    Task.query(stack.db).findOne({ subjectId: applied.body.id, state: 'open' }),
+  );
   return {
-    as: { anon: new Browser(stack.baseUrl), customer: customer.browser, partner: partner.browser, admin: admin.browser },
+    as: {
+      anon: new Browser(stack.baseUrl),
+      customer: customer.browser,
+      partner: partner.browser,
+      admin: admin.browser,
+    },
     superuser: superuser.browser,
     otherApplicationId: applied.body.id,
     otherTaskId: task.id,

@@ -42,7 +42,12 @@ const TABLES = ['users', 'partner_applications', 'partners', 'tasks', 'outbox'];
 async function snapshot(stack: Stack): Promise<string> {
   const parts: string[] = [];
   for (const table of TABLES) {
-    const row = (await stack.db.raw(`SELECT md5(coalesce(string_agg(t::text, ',' ORDER BY t::text), '')) AS h FROM ?? t`, [table])).rows[0];
+    const row = (
+      await stack.db.raw(
+        `SELECT md5(coalesce(string_agg(t::text, ',' ORDER BY t::text), '')) AS h FROM ?? t`,
+        [table],
+      )
+    ).rows[0];
     parts.push(`${table}:${row.h}`);
   }
   parts.push(`workflows:${(await stack.client.workflow.count()).count}`);
@@ -63,9 +68,12 @@ before(async () => {
   stack = await startStack();
   fixtures = await buildFixtures(stack);
   user = fixtures.superuser;
-  mutating = allRoutes({ ...stack, temporal: stack.client, db: stack.apiDb, log: createLogger('t', 'silent') }).filter(
-    (r) => r.method !== 'GET',
-  );
+  mutating = allRoutes({
+    ...stack,
+    temporal: stack.client,
+    db: stack.apiDb,
+    log: createLogger('t', 'silent'),
+  }).filter((r) => r.method !== 'GET');
 });
 after(async () => {
   await stack.stop();
@@ -73,7 +81,10 @@ after(async () => {
 });
 
 function assertClientError(res: Res, what: string): void {
-  assert.ok(res.status >= 400 && res.status < 500, `${what}: expected a 4xx, got ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
+  assert.ok(
+    res.status >= 400 && res.status < 500,
+    `${what}: expected a 4xx, got ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`,
+  );
   const body = res.body as { error?: { code?: unknown; message?: unknown } };
   assert.equal(typeof body?.error?.code, 'string', `${what}: error shape`);
   assert.equal(typeof body?.error?.message, 'string', `${what}: error shape`);
@@ -93,27 +104,60 @@ describe('fuzz: every mutating route rejects malformed and hostile input', () =>
       const keys = bodyKeys(def);
       // Bodies of the right shape with wrong or hostile values, and bodies of any shape at all.
       const shaped = keys.length
-        ? fc.dictionary(fc.constantFrom(...keys, '__proto__', 'constructor', 'role', 'status'), hostileValue, { minKeys: 1 })
+        ? fc.dictionary(
+            fc.constantFrom(...keys, '__proto__', 'constructor', 'role', 'status'),
+            hostileValue,
+            { minKeys: 1 },
+          )
         : fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }), hostileValue, { minKeys: 1 });
-      const arbitrary = fc.oneof(shaped, fc.jsonValue({ maxDepth: 4 }).filter((v) => !(keys.length === 0 && isEmptyObject(v))));
+      const arbitrary = fc.oneof(
+        shaped,
+        fc.jsonValue({ maxDepth: 4 }).filter((v) => !(keys.length === 0 && isEmptyObject(v))),
+      );
       await fc.assert(
         fc.asyncProperty(arbitrary, async (body) => {
-          assertClientError(await user.request(def.method, path, body), `${key} ${JSON.stringify(body).slice(0, 120)}`);
+          assertClientError(
+            await user.request(def.method, path, body),
+            `${key} ${JSON.stringify(body).slice(0, 120)}`,
+          );
         }),
         { numRuns: 60 },
       );
       // Bodies that are not JSON, or not what they claim to be.
-      for (const raw of ['{"a":', '\u0000', 'a'.repeat(200_000), '[1,2', 'null', '"just a string"', '<xml/>']) {
-        assertClientError(await user.request(def.method, path, raw, { raw: true }), `${key} raw ${raw.slice(0, 20)}`);
+      for (const raw of [
+        '{"a":',
+        '\u0000',
+        'a'.repeat(200_000),
+        '[1,2',
+        'null',
+        '"just a string"',
+        '<xml/>',
+      ]) {
+        assertClientError(
+          await user.request(def.method, path, raw, { raw: true }),
+          `${key} raw ${raw.slice(0, 20)}`,
+        );
       }
       assertClientError(
-        await user.request(def.method, path, 'email=a&password=b', { raw: true, headers: { 'content-type': 'application/x-www-form-urlencoded' } }),
+        await user.request(def.method, path, 'email=a&password=b', {
+          raw: true,
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        }),
         `${key} form-encoded`,
       );
       // Hostile path parameters.
       if (def.path.includes(':')) {
-        for (const id of ["1' OR '1'='1", '../../etc', 'x'.repeat(500), '00000000-0000-0000-0000-000000000000']) {
-          const res = await user.request(def.method, def.path.replace(/:([A-Za-z]+)/g, encodeURIComponent(id)), {});
+        for (const id of [
+          "1' OR '1'='1",
+          '../../etc',
+          'x'.repeat(500),
+          '00000000-0000-0000-0000-000000000000',
+        ]) {
+          const res = await user.request(
+            def.method,
+            def.path.replace(/:([A-Za-z]+)/g, encodeURIComponent(id)),
+            {},
+          );
           assertClientError(res, `${key} id=${id.slice(0, 20)}`);
         }
       }

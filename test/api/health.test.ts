@@ -25,14 +25,21 @@ describe('health and the API contract', () => {
   });
 
   it('publishes an OpenAPI document covering every route', async () => {
-    const doc = await new Browser(stack.baseUrl).get<{ openapi: string; paths: Record<string, Record<string, unknown>> }>(
-      '/api/openapi.json',
-    );
+    const doc = await new Browser(stack.baseUrl).get<{
+      openapi: string;
+      paths: Record<string, Record<string, unknown>>;
+    }>('/api/openapi.json');
     assert.equal(doc.body.openapi, '3.1.0');
     assert.ok(doc.body.paths['/api/partner-applications']?.post);
     assert.ok(doc.body.paths['/api/admin/tasks/{id}/decision']?.post);
-    const body = doc.body.paths['/api/auth/signup']?.post as { requestBody: { content: Record<string, { schema: { required: string[] } }> } };
-    assert.deepEqual(body.requestBody.content['application/json']!.schema.required.sort(), ['email', 'name', 'password']);
+    const body = doc.body.paths['/api/auth/signup']?.post as {
+      requestBody: { content: Record<string, { schema: { required: string[] } }> };
+    };
+    assert.deepEqual(body.requestBody.content['application/json']!.schema.required.sort(), [
+      'email',
+      'name',
+      'password',
+    ]);
   });
 });
 
@@ -44,19 +51,29 @@ describe('readiness with Redis down', () => {
     const { createLogger } = await import('../../infra/logger');
     const deadRedis = createRedis('redis://127.0.0.1:6390/0', 'x:');
     deadRedis.on('error', () => undefined);
-    const app = createApp({ config: stack.config, db: stack.apiDb, redis: deadRedis, temporal: stack.client, log: createLogger('t', 'silent') });
+    const app = createApp({
+      config: stack.config,
+      db: stack.apiDb,
+      redis: deadRedis,
+      temporal: stack.client,
+      log: createLogger('t', 'silent'),
+    });
     const server = app.listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));
     try {
       const b = new Browser(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
-      const ready = await b.get<{ error: { code: string; message: string; details: { checks: Record<string, string> } } }>('/readyz');
+      const ready = await b.get<{
+        error: { code: string; message: string; details: { checks: Record<string, string> } };
+      }>('/readyz');
       assert.equal(ready.status, 503);
       assert.equal(ready.body.error.code, 'UNAVAILABLE');
       assert.match(ready.body.error.message, /redis/);
       assert.deepEqual(ready.body.error.details.checks, { postgres: 'up', redis: 'down', temporal: 'up' });
       assert.equal((await b.get('/healthz')).status, 200);
       // A signed-in route says sign-in is unavailable rather than failing with a 500.
-      const me = await b.request('GET', '/api/auth/me', undefined, { headers: { cookie: 'dalgona_sid=abc' } });
+      const me = await b.request('GET', '/api/auth/me', undefined, {
+        headers: { cookie: 'dalgona_sid=abc' },
+      });
       assert.equal(me.status, 503);
     } finally {
       server.close();
@@ -84,7 +101,11 @@ describe('error middleware', () => {
       assert.equal(res.status, 500);
       assert.ok(!text.includes('hunter2') && !text.includes('db.internal'));
       assert.deepEqual(JSON.parse(text), {
-        error: { code: 'INTERNAL', message: 'Something went wrong on our side', details: { requestId: 'req-123' } },
+        error: {
+          code: 'INTERNAL',
+          message: 'Something went wrong on our side',
+          details: { requestId: 'req-123' },
+        },
       });
     } finally {
       server.close();

@@ -3,7 +3,15 @@ import { after, before, describe, it } from 'node:test';
 import type { InboxTask } from '../../domain/inbox';
 import { PartnerApplication } from '../../db/models';
 import { Browser } from '../browser';
-import { applicationForm, eventually, makeUser, startStack, stopTemporal, uniq, type Stack } from '../harness';
+import {
+  applicationForm,
+  eventually,
+  makeUser,
+  startStack,
+  stopTemporal,
+  uniq,
+  type Stack,
+} from '../harness';
 
 interface App {
   id: string;
@@ -69,10 +77,16 @@ describe('partner approval through the API', () => {
     assert.equal(task.state, 'open');
     assert.equal(task.claimedBy, null);
     assert.equal(task.overdue, false);
-    const detail = await admin.get<{ subject: { businessNumber: string; bankAccount: string } }>(`/api/admin/tasks/${task.id}`);
+    const detail = await admin.get<{ subject: { businessNumber: string; bankAccount: string } }>(
+      `/api/admin/tasks/${task.id}`,
+    );
     assert.equal(detail.status, 200);
     assert.equal(detail.body.subject.businessNumber, form.businessNumber);
-    assert.equal(detail.body.subject.bankAccount, form.bankAccount, 'admins see the full account to verify it');
+    assert.equal(
+      detail.body.subject.bankAccount,
+      form.bankAccount,
+      'admins see the full account to verify it',
+    );
 
     const claim = await admin.post<{ claimedBy: string }>(`/api/admin/tasks/${task.id}/claim`);
     assert.equal(claim.status, 200);
@@ -80,7 +94,9 @@ describe('partner approval through the API', () => {
     const mineTab = await admin.get<InboxPage>('/api/admin/tasks?state=mine&limit=100');
     assert.ok(mineTab.body.items.some((t) => t.id === task.id));
 
-    const decided = await admin.post<{ status: string }>(`/api/admin/tasks/${task.id}/decision`, { decision: 'approve' });
+    const decided = await admin.post<{ status: string }>(`/api/admin/tasks/${task.id}/decision`, {
+      decision: 'approve',
+    });
     assert.equal(decided.status, 200);
     assert.equal(decided.body.status, 'approved');
     await awaitStatus(b, 'approved');
@@ -91,7 +107,9 @@ describe('partner approval through the API', () => {
     const again = await b.post<{ error: { code: string } }>('/api/partner-applications', applicationForm());
     assert.equal(again.status, 409);
     assert.equal(again.body.error.code, 'ALREADY_PARTNER');
-    const late = await admin.post<{ error: { code: string } }>(`/api/admin/tasks/${task.id}/decision`, { decision: 'approve' });
+    const late = await admin.post<{ error: { code: string } }>(`/api/admin/tasks/${task.id}/decision`, {
+      decision: 'approve',
+    });
     assert.equal(late.status, 409);
     assert.equal(late.body.error.code, 'TASK_NOT_OPEN');
   });
@@ -105,7 +123,9 @@ describe('partner approval through the API', () => {
     assert.equal(second.body.error.code, 'APPLICATION_OPEN');
 
     const task = await taskFor(first.body.id);
-    const noReason = await admin.post<{ error: { code: string } }>(`/api/admin/tasks/${task.id}/decision`, { decision: 'reject' });
+    const noReason = await admin.post<{ error: { code: string } }>(`/api/admin/tasks/${task.id}/decision`, {
+      decision: 'reject',
+    });
     assert.equal(noReason.status, 400);
     const rejected = await admin.post(`/api/admin/tasks/${task.id}/decision`, {
       decision: 'reject',
@@ -119,7 +139,10 @@ describe('partner approval through the API', () => {
     assert.equal(retry.status, 202);
     await awaitStatus(b, 'pending');
     const list = await mine(b);
-    assert.deepEqual(list.body.items.map((a) => a.status), ['pending', 'rejected']);
+    assert.deepEqual(
+      list.body.items.map((a) => a.status),
+      ['pending', 'rejected'],
+    );
   });
 
   it('auto-rejects a duplicate business number with a reason the applicant sees', async () => {
@@ -128,22 +151,31 @@ describe('partner approval through the API', () => {
     await one.b.post('/api/partner-applications', form);
     await awaitStatus(one.b, 'pending');
     const two = await applicant();
-    assert.equal((await two.b.post('/api/partner-applications', { ...form, companyName: 'Copy' })).status, 202);
+    assert.equal(
+      (await two.b.post('/api/partner-applications', { ...form, companyName: 'Copy' })).status,
+      202,
+    );
     const app = await awaitStatus(two.b, 'auto_rejected');
-    assert.deepEqual(app.reasons.map((r) => r.key), ['duplicate_business_number']);
+    assert.deepEqual(
+      app.reasons.map((r) => r.key),
+      ['duplicate_business_number'],
+    );
   });
 
   it('validates the form field by field, check digit included, and writes nothing', async () => {
     const { b, me } = await applicant();
-    const res = await b.post<{ error: { code: string; details: { fields: { path: string; key: string }[] } } }>(
+    const res = await b.post<{
+      error: { code: string; details: { fields: { path: string; key: string }[] } };
+    }>(
       '/api/partner-applications',
       applicationForm({ businessNumber: '124-81-00999', email: 'not-an-email', introduction: 'short' }),
     );
     assert.equal(res.status, 400);
-    assert.deepEqual(
-      Object.fromEntries(res.body.error.details.fields.map((f) => [f.path, f.key])),
-      { businessNumber: 'invalid_check_digit', email: 'invalid_email', introduction: 'too_short' },
-    );
+    assert.deepEqual(Object.fromEntries(res.body.error.details.fields.map((f) => [f.path, f.key])), {
+      businessNumber: 'invalid_check_digit',
+      email: 'invalid_email',
+      introduction: 'too_short',
+    });
     assert.equal((await PartnerApplication.query(stack.db).where({ applicantId: me.id })).length, 0);
   });
 
@@ -159,7 +191,10 @@ describe('partner approval through the API', () => {
     const stolen = await admin.post<{ error: { code: string } }>(`/api/admin/tasks/${tasks[0]!.id}/claim`);
     assert.equal(stolen.status, 409);
     assert.equal(stolen.body.error.code, 'TASK_CLAIMED');
-    const blocked = await admin.post<{ error: { code: string } }>(`/api/admin/tasks/${tasks[0]!.id}/decision`, { decision: 'approve' });
+    const blocked = await admin.post<{ error: { code: string } }>(
+      `/api/admin/tasks/${tasks[0]!.id}/decision`,
+      { decision: 'approve' },
+    );
     assert.equal(blocked.body.error.code, 'TASK_CLAIMED');
 
     const unclaimed = await admin.get<InboxPage>('/api/admin/tasks?state=unclaimed&limit=100');
@@ -171,7 +206,9 @@ describe('partner approval through the API', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: { body: InboxPage } = await admin.get<InboxPage>(`/api/admin/tasks?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      const page: { body: InboxPage } = await admin.get<InboxPage>(
+        `/api/admin/tasks?limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+      );
       seen.push(...page.body.items.map((t) => t.id));
       cursor = page.body.nextCursor;
     } while (cursor);

@@ -12,7 +12,9 @@ before(async () => {
   const urls = testDatabaseUrls(process.env);
   api = createDb(urls.api, { pool: { max: 1 } });
   owner = createDb(urls.worker, { pool: { max: 1 } });
-  const rows = await owner('information_schema.tables').where({ table_schema: 'public', table_type: 'BASE TABLE' }).select('table_name');
+  const rows = await owner('information_schema.tables')
+    .where({ table_schema: 'public', table_type: 'BASE TABLE' })
+    .select('table_name');
   tables = rows.map((r: { tableName: string }) => r.tableName).sort();
 });
 after(async () => {
@@ -40,7 +42,9 @@ describe('the API database role', () => {
   it('cannot INSERT, UPDATE, DELETE or TRUNCATE any table', async () => {
     for (const table of tables) {
       await denied('INSERT INTO ?? DEFAULT VALUES', [table]);
-      const [col] = (await owner('information_schema.columns').where({ table_name: table }).select('column_name')) as { columnName: string }[];
+      const [col] = (await owner('information_schema.columns')
+        .where({ table_name: table })
+        .select('column_name')) as { columnName: string }[];
       await denied('UPDATE ?? SET ?? = ?? WHERE false', [table, col!.columnName, col!.columnName]);
       await denied('DELETE FROM ?? WHERE false', [table]);
       await denied('TRUNCATE ??', [table]);

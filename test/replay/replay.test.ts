@@ -20,7 +20,10 @@ const dir = fileURLToPath(new URL('./histories', import.meta.url));
 async function record(stack: Stack): Promise<void> {
   const admin = await makeUser(stack, ['customer', 'admin']);
   const actor = { userId: admin.me.id, roles: admin.me.roles };
-  const scenarios: Record<string, { form?: object; decide?: 'approve' | 'reject'; sla?: number; expiry?: number }> = {
+  const scenarios: Record<
+    string,
+    { form?: object; decide?: 'approve' | 'reject'; sla?: number; expiry?: number }
+  > = {
     'partnerApplication-approved': { decide: 'approve' },
     'partnerApplication-rejected': { decide: 'reject' },
     'partnerApplication-auto-rejected': { form: { businessNumber: '1248100999' } },

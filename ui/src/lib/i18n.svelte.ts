@@ -15,9 +15,11 @@ const ko = {
   'nav.logout': '로그아웃',
   'lang.toggle': 'English',
   'home.title': '갓 볶은 원두가, 정해진 날에 집으로',
-  'home.lead': '달고나 커피 열풍 이후 홈카페는 일상이 되었습니다. 달고나는 동네 로스터리와 홈카페를 구독으로 잇습니다.',
+  'home.lead':
+    '달고나 커피 열풍 이후 홈카페는 일상이 되었습니다. 달고나는 동네 로스터리와 홈카페를 구독으로 잇습니다.',
   'home.partnerTitle': '로스터리 사장님이신가요?',
-  'home.partnerLead': '파트너로 신청하면 관리자가 검토 후 승인합니다. 승인되면 원두를 등록하고 구독 주문을 받을 수 있어요.',
+  'home.partnerLead':
+    '파트너로 신청하면 관리자가 검토 후 승인합니다. 승인되면 원두를 등록하고 구독 주문을 받을 수 있어요.',
   'home.applyCta': '파트너 신청하기',
   'home.signupCta': '회원가입하고 시작하기',
   'home.catalogSoon': '원두 카탈로그가 곧 열립니다.',
@@ -139,9 +141,11 @@ const en: Record<Key, string> = {
   'nav.logout': 'Log out',
   'lang.toggle': '한국어',
   'home.title': 'Freshly roasted beans, at your door on schedule',
-  'home.lead': 'Since the dalgona-coffee craze, the home café is part of daily life. Dalgona connects local roasters and home cafés by subscription.',
+  'home.lead':
+    'Since the dalgona-coffee craze, the home café is part of daily life. Dalgona connects local roasters and home cafés by subscription.',
   'home.partnerTitle': 'Do you run a roastery?',
-  'home.partnerLead': 'Apply as a partner and an admin reviews your application. Once approved you can list beans and take subscriptions.',
+  'home.partnerLead':
+    'Apply as a partner and an admin reviews your application. Once approved you can list beans and take subscriptions.',
   'home.applyCta': 'Apply as a partner',
   'home.signupCta': 'Sign up to start',
   'home.catalogSoon': 'The bean catalog opens soon.',
@@ -156,7 +160,8 @@ const en: Record<Key, string> = {
   'auth.haveAccount': 'Already have an account?',
   'auth.passwordHint': 'At least 10 characters',
   'apply.title': 'Partner application',
-  'apply.lead': 'Tell us about your business and settlement account. The business registration number is checked as you type.',
+  'apply.lead':
+    'Tell us about your business and settlement account. The business registration number is checked as you type.',
   'apply.companyName': 'Company name',
   'apply.businessNumber': 'Business registration number',
   'apply.businessNumberHint': '10 digits (e.g. 124-81-00998)',
@@ -287,5 +292,6 @@ export function formatDate(iso: string | null | undefined): string {
     dateStyle: 'medium',
     timeStyle: 'short',
     timeZone: 'Asia/Seoul',
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a throwaway value, not state
   }).format(new Date(iso));
 }

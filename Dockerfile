@@ -1,0 +1,30 @@
+# Dalgona: one image for the worker, the API (with the built UI) and the one-shot setup jobs.
+# syntax=docker/dockerfile:1
+
+FROM node:20-bookworm-slim AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+
+FROM deps AS build
+COPY . .
+RUN npm run ui:build
+
+FROM node:20-bookworm-slim AS runtime
+ENV NODE_ENV=production
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+COPY --from=build /app/domain ./domain
+COPY --from=build /app/workflows ./workflows
+COPY --from=build /app/activities ./activities
+COPY --from=build /app/api ./api
+COPY --from=build /app/worker ./worker
+COPY --from=build /app/db ./db
+COPY --from=build /app/infra ./infra
+COPY --from=build /app/scripts ./scripts
+COPY --from=build /app/tsconfig.json ./
+COPY --from=build /app/ui/build ./ui/build
+USER node
+EXPOSE 3000
+CMD ["node", "--import", "tsx", "api/main.ts"]

@@ -1,0 +1,90 @@
+// Screenshots of the pages in headless Chromium, desktop and phone, for a human to look at:
+// `tsx scripts/screenshots.ts [baseUrl]` writes .cache/screens/*.png (with `npm start` running).
+import { mkdirSync } from 'node:fs';
+import { chromium, type Page } from 'playwright-core';
+import { loadConfig, loadDotEnv } from '../infra/config';
+import { DEMO_PASSWORD } from './seed';
+
+loadDotEnv();
+const config = loadConfig();
+const base = process.argv[2] ?? `http://${config.api.host}:${config.api.port}`;
+const out = '.cache/screens';
+mkdirSync(out, { recursive: true });
+
+export const chromiumArgs = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+];
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: chromiumArgs,
+});
+
+async function login(page: Page, email: string, password: string) {
+  await page.goto(`${base}/login`);
+  await page.fill('#email', email);
+  await page.fill('#password', password);
+  await page.click('button[type=submit]');
+  await page.waitForURL((u) => !u.pathname.startsWith('/login'));
+}
+
+const shots: {
+  name: string;
+  as?: [string, string];
+  path: string;
+  lang?: 'en';
+  before?: (p: Page) => Promise<void>;
+}[] = [
+  { name: 'home', path: '/' },
+  { name: 'home-en', path: '/', lang: 'en' },
+  { name: 'signup', path: '/signup' },
+  { name: 'login', path: '/login' },
+  {
+    name: 'apply-errors',
+    as: ['customer@dalgona.local', DEMO_PASSWORD],
+    path: '/partner/apply',
+    before: async (p) => {
+      await p.fill('#businessNumber', '124-81-00999');
+      await p.click('[data-testid=apply-submit]');
+    },
+  },
+  {
+    name: 'application-status',
+    as: ['applicant@dalgona.local', DEMO_PASSWORD],
+    path: '/partner/application',
+  },
+  { name: 'inbox', as: [config.admin.email, config.admin.password], path: '/admin/inbox' },
+  {
+    name: 'inbox-detail',
+    as: [config.admin.email, config.admin.password],
+    path: '/admin/inbox',
+    before: async (p) => {
+      await p.click('[data-testid=task-link] >> nth=0');
+      await p.waitForSelector('[data-testid=subject]');
+    },
+  },
+];
+
+for (const viewport of [
+  { label: 'desktop', width: 1280, height: 860 },
+  { label: 'phone', width: 390, height: 844 },
+]) {
+  for (const shot of shots) {
+    const context = await browser.newContext({ viewport, locale: 'ko-KR' });
+    const page = await context.newPage();
+    if (shot.as) await login(page, ...shot.as);
+    if (shot.lang) await page.addInitScript("localStorage.setItem('lang', 'en')");
+    await page.goto(base + shot.path);
+    await page.waitForLoadState('networkidle');
+    if (shot.before) await shot.before(page);
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: `${out}/${shot.name}-${viewport.label}.png`, fullPage: true });
+    await context.close();
+  }
+}
+await browser.close();
+console.log(`screenshots in ${out}/`);

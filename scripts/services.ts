@@ -1,0 +1,85 @@
+// What `npm start` and `npm test` share: service checks, databases, the UI build.
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { Redis } from 'ioredis';
+import { ensureDatabase } from '../db/setup';
+import { createDb, migrateLatest } from '../db/knex';
+
+export const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
+export const adminUrl = () => process.env.POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/** Fails with a clear next step when PostgreSQL or Redis is not running. */
+export async function checkServices(redisUrl: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl(), connectionTimeoutMillis: 3000 });
+  try {
+    await client.connect();
+    await client.end();
+  } catch (err) {
+    throw new Error(
+      `PostgreSQL is not reachable at ${adminUrl().replace(/:[^:@/]*@/, ':***@')} (${(err as Error).message}).\n` +
+        '  Start it (e.g. pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start) or set POSTGRES_ADMIN_URL.',
+      { cause: err },
+    );
+  }
+  const redis = new Redis(redisUrl, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    connectTimeout: 3000,
+    retryStrategy: () => null,
+  });
+  try {
+    await redis.connect();
+    await redis.ping();
+  } catch (err) {
+    throw new Error(
+      `Redis is not reachable at ${redisUrl} (${(err as Error).message}).\n` +
+        '  Start it (e.g. redis-server --daemonize yes --bind 127.0.0.1 --port 6379) or set REDIS_URL.',
+      { cause: err },
+    );
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** Roles, database and migrations for one environment (idempotent). */
+export async function prepareDatabase(workerUrl: string, apiUrl: string): Promise<string[]> {
+  await ensureDatabase(adminUrl(), workerUrl, apiUrl);
+  const db = createDb(workerUrl, { pool: { max: 1 } });
+  try {
+    return await migrateLatest(db);
+  } finally {
+    await db.destroy();
+  }
+}
+
+function newest(path: string): number {
+  const s = statSync(path, { throwIfNoEntry: false });
+  if (!s) return 0;
+  if (!s.isDirectory()) return s.mtimeMs;
+  let max = s.mtimeMs;
+  for (const name of readdirSync(path)) {
+    if (name === 'node_modules' || name === 'build' || name === '.svelte-kit') continue;
+    max = Math.max(max, newest(join(path, name)));
+  }
+  return max;
+}
+
+/** Builds the Svelte UI when ui/build is missing or older than its sources. */
+export function ensureUiBuilt(log: (m: string) => void = console.log): void {
+  const built = statSync(join(root, 'ui', 'build', 'index.html'), { throwIfNoEntry: false })?.mtimeMs ?? 0;
+  const sources = Math.max(
+    newest(join(root, 'ui')),
+    newest(join(root, 'domain')),
+    newest(join(root, 'package-lock.json')),
+  );
+  if (built >= sources) return;
+  log('Building the UI (vite build)…');
+  const res = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], {
+    cwd: join(root, 'ui'),
+    stdio: 'inherit',
+  });
+  if (res.status !== 0) throw new Error('The UI build failed');
+}

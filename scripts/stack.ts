@@ -1,0 +1,172 @@
+// `npm start`: the Temporal dev server (SQLite in .data/, Web UI), the worker, the API with the built UI,
+// demo data, then the URLs and logins. Ctrl-C stops everything cleanly (API, worker drained, Temporal).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { Transform } from 'node:stream';
+import { prettyFactory } from 'pino-pretty';
+import { loadConfig, loadDotEnv, ConfigError } from '../infra/config';
+import { demoLogins, seed } from './seed';
+import { checkServices, ensureUiBuilt, prepareDatabase, root } from './services';
+import { ensureTemporalCli, startDevServer, temporalUp, waitForTemporal } from './temporal';
+
+const started = Date.now();
+const say = (m: string) => console.log(`\x1b[33m▸\x1b[0m ${m}`);
+
+loadDotEnv(join(root, '.env'));
+let config;
+try {
+  config = loadConfig();
+} catch (err) {
+  if (err instanceof ConfigError) {
+    console.error(err.message);
+    process.exit(78);
+  }
+  throw err;
+}
+
+const children: { name: string; proc: ChildProcess }[] = [];
+let stopping = false;
+
+const pretty = prettyFactory({
+  colorize: true,
+  ignore: 'pid,hostname,name',
+  translateTime: 'HH:MM:ss',
+  singleLine: true,
+});
+
+/** Prefixes each line of a child's output with its name; pino JSON lines are pretty-printed. */
+function pipeOutput(name: string, color: string, proc: ChildProcess, json: boolean): void {
+  const tag = `${color}${name.padEnd(8)}\x1b[0m│ `;
+  const format = (line: string) => {
+    if (!json || !line.startsWith('{')) return `${tag}${line}\n`;
+    try {
+      return `${tag}${pretty(line).trimEnd()}\n`;
+    } catch {
+      return `${tag}${line}\n`;
+    }
+  };
+  const lines = () => {
+    let rest = '';
+    return new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        const parts = (rest + chunk.toString()).split('\n');
+        rest = parts.pop() ?? '';
+        done(
+          null,
+          parts
+            .filter((l) => l.trim())
+            .map(format)
+            .join(''),
+        );
+      },
+    });
+  };
+  proc.stdout?.pipe(lines()).pipe(process.stdout);
+  proc.stderr?.pipe(lines()).pipe(process.stderr);
+}
+
+function launch(name: string, color: string, script: string): ChildProcess {
+  const proc = spawn(process.execPath, ['--import', 'tsx', script], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: process.env,
+  });
+  pipeOutput(name, color, proc, true);
+  children.push({ name, proc });
+  proc.on('exit', (code, signal) => {
+    if (!stopping) {
+      console.error(`${name} exited unexpectedly (${signal ?? code}); stopping everything.`);
+      void shutdown(1);
+    }
+  });
+  return proc;
+}
+
+async function stopChild(name: string, proc: ChildProcess, timeoutMs: number): Promise<void> {
+  if (proc.exitCode !== null || proc.signalCode !== null) return;
+  const exited = new Promise<void>((r) => proc.once('exit', () => r()));
+  proc.kill('SIGTERM');
+  const timer = setTimeout(() => {
+    console.error(`${name} did not stop in ${timeoutMs / 1000}s; killing it`);
+    proc.kill('SIGKILL');
+  }, timeoutMs);
+  await exited;
+  clearTimeout(timer);
+}
+
+async function shutdown(code: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  say('Stopping: API, then worker (drains in-flight activities), then Temporal…');
+  const order = ['api', 'worker', 'temporal'];
+  for (const name of order) {
+    const child = children.find((c) => c.name === name);
+    if (child) await stopChild(name, child.proc, name === 'worker' ? 30_000 : 10_000);
+  }
+  say('Stopped.');
+  process.exit(code);
+}
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
+
+try {
+  await checkServices(config.redisUrl);
+  const cli = ensureTemporalCli(say);
+  say('PostgreSQL: roles, database and migrations');
+  const applied = await prepareDatabase(config.databaseUrl, config.apiDatabaseUrl);
+  if (applied.length) say(`  applied ${applied.join(', ')}`);
+  ensureUiBuilt(say);
+
+  if (await temporalUp(config.temporal.address)) {
+    say(`Temporal already answers on ${config.temporal.address}: using it`);
+  } else {
+    say('Starting the Temporal dev server (SQLite in .data/temporal.db)');
+    const [host, port] = config.temporal.address.split(':');
+    const temporal = startDevServer({ cli, dataDir: join(root, '.data'), ip: host, port: Number(port) });
+    pipeOutput('temporal', '\x1b[35m', temporal, false);
+    children.push({ name: 'temporal', proc: temporal });
+    temporal.on('exit', (code) => {
+      if (!stopping) {
+        console.error(`temporal exited unexpectedly (${code}); stopping everything.`);
+        void shutdown(1);
+      }
+    });
+    await waitForTemporal(config.temporal.address);
+  }
+
+  launch('worker', '\x1b[36m', 'worker/main.ts');
+  launch('api', '\x1b[32m', 'api/main.ts');
+  const apiUrl = `http://${config.api.host}:${config.api.port}`;
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const ok = await fetch(`${apiUrl}/readyz`)
+      .then((r) => r.ok)
+      .catch(() => false);
+    if (ok) break;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  say('Seeding demo data (through the workflows)');
+  await seed(config);
+
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  const logins = demoLogins(config)
+    .map((l) => `    ${l.role.padEnd(10)} ${l.email.padEnd(26)} ${l.password}`)
+    .join('\n');
+  console.log(`
+\x1b[1m☕ Dalgona is running\x1b[0m  (ready in ${seconds}s)
+
+  Storefront + API   ${config.api.publicUrl}
+  Admin inbox        ${config.api.publicUrl}/admin/inbox
+  OpenAPI            ${config.api.publicUrl}/api/openapi.json
+  Temporal Web UI    ${config.temporal.uiUrl}
+  Health             ${config.api.publicUrl}/readyz
+
+  Demo logins
+${logins}
+
+  Ctrl-C stops everything.
+`);
+} catch (err) {
+  console.error(`\n✖ ${(err as Error).message}`);
+  await shutdown(1);
+}
