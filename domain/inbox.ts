@@ -49,8 +49,9 @@ export interface OpenTaskInput {
   expiryMs: number | null;
 }
 
-/** Input of the claim / release Updates every task-owning workflow answers. */
+/** Input of the claim / release Updates every task-owning workflow answers; names the task acted on. */
 export interface ClaimInput {
+  taskId: string;
   actor: { userId: string; roles: string[] };
 }
 

@@ -89,8 +89,9 @@ export const reviewDecisionSchema = z
   });
 export type ReviewDecisionForm = z.infer<typeof reviewDecisionSchema>;
 
-/** The decision as the workflow's Update receives it: who decided is part of the input. */
+/** The decision as the workflow's Update receives it: which task, and who decided. */
 export interface ReviewDecision extends ReviewDecisionForm {
+  taskId: string;
   actor: Actor;
 }
 

@@ -85,7 +85,14 @@ async function ensureApproved(c: Ctx, applicationId: string, adminId: string): P
   await c.client.workflow
     .getHandle(task.workflowId, undefined, { firstExecutionRunId: task.workflowRunId })
     .executeUpdate(decideUpdate, {
-      args: [{ decision: 'approve', reason: 'Demo partner', actor: { userId: adminId, roles: ['admin'] } }],
+      args: [
+        {
+          taskId: task.id,
+          decision: 'approve',
+          reason: 'Demo partner',
+          actor: { userId: adminId, roles: ['admin'] },
+        },
+      ],
     });
 }
 

@@ -206,7 +206,7 @@ export async function makePartner(
   await stack.client.workflow
     .getHandle(task.workflowId, undefined, { firstExecutionRunId: task.workflowRunId })
     .executeUpdate(decideUpdate, {
-      args: [{ decision: 'approve', actor: { userId: adminId, roles: ['admin'] } }],
+      args: [{ taskId: task.id, decision: 'approve', actor: { userId: adminId, roles: ['admin'] } }],
     });
   const me = (await browser.get<Me>('/api/auth/me')).body;
   return { browser, me, applicationId: res.body.id };

@@ -73,7 +73,7 @@ describe('partnerApplication workflow (real dev server, real PostgreSQL)', () =>
     assert.equal((await handle.query(applicationStatusQuery)).status, 'pending');
 
     const outcome = await handle.executeUpdate(decideUpdate, {
-      args: [{ decision: 'approve', actor: admin }],
+      args: [{ taskId: task.id, decision: 'approve', actor: admin }],
     });
     assert.deepEqual(outcome, { status: 'approved', subjectId: applicationId });
     const result: PartnerApplicationResult = await handle.result();
@@ -95,7 +95,14 @@ describe('partnerApplication workflow (real dev server, real PostgreSQL)', () =>
     const { handle, applicationId } = await apply();
     const task = await openTask(applicationId);
     await handle.executeUpdate(decideUpdate, {
-      args: [{ decision: 'reject', reason: 'The bank account holder does not match', actor: admin }],
+      args: [
+        {
+          taskId: task.id,
+          decision: 'reject',
+          reason: 'The bank account holder does not match',
+          actor: admin,
+        },
+      ],
     });
     const result = await handle.result();
     assert.equal(result.status, 'rejected');
@@ -122,7 +129,7 @@ describe('partnerApplication workflow (real dev server, real PostgreSQL)', () =>
   it('auto-rejects a business number already pending or approved', async () => {
     const form = applicationForm();
     const first = await apply(form);
-    await openTask(first.applicationId);
+    const task = await openTask(first.applicationId);
     const second = await apply({ ...form, companyName: 'Copycat Coffee' });
     const result = await second.handle.result();
     assert.equal(result.status, 'auto_rejected');
@@ -130,54 +137,81 @@ describe('partnerApplication workflow (real dev server, real PostgreSQL)', () =>
       result.reasons?.map((r) => r.key),
       ['duplicate_business_number'],
     );
-    await first.handle.executeUpdate(decideUpdate, { args: [{ decision: 'approve', actor: admin }] });
+    await first.handle.executeUpdate(decideUpdate, {
+      args: [{ taskId: task.id, decision: 'approve', actor: admin }],
+    });
     const third = await apply({ ...form, companyName: 'Late Copycat' });
     assert.equal((await third.handle.result()).status, 'auto_rejected');
   });
 
   it('refuses decisions that break the rules (Update validator)', async () => {
     const { handle, applicationId } = await apply();
-    await openTask(applicationId);
+    const task = await openTask(applicationId);
     const customer = { userId: randomUUID(), roles: ['customer', 'partner'] };
     assert.equal(
-      await refusal(handle.executeUpdate(decideUpdate, { args: [{ decision: 'approve', actor: customer }] })),
+      await refusal(
+        handle.executeUpdate(decideUpdate, {
+          args: [{ taskId: task.id, decision: 'approve', actor: customer }],
+        }),
+      ),
       'FORBIDDEN',
     );
     assert.equal(
       await refusal(
-        handle.executeUpdate(decideUpdate, { args: [{ decision: 'reject', reason: ' ', actor: admin }] }),
+        handle.executeUpdate(decideUpdate, {
+          args: [{ taskId: task.id, decision: 'reject', reason: ' ', actor: admin }],
+        }),
       ),
       'VALIDATION_FAILED',
     );
-    await handle.executeUpdate(claimTaskUpdate, { args: [{ actor: admin }] });
+    // An Update must name the task the admin is looking at; a stale or made-up one is refused.
     assert.equal(
-      await refusal(handle.executeUpdate(decideUpdate, { args: [{ decision: 'approve', actor: admin2 }] })),
+      await refusal(
+        handle.executeUpdate(decideUpdate, {
+          args: [{ taskId: randomUUID(), decision: 'approve', actor: admin }],
+        }),
+      ),
+      'TASK_NOT_OPEN',
+    );
+    await handle.executeUpdate(claimTaskUpdate, { args: [{ taskId: task.id, actor: admin }] });
+    assert.equal(
+      await refusal(
+        handle.executeUpdate(decideUpdate, {
+          args: [{ taskId: task.id, decision: 'approve', actor: admin2 }],
+        }),
+      ),
       'TASK_CLAIMED',
     );
     assert.equal(
-      await refusal(handle.executeUpdate(claimTaskUpdate, { args: [{ actor: admin2 }] })),
+      await refusal(handle.executeUpdate(claimTaskUpdate, { args: [{ taskId: task.id, actor: admin2 }] })),
       'TASK_CLAIMED',
     );
     assert.equal(
-      await refusal(handle.executeUpdate(releaseTaskUpdate, { args: [{ actor: admin2 }] })),
+      await refusal(handle.executeUpdate(releaseTaskUpdate, { args: [{ taskId: task.id, actor: admin2 }] })),
       'TASK_CLAIMED',
     );
-    const released = await handle.executeUpdate(releaseTaskUpdate, { args: [{ actor: admin }] });
+    const released = await handle.executeUpdate(releaseTaskUpdate, {
+      args: [{ taskId: task.id, actor: admin }],
+    });
     assert.equal(released.claimedBy, null);
-    await handle.executeUpdate(decideUpdate, { args: [{ decision: 'approve', actor: admin2 }] });
+    await handle.executeUpdate(decideUpdate, {
+      args: [{ taskId: task.id, decision: 'approve', actor: admin2 }],
+    });
     assert.equal((await handle.result()).status, 'approved');
     // Nothing is open any more: the finished workflow refuses further Updates.
     await assert.rejects(
-      handle.executeUpdate(decideUpdate, { args: [{ decision: 'reject', reason: 'late', actor: admin }] }),
+      handle.executeUpdate(decideUpdate, {
+        args: [{ taskId: task.id, decision: 'reject', reason: 'late', actor: admin }],
+      }),
     );
   });
 
   it('records who claimed a task in the inbox read model', async () => {
     const { handle, applicationId } = await apply();
     const task = await openTask(applicationId);
-    await handle.executeUpdate(claimTaskUpdate, { args: [{ actor: admin }] });
+    await handle.executeUpdate(claimTaskUpdate, { args: [{ taskId: task.id, actor: admin }] });
     assert.equal((await Task.query(stack.db).findById(task.id))?.claimedBy, admin.userId);
-    await handle.executeUpdate(releaseTaskUpdate, { args: [{ actor: admin }] });
+    await handle.executeUpdate(releaseTaskUpdate, { args: [{ taskId: task.id, actor: admin }] });
     assert.equal((await Task.query(stack.db).findById(task.id))?.claimedBy, null);
     await handle.terminate('test done');
   });
@@ -199,7 +233,9 @@ describe('partnerApplication workflow (real dev server, real PostgreSQL)', () =>
       return v?.[0] === 'overdue' ? v : undefined;
     });
     assert.deepEqual(described, ['overdue']);
-    await handle.executeUpdate(decideUpdate, { args: [{ decision: 'approve', actor: admin }] });
+    await handle.executeUpdate(decideUpdate, {
+      args: [{ taskId: task.id, decision: 'approve', actor: admin }],
+    });
     assert.equal((await handle.result()).status, 'approved');
   });
 
@@ -224,7 +260,7 @@ describe('partnerApplication workflow (real dev server, real PostgreSQL)', () =>
     const first = await apply();
     const oldTask = await openTask(first.applicationId);
     await first.handle.executeUpdate(decideUpdate, {
-      args: [{ decision: 'reject', reason: 'Missing photos', actor: admin }],
+      args: [{ taskId: oldTask.id, decision: 'reject', reason: 'Missing photos', actor: admin }],
     });
     await first.handle.result();
 
@@ -235,10 +271,14 @@ describe('partnerApplication workflow (real dev server, real PostgreSQL)', () =>
     const oldHandle = stack.client.workflow.getHandle(oldTask.workflowId, undefined, {
       firstExecutionRunId: oldTask.workflowRunId,
     });
-    await assert.rejects(oldHandle.executeUpdate(claimTaskUpdate, { args: [{ actor: admin }] }));
+    await assert.rejects(
+      oldHandle.executeUpdate(claimTaskUpdate, { args: [{ taskId: oldTask.id, actor: admin }] }),
+    );
     assert.equal((await Task.query(stack.db).findById(newTask.id))?.claimedBy, null);
 
-    await second.handle.executeUpdate(decideUpdate, { args: [{ decision: 'approve', actor: admin }] });
+    await second.handle.executeUpdate(decideUpdate, {
+      args: [{ taskId: newTask.id, decision: 'approve', actor: admin }],
+    });
     assert.equal((await second.handle.result()).status, 'approved');
     const apps = await PartnerApplication.query(stack.db)
       .where({ applicantId: first.applicantId })

@@ -16,7 +16,7 @@ import type {
 import { ReviewState } from '../domain/searchAttributes';
 import { applicationStatusQuery } from './messages';
 import { dbActivityOptions } from './options';
-import { ReviewTask } from './reviewTask';
+import { ReviewDesk } from './reviewDesk';
 
 const acts = proxyActivities<Activities>(dbActivityOptions);
 
@@ -34,8 +34,8 @@ export async function partnerApplication(input: PartnerApplicationInput): Promis
     claimedBy: null,
     overdue: false,
   };
-  const task = new ReviewTask();
-  setHandler(applicationStatusQuery, () => ({ ...state, claimedBy: task.claimedBy }));
+  const desk = new ReviewDesk();
+  setHandler(applicationStatusQuery, () => ({ ...state, claimedBy: desk.claimedBy }));
   const setStatus = (status: PartnerApplicationState['status'] | 'overdue') => {
     if (status !== 'overdue') state.status = status;
     upsertSearchAttributes([{ key: ReviewState, value: status }]);
@@ -54,7 +54,7 @@ export async function partnerApplication(input: PartnerApplicationInput): Promis
     return { applicationId, status: 'auto_rejected', reasons: validation.reasons };
   }
 
-  await task.openTask({
+  const taskId = await desk.open({
     kind: 'partner_application',
     subjectId: applicationId,
     workflowId: workflowInfo().workflowId,
@@ -64,27 +64,27 @@ export async function partnerApplication(input: PartnerApplicationInput): Promis
     slaMs: input.reviewSlaMs,
     expiryMs: input.expiryMs,
   });
-  state.taskId = task.taskId;
+  state.taskId = taskId;
   setStatus('pending');
 
-  let decided = await task.waitForDecision(input.reviewSlaMs);
+  let decided = await desk.waitForDecision(input.reviewSlaMs);
   if (!decided) {
-    await acts.markTaskOverdue({ taskId: task.taskId });
+    await acts.markTaskOverdue({ taskId });
     state.overdue = true;
     setStatus('overdue');
-    decided = await task.waitForDecision(input.expiryMs - input.reviewSlaMs);
+    decided = await desk.waitForDecision(input.expiryMs - input.reviewSlaMs);
   }
   if (!decided) {
-    task.close();
+    desk.close();
     // A decision may have slipped in while the expiry timer fired; honour it rather than expire.
-    if (task.decision === undefined) {
-      await acts.closeApplication({ applicationId, status: 'expired', taskId: task.taskId });
+    if (desk.decision === undefined) {
+      await acts.closeApplication({ applicationId, status: 'expired', taskId });
       setStatus('expired');
       return { applicationId, status: 'expired' };
     }
   }
 
-  const decision = task.decision!;
+  const decision = desk.decision!;
   let result: PartnerApplicationResult;
   if (decision.decision === 'approve') {
     const { partnerId } = await acts.approveApplication({
@@ -92,7 +92,7 @@ export async function partnerApplication(input: PartnerApplicationInput): Promis
       partnerId: uuid4(),
       decidedBy: decision.actor.userId,
       decisionReason: decision.reason,
-      taskId: task.taskId,
+      taskId,
     });
     setStatus('approved');
     result = { applicationId, status: 'approved', partnerId };
@@ -102,12 +102,12 @@ export async function partnerApplication(input: PartnerApplicationInput): Promis
       status: 'rejected',
       decisionReason: decision.reason,
       decidedBy: decision.actor.userId,
-      taskId: task.taskId,
+      taskId,
     });
     setStatus('rejected');
     result = { applicationId, status: 'rejected', decisionReason: decision.reason };
   }
-  task.settle({ status: result.status, subjectId: applicationId });
+  desk.settle({ status: result.status, subjectId: applicationId });
   await condition(allHandlersFinished);
   return result;
 }

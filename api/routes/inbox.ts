@@ -84,10 +84,16 @@ function decodeCursor(cursor: string): [string, string] {
   return [at, id];
 }
 
-async function findTask(db: Knex, id: string): Promise<Task> {
-  const task = await Task.query(db).findById(id);
+/** Sends an Update about an open task to the workflow that owns it; Temporal's refusals become our codes. */
+async function updateTask<T>(deps: { db: Knex }, id: string, send: (task: Task) => Promise<T>): Promise<T> {
+  const task = await Task.query(deps.db).findById(id);
   if (!task) throw new AppError('NOT_FOUND', 'No such task');
-  return task;
+  if (task.state !== 'open') throw new AppError('TASK_NOT_OPEN', 'This task is no longer open');
+  try {
+    return await send(task);
+  } catch (err) {
+    throw fromTemporal(err);
+  }
 }
 
 /** The workflow run that owns the task (a later re-application under the same id is another chain). */
@@ -163,16 +169,12 @@ export function inboxRoutes(): RouteDef[] {
       tag: 'inbox',
       access: 'admin',
       params: idParams,
-      async handler({ ctx, params, deps: { db, temporal } }) {
-        const task = await findTask(db, params.id);
-        try {
-          return await taskHandle(temporal, task).executeUpdate(claimTaskUpdate, {
-            args: [{ actor: actorOf(ctx) }],
-          });
-        } catch (err) {
-          throw fromTemporal(err);
-        }
-      },
+      handler: ({ ctx, params, deps }) =>
+        updateTask(deps, params.id, (task) =>
+          taskHandle(deps.temporal, task).executeUpdate(claimTaskUpdate, {
+            args: [{ taskId: task.id, actor: actorOf(ctx) }],
+          }),
+        ),
     }),
     route({
       method: 'POST',
@@ -181,16 +183,12 @@ export function inboxRoutes(): RouteDef[] {
       tag: 'inbox',
       access: 'admin',
       params: idParams,
-      async handler({ ctx, params, deps: { db, temporal } }) {
-        const task = await findTask(db, params.id);
-        try {
-          return await taskHandle(temporal, task).executeUpdate(releaseTaskUpdate, {
-            args: [{ actor: actorOf(ctx) }],
-          });
-        } catch (err) {
-          throw fromTemporal(err);
-        }
-      },
+      handler: ({ ctx, params, deps }) =>
+        updateTask(deps, params.id, (task) =>
+          taskHandle(deps.temporal, task).executeUpdate(releaseTaskUpdate, {
+            args: [{ taskId: task.id, actor: actorOf(ctx) }],
+          }),
+        ),
     }),
     route({
       method: 'POST',
@@ -200,17 +198,12 @@ export function inboxRoutes(): RouteDef[] {
       access: 'admin',
       params: idParams,
       body: reviewDecisionSchema,
-      async handler({ ctx, params, body, deps: { db, temporal } }) {
-        const task = await findTask(db, params.id);
-        if (task.state !== 'open') throw new AppError('TASK_NOT_OPEN', 'This task is no longer open');
-        try {
-          return await taskHandle(temporal, task).executeUpdate(decideUpdate, {
-            args: [{ ...body, actor: actorOf(ctx) }],
-          });
-        } catch (err) {
-          throw fromTemporal(err);
-        }
-      },
+      handler: ({ ctx, params, body, deps }) =>
+        updateTask(deps, params.id, (task) =>
+          taskHandle(deps.temporal, task).executeUpdate(decideUpdate, {
+            args: [{ ...body, taskId: task.id, actor: actorOf(ctx) }],
+          }),
+        ),
     }),
   ];
 }

@@ -46,10 +46,17 @@ async function record(stack: Stack): Promise<void> {
       ],
     });
     if (s.decide) {
-      await eventually(() => Task.query(stack.db).findOne({ subjectId: applicationId }));
-      await handle.executeUpdate(claimTaskUpdate, { args: [{ actor }] });
+      const task = await eventually(() => Task.query(stack.db).findOne({ subjectId: applicationId }));
+      await handle.executeUpdate(claimTaskUpdate, { args: [{ taskId: task.id, actor }] });
       await handle.executeUpdate(decideUpdate, {
-        args: [{ decision: s.decide, reason: s.decide === 'reject' ? 'Not a roastery' : undefined, actor }],
+        args: [
+          {
+            taskId: task.id,
+            decision: s.decide,
+            reason: s.decide === 'reject' ? 'Not a roastery' : undefined,
+            actor,
+          },
+        ],
       });
     }
     await handle.result();
