@@ -2,6 +2,7 @@ import { createAccountActivities } from './accounts';
 import type { ActivityDeps } from './deps';
 import { createInboxActivities } from './inbox';
 import { createPartnerActivities } from './partners';
+import { createProductActivities } from './products';
 
 /** Every activity, built from its dependencies (tests inject real or fake ones). */
 export function createActivities(deps: ActivityDeps) {
@@ -9,6 +10,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createAccountActivities(deps),
     ...createInboxActivities(deps),
     ...createPartnerActivities(deps),
+    ...createProductActivities(deps),
   };
 }
 

@@ -8,7 +8,10 @@ import { requestLog } from './middleware/requestLog';
 import { openApiDocument } from './openapi';
 import { buildRouter } from './router';
 import type { RouteDef } from './route';
+import { createCatalogCache, type CatalogCache } from '../infra/catalogCache';
 import { authRoutes } from './routes/auth';
+import { catalogRoutes } from './routes/catalog';
+import { productRoutes } from './routes/products';
 import { healthRoutes } from './routes/health';
 import { inboxRoutes } from './routes/inbox';
 import { partnerApplicationRoutes } from './routes/partnerApplications';
@@ -16,8 +19,30 @@ import { createSessions } from './sessions';
 import { serveUi } from './static';
 
 /** Every route of the API, in one table: the router, OpenAPI and the matrix / fuzz tests read it. */
-export function allRoutes(deps: ApiDeps): RouteDef[] {
-  return [...healthRoutes(), ...authRoutes(deps), ...partnerApplicationRoutes(), ...inboxRoutes()];
+export function allRoutes(
+  deps: ApiDeps,
+  cache: CatalogCache = catalogCacheFor({ ...deps, subscriber: undefined }),
+): RouteDef[] {
+  return [
+    ...healthRoutes(),
+    ...authRoutes(deps),
+    ...partnerApplicationRoutes(),
+    ...inboxRoutes(),
+    ...catalogRoutes(cache),
+    ...productRoutes(),
+  ];
+}
+
+/** The catalog cache for this process (its subscriber hears every instance's invalidations). */
+function catalogCacheFor(deps: ApiDeps): CatalogCache {
+  return createCatalogCache({
+    redis: deps.redis,
+    subscriber: deps.subscriber,
+    prefix: deps.config.redisKeyPrefix,
+    ttlMs: deps.config.catalog.cacheTtlMs,
+    onError: (err) =>
+      deps.log.debug({ err: (err as Error).message }, 'catalog cache unavailable; answering from PostgreSQL'),
+  });
 }
 
 /** Basic hardening headers on every response. */
@@ -35,7 +60,7 @@ export function createApp(deps: ApiDeps): Koa<ApiState> {
   const app = new Koa<ApiState>();
   app.proxy = deps.config.api.trustProxy;
   const sessions = createSessions(deps);
-  const routes = allRoutes(deps);
+  const routes = allRoutes(deps, catalogCacheFor(deps));
   const openapi = openApiDocument(routes);
   const router = buildRouter(routes, { ...deps, sessions });
   router.get('/api/openapi.json', (ctx) => {

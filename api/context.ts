@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import type Koa from 'koa';
 import type { Me } from '../domain/accounts';
 import type { Config } from '../infra/config';
+import type { ImageStore } from '../infra/imageStore';
 import type { Logger } from '../infra/logger';
 import type { Redis } from '../infra/redis';
 
@@ -12,6 +13,9 @@ export interface ApiDeps {
   /** The read-only pool (the API's role has SELECT only). */
   db: Knex;
   redis: Redis;
+  /** A second connection for pub/sub (catalog invalidations); optional in unit tests. */
+  subscriber?: Redis;
+  images: ImageStore;
   temporal: Client;
   log: Logger;
 }

@@ -2,6 +2,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { createDb } from '../db/knex';
 import { ConfigError, loadConfig, loadDotEnv } from '../infra/config';
+import { createImageStore } from '../infra/imageStore';
 import { createLogger } from '../infra/logger';
 import { createRedis } from '../infra/redis';
 import { createApp } from './app';
@@ -21,9 +22,12 @@ const log = createLogger('api', config.logLevel);
 const db = createDb(config.apiDatabaseUrl, { pool: { max: 20 } });
 const redis = createRedis(config.redisUrl, config.redisKeyPrefix);
 redis.on('error', (err) => log.warn({ err: err.message }, 'redis error'));
+const subscriber = createRedis(config.redisUrl, config.redisKeyPrefix);
+subscriber.on('error', () => undefined); // reported through the main connection
+const images = createImageStore(config.images.dir);
 const connection = await Connection.connect({ address: config.temporal.address });
 const temporal = new Client({ connection, namespace: config.temporal.namespace });
-const app = createApp({ config, db, redis, temporal, log });
+const app = createApp({ config, db, redis, subscriber, images, temporal, log });
 const server = app.listen(config.api.port, config.api.host, () => {
   log.info({ url: `http://${config.api.host}:${config.api.port}` }, 'api listening');
 });
@@ -34,6 +38,7 @@ const stop = (signal: string) => {
   stopping = true;
   log.info({ signal }, 'closing api');
   server.close(async () => {
+    subscriber.disconnect();
     await Promise.allSettled([db.destroy(), connection.close(), redis.quit()]);
     log.info('api stopped');
     process.exit(0);

@@ -27,8 +27,13 @@ export interface RouteDef<B = unknown, Q = unknown, P = unknown> {
   params?: z.ZodType<P>;
   /** Status on success (default 200). */
   status?: number;
+  /** A raw (non-JSON) body, e.g. an image upload: accepted content types and a size limit. */
+  raw?: { types: string[]; maxBytes: number };
   handler: (args: HandlerArgs<B, Q, P>) => Promise<unknown>;
 }
+
+/** Returned by a handler that has written the response itself (files, cached JSON text). */
+export const RESPONDED = Symbol('responded');
 
 /** Declares a route with inferred input types. */
 export function route<B = undefined, Q = undefined, P = undefined>(def: RouteDef<B, Q, P>): RouteDef {

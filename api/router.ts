@@ -2,7 +2,9 @@ import Router from '@koa/router';
 import { AppError } from '../domain/errors';
 import { toFieldIssues } from '../domain/validation';
 import type { ApiContext, ApiDeps, ApiState } from './context';
-import type { RouteDef } from './route';
+import getRawBody from 'raw-body';
+import type { IncomingMessage } from 'node:http';
+import { RESPONDED, type RouteDef } from './route';
 import type { Sessions } from './sessions';
 
 function authorise(ctx: ApiContext, def: RouteDef): void {
@@ -33,6 +35,17 @@ function parse<T>(schema: RouteDef['body'], value: unknown, where: string): T {
   return result.data as T;
 }
 
+async function readRaw(req: IncomingMessage, limit: number, length: number | undefined): Promise<Buffer> {
+  try {
+    return await getRawBody(req, { limit, length });
+  } catch (err) {
+    if ((err as { type?: string }).type === 'entity.too.large') {
+      throw new AppError('PAYLOAD_TOO_LARGE', `The body is larger than ${Math.round(limit / 1024)} KB`);
+    }
+    throw new AppError('BAD_REQUEST', 'The body could not be read');
+  }
+}
+
 function isEmptyObject(raw: unknown): boolean {
   return typeof raw === 'object' && raw !== null && !Array.isArray(raw) && Object.keys(raw).length === 0;
 }
@@ -51,17 +64,27 @@ export function buildRouter(routes: RouteDef[], deps: ApiDeps & { sessions: Sess
         throw new AppError('NOT_FOUND', 'No such resource');
       }
       const query = parse(def.query, { ...ctx.query }, 'query');
-      const raw = (ctx.request as { body?: unknown }).body;
-      if (def.body && !ctx.is('application/json')) {
+      let raw = (ctx.request as { body?: unknown }).body;
+      if (def.raw) {
+        const type = ctx.request.type;
+        if (!def.raw.types.includes(type)) {
+          throw new AppError(
+            'UNSUPPORTED_MEDIA_TYPE',
+            `Send the body as one of: ${def.raw.types.join(', ')}`,
+          );
+        }
+        raw = await readRaw(ctx.req, def.raw.maxBytes, ctx.request.length);
+      } else if (def.body && !ctx.is('application/json')) {
         throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json');
       }
-      if (!def.body && ctx.method !== 'GET' && (ctx.request.length ?? 0) > 0) {
+      if (!def.body && !def.raw && ctx.method !== 'GET' && (ctx.request.length ?? 0) > 0) {
         if (!ctx.is('application/json'))
           throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'This endpoint takes no request body');
         if (!isEmptyObject(raw)) throw new AppError('BAD_REQUEST', 'This endpoint takes no request body');
       }
-      const body = parse(def.body, raw, 'body');
+      const body = def.raw ? raw : parse(def.body, raw, 'body');
       const result = await def.handler({ ctx: c, body, query, params, deps });
+      if (result === RESPONDED) return;
       ctx.status = def.status ?? 200;
       ctx.body = result ?? null;
     });

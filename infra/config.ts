@@ -50,6 +50,14 @@ const schema = z.object({
   LOGIN_FAIL_WINDOW: duration('15m'),
   PARTNER_REVIEW_SLA: duration('48h'),
   PARTNER_APPLICATION_EXPIRY: duration('14d'),
+  PRODUCT_REVIEW_SLA: duration('48h'),
+  IMAGE_DIR: z.string().default('.data/images'),
+  MAX_IMAGE_BYTES: z.coerce
+    .number()
+    .int()
+    .min(10_000)
+    .default(5 * 1024 * 1024),
+  CATALOG_CACHE_TTL: duration('5m'),
   ADMIN_EMAIL: z.email().default('admin@dalgona.local'),
   ADMIN_PASSWORD: z.string().min(10).default('dalgona-admin'),
 });
@@ -69,6 +77,9 @@ export interface Config {
   sessionTtlMs: number;
   login: { maxFailsPerAccount: number; maxFailsPerIp: number; windowMs: number };
   partner: { reviewSlaMs: number; expiryMs: number };
+  product: { reviewSlaMs: number };
+  images: { dir: string; maxBytes: number };
+  catalog: { cacheTtlMs: number };
   admin: { email: string; password: string };
 }
 
@@ -128,6 +139,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       windowMs: e.LOGIN_FAIL_WINDOW,
     }),
     partner: Object.freeze({ reviewSlaMs: e.PARTNER_REVIEW_SLA, expiryMs: e.PARTNER_APPLICATION_EXPIRY }),
+    product: Object.freeze({ reviewSlaMs: e.PRODUCT_REVIEW_SLA }),
+    images: Object.freeze({ dir: e.IMAGE_DIR, maxBytes: e.MAX_IMAGE_BYTES }),
+    catalog: Object.freeze({ cacheTtlMs: e.CATALOG_CACHE_TTL }),
     admin: Object.freeze({ email: e.ADMIN_EMAIL.toLowerCase(), password: e.ADMIN_PASSWORD }),
   });
 }

@@ -41,8 +41,10 @@ export class Browser {
         typeof opts.csrf === 'string' ? opts.csrf : (this.cookies.get('dalgona_csrf') ?? '');
     }
     if (this.ip) headers['x-forwarded-for'] = this.ip;
-    let payload: string | undefined;
-    if (body !== undefined) {
+    let payload: string | Uint8Array | undefined;
+    if (body instanceof Uint8Array) {
+      payload = body;
+    } else if (body !== undefined) {
       payload = opts.raw ? String(body) : JSON.stringify(body);
       headers['content-type'] ??= 'application/json';
     }

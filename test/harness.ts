@@ -7,10 +7,12 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { createApp } from '../api/app';
+import type { ApiDeps } from '../api/context';
 import { createDb, type Knex } from '../db/knex';
 import type { Me } from '../domain/accounts';
 import { businessNumberCheckDigit } from '../domain/businessNumber';
 import type { PartnerApplicationForm } from '../domain/partner';
+import type { ProductForm } from '../domain/product';
 import { searchAttributes } from '../domain/searchAttributes';
 import { taskQueue } from '../domain/taskQueues';
 import { Task } from '../db/models';
@@ -18,6 +20,7 @@ import { hashPassword } from '../infra/passwords';
 import { decideUpdate } from '../workflows/messages';
 import { Browser } from './browser';
 import { loadConfig, type Config } from '../infra/config';
+import { createImageStore } from '../infra/imageStore';
 import { createLogger } from '../infra/logger';
 import { createRedis, redisReady, type Redis } from '../infra/redis';
 import { createWorkers, installRuntime } from '../worker/createWorkers';
@@ -38,6 +41,7 @@ export function testConfig(overrides: Record<string, string> = {}): Readonly<Con
     REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/1',
     REDIS_KEY_PREFIX: `test:${uniq()}:`,
     TEMPORAL_TASK_QUEUE_PREFIX: `t${uniq()}`,
+    IMAGE_DIR: process.env.TEST_IMAGE_DIR ?? '.cache/test-images',
     LOGIN_MAX_FAILS_PER_IP: '100000',
     ...overrides,
   });
@@ -68,6 +72,8 @@ export interface Stack {
   redis: Redis;
   baseUrl: string;
   server: Server;
+  /** What the API was built from (for tests that build a second app or read the route table). */
+  apiDeps: ApiDeps;
   stop(): Promise<void>;
 }
 
@@ -80,13 +86,16 @@ export async function startStack(overrides: Record<string, string> = {}): Promis
   const apiDb = createDb(config.apiDatabaseUrl, { pool: { max: 5 } });
   const redis = createRedis(config.redisUrl, config.redisKeyPrefix);
   await redisReady(redis);
+  const subscriber = createRedis(config.redisUrl, config.redisKeyPrefix);
+  const images = createImageStore(config.images.dir);
   const workers: Worker[] = await createWorkers({
     config,
     connection: env.nativeConnection,
-    deps: { db, log },
+    deps: { db, log, redis, redisPrefix: config.redisKeyPrefix, images },
   });
   const running = Promise.all(workers.map((w) => w.run()));
-  const app = createApp({ config, db: apiDb, redis, temporal: env.client, log });
+  const apiDeps: ApiDeps = { config, db: apiDb, redis, subscriber, images, temporal: env.client, log };
+  const app = createApp(apiDeps);
   const server = app.listen(0, '127.0.0.1');
   await new Promise<void>((r) => server.once('listening', () => r()));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -99,11 +108,13 @@ export async function startStack(overrides: Record<string, string> = {}): Promis
     redis,
     baseUrl,
     server,
+    apiDeps,
     async stop() {
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
       for (const w of workers) w.shutdown();
       await running;
+      subscriber.disconnect();
       await Promise.all([db.destroy(), apiDb.destroy(), redis.quit()]);
     },
   };
@@ -210,4 +221,35 @@ export async function makePartner(
     });
   const me = (await browser.get<Me>('/api/auth/me')).body;
   return { browser, me, applicationId: res.body.id };
+}
+
+/** A real PNG of the given size and colour, for uploads. */
+export async function pngImage(color = '#c8873a', size = 400): Promise<Buffer> {
+  const { default: sharp } = await import('sharp');
+  return sharp({ create: { width: size, height: size, channels: 3, background: color } })
+    .png()
+    .toBuffer();
+}
+
+/** A complete, valid product form for an uploaded image. */
+export function productForm(imageId: string, over: Partial<ProductForm> = {}): ProductForm {
+  return {
+    name: `Ethiopia Guji ${uniq()}`,
+    description: 'Floral and bright, with peach and jasmine; roasted every Monday in small batches.',
+    origin: { country: 'Ethiopia', region: 'Guji', farm: 'Hambela' },
+    process: 'washed',
+    roastLevel: 'light',
+    tastingNotes: ['peach', 'jasmine', 'black tea'],
+    options: {
+      weights: [
+        { grams: 200, priceKrw: 16000 },
+        { grams: 500, priceKrw: 36000 },
+      ],
+      grinds: ['whole_bean', 'pour_over'],
+      cycles: [1, 2, 4],
+    },
+    capacityPerCycle: 50,
+    imageId,
+    ...over,
+  };
 }

@@ -2,7 +2,9 @@
 import { NativeConnection } from '@temporalio/worker';
 import { createDb } from '../db/knex';
 import { ConfigError, loadConfig, loadDotEnv } from '../infra/config';
+import { createImageStore } from '../infra/imageStore';
 import { createLogger } from '../infra/logger';
+import { createRedis } from '../infra/redis';
 import { createWorkers, installRuntime } from './createWorkers';
 
 loadDotEnv();
@@ -19,8 +21,15 @@ try {
 const log = createLogger('worker', config.logLevel);
 installRuntime(log, 'WARN');
 const db = createDb(config.databaseUrl, { pool: { max: 20 } });
+const redis = createRedis(config.redisUrl, config.redisKeyPrefix);
+redis.on('error', (err) => log.warn({ err: err.message }, 'redis error'));
+const images = createImageStore(config.images.dir);
 const connection = await NativeConnection.connect({ address: config.temporal.address });
-const workers = await createWorkers({ config, connection, deps: { db, log } });
+const workers = await createWorkers({
+  config,
+  connection,
+  deps: { db, log, redis, redisPrefix: config.redisKeyPrefix, images },
+});
 log.info(
   { domains: config.workerDomains, taskQueuePrefix: config.temporal.taskQueuePrefix },
   'worker started',
@@ -39,4 +48,5 @@ process.on('SIGTERM', () => stop('SIGTERM'));
 await Promise.all(workers.map((w) => w.run()));
 await connection.close();
 await db.destroy();
+redis.disconnect();
 log.info('worker stopped');

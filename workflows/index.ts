@@ -1,3 +1,4 @@
 // The workflow bundle's entry: every workflow type the workers run.
 export { signUp } from './signUp';
 export { partnerApplication } from './partnerApplication';
+export { productPublication } from './productPublication';

@@ -1,6 +1,7 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { ClaimInput, ClaimResult } from '../domain/inbox';
-import type { PartnerApplicationState, ReviewDecision } from '../domain/partner';
+import type { Actor, PartnerApplicationState, ReviewDecision } from '../domain/partner';
+import type { ProductForm, ProductPublicationState } from '../domain/product';
 
 // Message definitions only (no activity proxies), so the API can import them.
 
@@ -17,3 +18,18 @@ export interface DecisionOutcome {
 
 /** Live state of a partner application. */
 export const applicationStatusQuery = defineQuery<PartnerApplicationState>('status');
+
+/** A partner's new product revision (an edit goes through the same review while the live one stays). */
+export const submitRevisionUpdate = defineUpdate<
+  { revisionId: string; number: number },
+  [{ revisionId: string; form: ProductForm; actor: Actor }]
+>('submitRevision');
+
+/** List or unlist a published product (unlisting stops new subscriptions). */
+export const setListingUpdate = defineUpdate<
+  { listed: boolean },
+  [{ listed: boolean; actor: Actor; reason?: string; requestId: string }]
+>('setListing');
+
+/** Live state of a product's publication. */
+export const productStatusQuery = defineQuery<ProductPublicationState>('productStatus');

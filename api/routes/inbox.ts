@@ -10,6 +10,7 @@ import type { ApiContext } from '../context';
 import { route, type RouteDef } from '../route';
 import { fromTemporal } from '../temporalErrors';
 import { presentApplication } from './partnerApplications';
+import { presentRevision } from './products';
 
 const idParams = z.strictObject({ id: z.uuid() });
 
@@ -100,6 +101,24 @@ async function updateTask<T>(deps: { db: Knex }, id: string, send: (task: Task) 
 const taskHandle = (temporal: Client, task: Task) =>
   temporal.workflow.getHandle(task.workflowId, undefined, { firstExecutionRunId: task.workflowRunId });
 
+/** A product revision under review beside the live one it would replace (for the side-by-side diff). */
+async function productReviewSubject(db: Knex, revisionId: string) {
+  const revision = await db('product_revisions').where({ id: revisionId }).first();
+  if (!revision) return null;
+  const product = await db('products').where({ id: revision.productId }).first();
+  const live =
+    product?.liveRevisionId && product.liveRevisionId !== revisionId
+      ? await db('product_revisions').where({ id: product.liveRevisionId }).first()
+      : null;
+  const partner = await db('partners').where({ id: revision.partnerId }).first('id', 'company_name');
+  return {
+    product: { id: product?.id, status: product?.status },
+    partner: { id: partner?.id, name: partner?.companyName },
+    revision: presentRevision(revision),
+    live: live ? presentRevision(live) : null,
+  };
+}
+
 const actorOf = (ctx: ApiContext) => ({ userId: ctx.state.user!.id, roles: ctx.state.user!.roles });
 
 export function inboxRoutes(): RouteDef[] {
@@ -158,6 +177,8 @@ export function inboxRoutes(): RouteDef[] {
         if (row.kind === 'partner_application') {
           const app = await PartnerApplication.query(db).findById(row.subjectId);
           subject = app ? { ...presentApplication(app), bankAccount: app.bankAccount } : null;
+        } else if (row.kind === 'product_review') {
+          subject = await productReviewSubject(db, row.subjectId);
         }
         return { task: present(row), subject, workflowId: row.workflowId };
       },

@@ -3,21 +3,28 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { allRoutes } from '../../api/app';
-import { createLogger } from '../../infra/logger';
 import { Browser } from '../browser';
-import { startStack, stopTemporal, type Stack } from '../harness';
+import { productForm, startStack, stopTemporal, type Stack } from '../harness';
 import { buildFixtures, fillPath, type Fixtures, type Who } from './fixtures';
 
 /** A status, or 'pass': authorised (anything but 401 / 403 / 5xx; e.g. 200, or 400 for the empty body sent). */
 type Expect = number | 'pass';
 interface Row {
   params?: (f: Fixtures) => Record<string, string>;
+  /** A valid body, where ownership is only checked once the body passes validation. */
+  body?: (f: Fixtures) => unknown;
   expect: Record<Who, Expect>;
 }
 
 const everyone = (e: Expect): Record<Who, Expect> => ({ anon: e, customer: e, partner: e, admin: e });
 const signedIn = (e: Expect): Record<Who, Expect> => ({ anon: 401, customer: e, partner: e, admin: e });
 const adminOnly = (e: Expect): Record<Who, Expect> => ({ anon: 401, customer: 403, partner: 403, admin: e });
+const partnerOnly = (e: Expect): Record<Who, Expect> => ({
+  anon: 401,
+  customer: 403,
+  partner: e,
+  admin: 403,
+});
 
 const matrix: Record<string, Row> = {
   'GET /healthz': { expect: everyone(200) },
@@ -38,6 +45,27 @@ const matrix: Record<string, Row> = {
   'POST /api/admin/tasks/:id/claim': { params: (f) => ({ id: f.otherTaskId }), expect: adminOnly('pass') },
   'POST /api/admin/tasks/:id/release': { params: (f) => ({ id: f.otherTaskId }), expect: adminOnly('pass') },
   'POST /api/admin/tasks/:id/decision': { params: (f) => ({ id: f.otherTaskId }), expect: adminOnly(400) },
+  'GET /api/catalog/products': { expect: everyone(200) },
+  'GET /api/catalog/products/:id': { params: (f) => ({ id: f.otherProductId }), expect: everyone(200) },
+  'GET /api/catalog/facets': { expect: everyone(200) },
+  'GET /images/:file': { params: (f) => ({ file: `${f.imageId}-480.webp` }), expect: everyone(200) },
+  'POST /api/images': { expect: partnerOnly('pass') },
+  'GET /api/partner/products': { expect: partnerOnly(200) },
+  'GET /api/partner/products/:id': { params: (f) => ({ id: f.otherProductId }), expect: partnerOnly(404) },
+  'POST /api/partner/products': { expect: partnerOnly('pass') },
+  'POST /api/partner/products/:id/revisions': {
+    params: (f) => ({ id: f.otherProductId }),
+    body: (f) => productForm(f.imageId),
+    expect: partnerOnly(404),
+  },
+  'POST /api/partner/products/:id/unpublish': {
+    params: (f) => ({ id: f.otherProductId }),
+    expect: partnerOnly(404),
+  },
+  'POST /api/partner/products/:id/republish': {
+    params: (f) => ({ id: f.otherProductId }),
+    expect: partnerOnly(404),
+  },
 };
 
 let stack: Stack;
@@ -53,12 +81,7 @@ after(async () => {
 
 describe('authorisation matrix', () => {
   it('has one line for every registered route, and none for a route that does not exist', () => {
-    const registered = allRoutes({
-      ...stack,
-      temporal: stack.client,
-      db: stack.apiDb,
-      log: createLogger('t', 'silent'),
-    }).map((r) => `${r.method} ${r.path}`);
+    const registered = allRoutes(stack.apiDeps).map((r) => `${r.method} ${r.path}`);
     assert.deepEqual([...registered].sort(), Object.keys(matrix).sort());
   });
 
@@ -69,11 +92,8 @@ describe('authorisation matrix', () => {
       // Logging out would end the fixture sessions: those rows are checked on a throwaway browser per role.
       for (const who of order) {
         const browser = key === 'POST /api/auth/logout' ? new Browser(stack.baseUrl) : fixtures.as[who];
-        const res = await browser.request(
-          method,
-          fillPath(path, row.params?.(fixtures)),
-          method === 'GET' ? undefined : {},
-        );
+        const body = method === 'GET' ? undefined : (row.body?.(fixtures) ?? {});
+        const res = await browser.request(method, fillPath(path, row.params?.(fixtures)), body);
         const expected = row.expect[who];
         if (expected === 'pass') {
           assert.ok(

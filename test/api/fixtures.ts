@@ -1,30 +1,63 @@
 // Shared by the authorisation matrix and the fuzz test: one account per role, plus someone else's resources.
 import { Task } from '../../db/models';
-import type { Browser } from '../browser';
-import { applicationForm, eventually, makePartner, makeUser, type Stack } from '../harness';
+import { decideUpdate } from '../../workflows/messages';
+import { Browser } from '../browser';
+import {
+  applicationForm,
+  eventually,
+  makePartner,
+  makeUser,
+  pngImage,
+  productForm,
+  type Stack,
+} from '../harness';
 
 export type Who = 'anon' | 'customer' | 'partner' | 'admin';
 
 export interface Fixtures {
   as: Record<Who, Browser>;
-  /** An account with every role, for the fuzz test (so every route gets past authorisation). */
+  /** An account with every role, for routes any signed-in user may call. */
   superuser: Browser;
   /** A pending application of a customer who is none of the above ("someone else's resource"). */
   otherApplicationId: string;
   otherTaskId: string;
+  /** A published product of another partner, and one of the fixture partner's own. */
+  otherProductId: string;
+  ownProductId: string;
+  imageId: string;
+}
+
+async function publish(stack: Stack, partner: Browser, adminId: string, imageId: string): Promise<string> {
+  const res = await partner.post<{ productId: string; revisionId: string }>(
+    '/api/partner/products',
+    productForm(imageId),
+  );
+  const task = await eventually(() =>
+    Task.query(stack.db).findOne({ subjectId: res.body.revisionId, state: 'open' }),
+  );
+  await stack.client.workflow
+    .getHandle(task.workflowId, undefined, { firstExecutionRunId: task.workflowRunId })
+    .executeUpdate(decideUpdate, {
+      args: [{ taskId: task.id, decision: 'approve', actor: { userId: adminId, roles: ['admin'] } }],
+    });
+  return res.body.productId;
 }
 
 export async function buildFixtures(stack: Stack): Promise<Fixtures> {
-  const { Browser } = await import('../browser');
   const admin = await makeUser(stack, ['customer', 'admin']);
   const customer = await makeUser(stack);
   const partner = await makePartner(stack, admin.me.id);
+  const otherPartner = await makePartner(stack, admin.me.id);
   const superuser = await makeUser(stack, ['customer', 'partner', 'admin']);
   const other = await makeUser(stack);
   const applied = await other.browser.post<{ id: string }>('/api/partner-applications', applicationForm());
   const task = await eventually(() =>
     Task.query(stack.db).findOne({ subjectId: applied.body.id, state: 'open' }),
   );
+  const upload = await partner.browser.request<{ id: string }>('POST', '/api/images', await pngImage(), {
+    headers: { 'content-type': 'image/png' },
+  });
+  const imageId = upload.body.id;
   return {
     as: {
       anon: new Browser(stack.baseUrl),
@@ -35,6 +68,9 @@ export async function buildFixtures(stack: Stack): Promise<Fixtures> {
     superuser: superuser.browser,
     otherApplicationId: applied.body.id,
     otherTaskId: task.id,
+    otherProductId: await publish(stack, otherPartner.browser, admin.me.id, imageId),
+    ownProductId: await publish(stack, partner.browser, admin.me.id, imageId),
+    imageId,
   };
 }
 

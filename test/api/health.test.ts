@@ -52,10 +52,9 @@ describe('readiness with Redis down', () => {
     const deadRedis = createRedis('redis://127.0.0.1:6390/0', 'x:');
     deadRedis.on('error', () => undefined);
     const app = createApp({
-      config: stack.config,
-      db: stack.apiDb,
+      ...stack.apiDeps,
       redis: deadRedis,
-      temporal: stack.client,
+      subscriber: undefined,
       log: createLogger('t', 'silent'),
     });
     const server = app.listen(0, '127.0.0.1');

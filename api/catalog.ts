@@ -1,0 +1,185 @@
+import type { Knex } from 'knex';
+import { AppError } from '../domain/errors';
+import {
+  imageUrl,
+  thumbUrl,
+  type CatalogCard,
+  type CatalogProduct,
+  type CatalogQuery,
+} from '../domain/product';
+
+interface Row {
+  productId: string;
+  revisionId: string;
+  partnerId: string;
+  partnerName: string;
+  status: 'live' | 'unpublished';
+  name: string;
+  description: string;
+  originCountry: string;
+  originRegion: string | null;
+  originFarm: string | null;
+  process: CatalogCard['process'];
+  roastLevel: CatalogCard['roastLevel'];
+  tastingNotes: string[];
+  options: CatalogProduct['options'];
+  minPrice: number;
+  maxPrice: number;
+  capacityPerCycle: number;
+  imageId: string;
+  subscriberCount: number;
+  publishedAt: Date;
+}
+
+const CARD_COLUMNS = [
+  'productId',
+  'partnerId',
+  'partnerName',
+  'name',
+  'originCountry',
+  'originRegion',
+  'process',
+  'roastLevel',
+  'tastingNotes',
+  'minPrice',
+  'maxPrice',
+  'imageId',
+  'subscriberCount',
+  'publishedAt',
+];
+
+function card(r: Row): CatalogCard {
+  return {
+    id: r.productId,
+    name: r.name,
+    partner: { id: r.partnerId, name: r.partnerName },
+    originCountry: r.originCountry,
+    originRegion: r.originRegion,
+    process: r.process,
+    roastLevel: r.roastLevel,
+    tastingNotes: r.tastingNotes,
+    minPrice: r.minPrice,
+    maxPrice: r.maxPrice,
+    image: { id: r.imageId, url: imageUrl(r.imageId), thumbUrl: thumbUrl(r.imageId) },
+    publishedAt: new Date(r.publishedAt).toISOString(),
+  };
+}
+
+/** How each sort orders rows, and which value its keyset cursor carries. */
+const SORTS = {
+  newest: {
+    column: 'published_at',
+    dir: 'desc',
+    value: (r: Row) => new Date(r.publishedAt).toISOString(),
+    cast: 'timestamptz',
+  },
+  price_asc: { column: 'min_price', dir: 'asc', value: (r: Row) => String(r.minPrice), cast: 'int' },
+  price_desc: { column: 'min_price', dir: 'desc', value: (r: Row) => String(r.minPrice), cast: 'int' },
+  popular: {
+    column: 'subscriber_count',
+    dir: 'desc',
+    value: (r: Row) => String(r.subscriberCount),
+    cast: 'int',
+  },
+} as const;
+
+const invalidCursor = () =>
+  new AppError('VALIDATION_FAILED', 'Invalid cursor', {
+    fields: [{ path: 'cursor', key: 'invalid', message: 'Invalid cursor' }],
+  });
+
+function decodeCursor(cursor: string, cast: string): [string, string] {
+  const [value, id] = Buffer.from(cursor, 'base64url').toString().split('|');
+  const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+  if (value === undefined || !id || !uuid.test(id)) throw invalidCursor();
+  if (cast === 'int' && !/^-?\d{1,12}$/.test(value)) throw invalidCursor();
+  if (cast === 'timestamptz' && Number.isNaN(Date.parse(value))) throw invalidCursor();
+  return [value, id];
+}
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** The storefront list (제품목록): live products only, filtered, searched, sorted, keyset-paged. */
+export async function listCatalog(
+  db: Knex,
+  q: CatalogQuery,
+): Promise<{ items: CatalogCard[]; nextCursor: string | null }> {
+  const sort = SORTS[q.sort];
+  const query = db('catalog_products').select(CARD_COLUMNS).where('status', 'live');
+  if (q.roast?.length) query.whereIn('roast_level', q.roast);
+  if (q.origin) query.whereRaw('lower(origin_country) = lower(?)', [q.origin]);
+  if (q.process) query.where('process', q.process);
+  if (q.partner) query.where('partner_id', q.partner);
+  // A product matches a price range when one of its weights is priced inside it.
+  if (q.minPrice !== undefined) query.where('max_price', '>=', q.minPrice);
+  if (q.maxPrice !== undefined) query.where('min_price', '<=', q.maxPrice);
+  if (q.minPrice !== undefined || q.maxPrice !== undefined) {
+    query.whereRaw(
+      `EXISTS (SELECT 1 FROM jsonb_array_elements(options->'weights') w WHERE (w->>'priceKrw')::int BETWEEN ? AND ?)`,
+      [q.minPrice ?? 0, q.maxPrice ?? 2_147_483_647],
+    );
+  }
+  if (q.q) query.whereRaw(`search_text LIKE ? ESCAPE '\\'`, [`%${escapeLike(q.q.toLowerCase())}%`]);
+  if (q.cursor) {
+    const [value, id] = decodeCursor(q.cursor, sort.cast);
+    const op = sort.dir === 'desc' ? '<' : '>';
+    query.whereRaw(`(${sort.column}, product_id) ${op} (?::${sort.cast}, ?::uuid)`, [value, id]);
+  }
+  query.orderBy([
+    { column: sort.column, order: sort.dir },
+    { column: 'product_id', order: sort.dir },
+  ]);
+  const rows = (await query.limit(q.limit + 1)) as Row[];
+  const page = rows.slice(0, q.limit);
+  const last = page[page.length - 1];
+  return {
+    items: page.map(card),
+    nextCursor:
+      rows.length > q.limit && last
+        ? Buffer.from(`${sort.value(last)}|${last.productId}`).toString('base64url')
+        : null,
+  };
+}
+
+/** The product detail (제품상세), listed or not (an unlisted product says so instead of vanishing). */
+export async function getCatalogProduct(db: Knex, id: string): Promise<CatalogProduct> {
+  const r = (await db('catalog_products').where('product_id', id).first()) as Row | undefined;
+  if (!r) throw new AppError('NOT_FOUND', 'No such product');
+  return {
+    ...card(r),
+    status: r.status,
+    description: r.description,
+    originFarm: r.originFarm,
+    options: r.options,
+    capacityPerCycle: r.capacityPerCycle,
+    revisionId: r.revisionId,
+  };
+}
+
+/** What the filters can offer: origins, partners, processes and the price span of live products. */
+export async function catalogFacets(db: Knex) {
+  const live = () => db('catalog_products').where('status', 'live');
+  const [origins, partners, processes, roasts, span] = await Promise.all([
+    live()
+      .select('origin_country as value')
+      .count('* as count')
+      .groupBy('origin_country')
+      .orderBy('origin_country'),
+    live()
+      .select('partner_id as id', 'partner_name as name')
+      .count('* as count')
+      .groupBy('partner_id', 'partner_name')
+      .orderBy('partner_name'),
+    live().select('process as value').count('* as count').groupBy('process').orderBy('process'),
+    live().select('roast_level as value').count('* as count').groupBy('roast_level'),
+    live().min('min_price as min').max('max_price as max').count('* as total').first(),
+  ]);
+  return {
+    origins,
+    partners,
+    processes,
+    roasts,
+    price: { min: span?.min ?? 0, max: span?.max ?? 0 },
+    total: Number(span?.total ?? 0),
+  };
+}

@@ -1,0 +1,86 @@
+import send from 'koa-send';
+import { z } from 'zod';
+import { AppError } from '../../domain/errors';
+import { catalogQuerySchema } from '../../domain/product';
+import { normaliseQuery, type CatalogCache } from '../../infra/catalogCache';
+import { catalogFacets, getCatalogProduct, listCatalog } from '../catalog';
+import type { ApiContext } from '../context';
+import { RESPONDED, route, type RouteDef } from '../route';
+
+const idParams = z.strictObject({ id: z.uuid() });
+const imageParams = z.strictObject({ file: z.string().regex(/^[a-f0-9]{64}(-480)?\.webp$/) });
+
+/** Answers cached JSON text with an ETag (304 when the client already has it). */
+function respond(ctx: ApiContext, cached: { body: string; etag: string; source: string }): typeof RESPONDED {
+  ctx.set('Cache-Control', 'public, no-cache');
+  ctx.set('X-Cache', cached.source);
+  ctx.etag = cached.etag;
+  ctx.status = 200; // `fresh` only compares validators on a 2xx
+  if (ctx.fresh) {
+    ctx.status = 304;
+    return RESPONDED;
+  }
+  ctx.type = 'application/json; charset=utf-8';
+  ctx.body = cached.body;
+  return RESPONDED;
+}
+
+/** The storefront's reads: cache-aside (memory → Redis → PostgreSQL), never a 5xx because Redis is down. */
+export function catalogRoutes(cache: CatalogCache): RouteDef[] {
+  return [
+    route({
+      method: 'GET',
+      path: '/api/catalog/products',
+      summary: 'The catalog (제품목록): filters, text search, sort and cursor paging',
+      tag: 'catalog',
+      access: 'public',
+      query: catalogQuerySchema,
+      async handler({ ctx, query, deps: { db } }) {
+        const cached = await cache.get(normaliseQuery('list', query), async () =>
+          JSON.stringify(await listCatalog(db, query)),
+        );
+        return respond(ctx, cached);
+      },
+    }),
+    route({
+      method: 'GET',
+      path: '/api/catalog/products/:id',
+      summary: 'A product with its order options and partner (제품상세)',
+      tag: 'catalog',
+      access: 'public',
+      params: idParams,
+      async handler({ ctx, params, deps: { db } }) {
+        const cached = await cache.get(`product:${params.id}`, async () =>
+          JSON.stringify(await getCatalogProduct(db, params.id)),
+        );
+        return respond(ctx, cached);
+      },
+    }),
+    route({
+      method: 'GET',
+      path: '/api/catalog/facets',
+      summary: 'Filter values on offer: origins, partners, processes, roast levels, price span',
+      tag: 'catalog',
+      access: 'public',
+      async handler({ ctx, deps: { db } }) {
+        return respond(ctx, await cache.get('facets', async () => JSON.stringify(await catalogFacets(db))));
+      },
+    }),
+    route({
+      method: 'GET',
+      path: '/images/:file',
+      summary: 'A product image (WebP, content-addressed, cacheable forever); `-480` is the thumbnail',
+      tag: 'catalog',
+      access: 'public',
+      params: imageParams,
+      async handler({ ctx, params, deps: { images } }) {
+        try {
+          await send(ctx, params.file, { root: images.dir, immutable: true, maxage: 365 * 24 * 3600 * 1000 });
+        } catch {
+          throw new AppError('NOT_FOUND', 'No such image');
+        }
+        return RESPONDED;
+      },
+    }),
+  ];
+}

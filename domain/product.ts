@@ -1,0 +1,206 @@
+import { z } from 'zod';
+import type { Actor } from './partner';
+
+/** Roast levels, processes, grinds and delivery cycles a product can offer. */
+export const roastLevels = ['light', 'medium_light', 'medium', 'medium_dark', 'dark'] as const;
+export type RoastLevel = (typeof roastLevels)[number];
+export const processes = ['washed', 'natural', 'honey', 'anaerobic', 'wet_hulled', 'decaf'] as const;
+export type Process = (typeof processes)[number];
+export const grindTypes = [
+  'whole_bean',
+  'espresso',
+  'moka_pot',
+  'pour_over',
+  'french_press',
+  'cold_brew',
+] as const;
+export type GrindType = (typeof grindTypes)[number];
+/** Delivery every 1, 2 or 4 weeks. */
+export const deliveryCycles = [1, 2, 4] as const;
+export type DeliveryCycle = (typeof deliveryCycles)[number];
+
+const text = (max: number) => z.string({ error: 'required' }).trim().min(1, 'required').max(max, 'too_long');
+const optionalText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, 'too_long')
+    .optional()
+    .transform((v) => (v ? v : undefined));
+const unique = <T>(items: T[]) => new Set(items).size === items.length;
+
+/** One weight on offer and its price per delivery, in integer KRW. */
+export const weightOptionSchema = z.strictObject({
+  grams: z.number({ error: 'required' }).int('integer').min(50, 'too_small').max(5000, 'too_big'),
+  priceKrw: z.number({ error: 'required' }).int('integer').min(1000, 'too_small').max(1_000_000, 'too_big'),
+});
+export type WeightOption = z.infer<typeof weightOptionSchema>;
+
+export const productOptionsSchema = z.strictObject({
+  weights: z
+    .array(weightOptionSchema)
+    .min(1, 'required')
+    .max(6, 'too_many')
+    .refine((w) => unique(w.map((o) => o.grams)), 'duplicate_weight'),
+  grinds: z.array(z.enum(grindTypes)).min(1, 'required').refine(unique, 'duplicate'),
+  cycles: z
+    .array(z.union([z.literal(1), z.literal(2), z.literal(4)]))
+    .min(1, 'required')
+    .refine(unique, 'duplicate'),
+});
+export type ProductOptions = z.infer<typeof productOptionsSchema>;
+
+/** A product revision as the partner submits it (제품 등록). The image is uploaded first, then named by id. */
+export const productFormSchema = z.strictObject({
+  name: text(80),
+  description: z.string({ error: 'required' }).trim().min(20, 'too_short').max(3000, 'too_long'),
+  origin: z.strictObject({ country: text(60), region: optionalText(80), farm: optionalText(80) }),
+  process: z.enum(processes, { error: 'required' }),
+  roastLevel: z.enum(roastLevels, { error: 'required' }),
+  tastingNotes: z.array(text(30)).min(1, 'required').max(8, 'too_many'),
+  options: productOptionsSchema,
+  capacityPerCycle: z
+    .number({ error: 'required' })
+    .int('integer')
+    .min(1, 'too_small')
+    .max(100_000, 'too_big'),
+  imageId: z.string({ error: 'required' }).regex(/^[a-f0-9]{64}$/, 'invalid_image'),
+});
+export type ProductForm = z.infer<typeof productFormSchema>;
+
+/** A problem the automatic review found; the partner sees it. */
+export interface ProductIssue {
+  field: string;
+  key: string;
+  message: string;
+}
+
+/**
+ * Price sanity, checked in the browser as a hint and by the validation activity as a rule: between 1,500 and
+ * 100,000 KRW per 100 g, in whole tens of won, and a larger bag never costs less than a smaller one.
+ */
+export function priceIssues(options: Pick<ProductOptions, 'weights'>): ProductIssue[] {
+  const issues: ProductIssue[] = [];
+  const sorted = [...options.weights].sort((a, b) => a.grams - b.grams);
+  sorted.forEach((w, i) => {
+    const per100 = (w.priceKrw * 100) / w.grams;
+    if (per100 < 1500 || per100 > 100_000) {
+      issues.push({
+        field: `options.weights.${i}.priceKrw`,
+        key: 'price_out_of_range',
+        message: `${w.grams} g at ${w.priceKrw} KRW is ${Math.round(per100)} KRW per 100 g (allowed 1,500–100,000)`,
+      });
+    }
+    if (w.priceKrw % 10 !== 0) {
+      issues.push({
+        field: `options.weights.${i}.priceKrw`,
+        key: 'price_not_round',
+        message: 'Prices are in whole tens of won',
+      });
+    }
+    const prev = sorted[i - 1];
+    if (prev && w.priceKrw < prev.priceKrw) {
+      issues.push({
+        field: `options.weights.${i}.priceKrw`,
+        key: 'price_not_monotonic',
+        message: `${w.grams} g costs less than ${prev.grams} g`,
+      });
+    }
+  });
+  return issues;
+}
+
+/** Lowest and highest price per delivery. */
+export function priceRange(options: Pick<ProductOptions, 'weights'>): { min: number; max: number } {
+  const prices = options.weights.map((w) => w.priceKrw);
+  return { min: Math.min(...prices), max: Math.max(...prices) };
+}
+
+/** Where a product stands. */
+export type ProductStatus = 'in_review' | 'published' | 'unpublished' | 'rejected';
+/** Where one revision stands. */
+export type RevisionStatus =
+  'validating' | 'in_review' | 'approved' | 'rejected' | 'auto_rejected' | 'superseded' | 'replaced';
+
+/** A revision submitted to the productPublication workflow. */
+export interface RevisionSubmission {
+  revisionId: string;
+  form: ProductForm;
+}
+
+/** Input of the `productPublication` workflow (one per product, id `productPublication:<productId>`). */
+export interface ProductPublicationInput {
+  productId: string;
+  partnerId: string;
+  ownerUserId: string;
+  reviewSlaMs: number;
+  /** The first revision; absent after continue-as-new. */
+  first?: RevisionSubmission;
+  /** Continue as new once the history has this many events (default 2000; tests use less). */
+  historyLimit?: number;
+  /** Carried across continue-as-new. */
+  carried?: { nextNumber: number; listed: boolean; liveRevisionId: string | null };
+}
+
+/** Live state answered by the `productStatus` query. */
+export interface ProductPublicationState {
+  productId: string;
+  listed: boolean;
+  liveRevisionId: string | null;
+  reviewing: string | null;
+  queued: string | null;
+}
+
+/** The partner's (or an admin's) request to list or unlist a product. */
+export interface ListingCommand {
+  actor: Actor;
+  reason?: string;
+}
+
+/** Catalog list query (제품목록): filters, text search, sort and a keyset cursor. */
+export const catalogQuerySchema = z.strictObject({
+  q: z.string().trim().max(100).optional(),
+  roast: z
+    .string()
+    .optional()
+    .transform((v) => (v ? v.split(',').filter(Boolean) : undefined))
+    .pipe(z.array(z.enum(roastLevels)).max(5).optional()),
+  origin: z.string().trim().max(60).optional(),
+  process: z.enum(processes).optional(),
+  partner: z.uuid().optional(),
+  minPrice: z.coerce.number().int().min(0).max(10_000_000).optional(),
+  maxPrice: z.coerce.number().int().min(0).max(10_000_000).optional(),
+  sort: z.enum(['newest', 'price_asc', 'price_desc', 'popular']).default('newest'),
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(48).default(24),
+});
+export type CatalogQuery = z.infer<typeof catalogQuerySchema>;
+
+/** A product card in the catalog list. */
+export interface CatalogCard {
+  id: string;
+  name: string;
+  partner: { id: string; name: string };
+  originCountry: string;
+  originRegion: string | null;
+  process: Process;
+  roastLevel: RoastLevel;
+  tastingNotes: string[];
+  minPrice: number;
+  maxPrice: number;
+  image: { id: string; url: string; thumbUrl: string };
+  publishedAt: string;
+}
+
+/** The product detail (제품상세): everything the order options need. */
+export interface CatalogProduct extends CatalogCard {
+  status: 'live' | 'unpublished';
+  description: string;
+  originFarm: string | null;
+  options: ProductOptions;
+  capacityPerCycle: number;
+  revisionId: string;
+}
+
+export const imageUrl = (id: string) => `/images/${id}.webp`;
+export const thumbUrl = (id: string) => `/images/${id}-480.webp`;

@@ -1,0 +1,101 @@
+import { createHash } from 'node:crypto';
+import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import sharp, { type OutputInfo } from 'sharp';
+
+/** Formats accepted for upload, recognised by their magic bytes (the declared type is not trusted). */
+const MAGIC: { type: string; test: (b: Buffer) => boolean }[] = [
+  { type: 'image/jpeg', test: (b) => b.length > 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff },
+  {
+    type: 'image/png',
+    test: (b) =>
+      b.length > 8 && b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])),
+  },
+  {
+    type: 'image/webp',
+    test: (b) =>
+      b.length > 12 && b.toString('ascii', 0, 4) === 'RIFF' && b.toString('ascii', 8, 12) === 'WEBP',
+  },
+];
+
+export const ACCEPTED_IMAGE_TYPES = MAGIC.map((m) => m.type);
+
+/** An image that is not one we accept; the message is safe to show. */
+export class InvalidImageError extends Error {
+  override name = 'InvalidImageError';
+}
+
+export interface StoredImage {
+  id: string;
+  width: number;
+  height: number;
+  bytes: number;
+}
+
+/**
+ * Content-addressed product images on disk (outside the database): every upload is decoded and re-encoded
+ * to WebP (metadata stripped, at most 1600 px wide) plus a 480 px thumbnail, named by the SHA-256 of the result,
+ * so storing is idempotent and URLs can be cached forever.
+ */
+export function createImageStore(dir: string) {
+  const path = (id: string, variant: '' | '-480' = '') => join(dir, `${id}${variant}.webp`);
+
+  async function writeOnce(file: string, data: Buffer): Promise<void> {
+    if (await stat(file).catch(() => null)) return;
+    const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+    await writeFile(tmp, data);
+    await rename(tmp, file);
+  }
+
+  return {
+    dir,
+    path,
+
+    /** Checks, re-encodes and stores an upload; throws InvalidImageError for anything that is not a real image. */
+    async save(input: Buffer, declaredType?: string): Promise<StoredImage> {
+      const kind = MAGIC.find((m) => m.test(input));
+      if (!kind) throw new InvalidImageError('Upload a JPEG, PNG or WebP image');
+      if (declaredType && declaredType !== kind.type) {
+        throw new InvalidImageError(`The file is ${kind.type}, not ${declaredType}`);
+      }
+      let main: { data: Buffer; info: OutputInfo };
+      let thumb: Buffer;
+      try {
+        const source = sharp(input, { limitInputPixels: 40_000_000, failOn: 'error' }).rotate();
+        const meta = await source.metadata();
+        if (!meta.width || !meta.height || meta.width < 200 || meta.height < 200) {
+          throw new InvalidImageError('The image must be at least 200 × 200 pixels');
+        }
+        main = await source
+          .clone()
+          .resize({ width: 1600, withoutEnlargement: true })
+          .webp({ quality: 82 })
+          .toBuffer({ resolveWithObject: true });
+        thumb = await source
+          .clone()
+          .resize({ width: 480, height: 480, fit: 'cover' })
+          .webp({ quality: 78 })
+          .toBuffer();
+      } catch (err) {
+        if (err instanceof InvalidImageError) throw err;
+        throw new InvalidImageError('The image could not be read');
+      }
+      const id = createHash('sha256').update(main.data).digest('hex');
+      await mkdir(dir, { recursive: true });
+      await writeOnce(path(id, '-480'), thumb);
+      await writeOnce(path(id), main.data);
+      return { id, width: main.info.width, height: main.info.height, bytes: main.data.length };
+    },
+
+    /** Width, height and size of a stored image, or null when there is none. */
+    async describe(id: string): Promise<StoredImage | null> {
+      if (!/^[a-f0-9]{64}$/.test(id)) return null;
+      const file = path(id);
+      const s = await stat(file).catch(() => null);
+      if (!s) return null;
+      const meta = await sharp(file).metadata();
+      return { id, width: meta.width ?? 0, height: meta.height ?? 0, bytes: s.size };
+    },
+  };
+}
+export type ImageStore = ReturnType<typeof createImageStore>;
