@@ -1,5 +1,7 @@
 import { bodyParser } from '@koa/bodyparser';
 import Koa from 'koa';
+import type { RequestListener } from 'node:http';
+import { withEdgeCache } from './edgeCache';
 import { AppError } from '../domain/errors';
 import type { ApiDeps, ApiState } from './context';
 import { csrf } from './middleware/csrf';
@@ -9,6 +11,7 @@ import { openApiDocument } from './openapi';
 import { buildRouter } from './router';
 import type { RouteDef } from './route';
 import { createCatalogCache, type CatalogCache } from '../infra/catalogCache';
+import { createAccessLogger } from '../infra/logger';
 import { authRoutes } from './routes/auth';
 import { catalogRoutes } from './routes/catalog';
 import { productRoutes } from './routes/products';
@@ -48,11 +51,16 @@ function catalogCacheFor(deps: ApiDeps): CatalogCache {
 /** Basic hardening headers on every response. */
 const securityHeaders: Koa.Middleware = async (ctx, next) => {
   ctx.set('X-Content-Type-Options', 'nosniff');
+  if (ctx.path.startsWith('/api/')) {
+    // JSON is never framed or navigated to: only the headers that matter for it.
+    await next();
+    if (!ctx.response.get('Cache-Control')) ctx.set('Cache-Control', 'no-store');
+    return;
+  }
   ctx.set('Referrer-Policy', 'strict-origin-when-cross-origin');
   ctx.set('X-Frame-Options', 'DENY');
   ctx.set('Cross-Origin-Opener-Policy', 'same-origin');
   await next();
-  if (ctx.path.startsWith('/api/')) ctx.set('Cache-Control', ctx.response.get('Cache-Control') || 'no-store');
 };
 
 /** The Koa app: thin — validate, authorise, then start / update / query a workflow or read a read model. */
@@ -60,14 +68,16 @@ export function createApp(deps: ApiDeps): Koa<ApiState> {
   const app = new Koa<ApiState>();
   app.proxy = deps.config.api.trustProxy;
   const sessions = createSessions(deps);
-  const routes = allRoutes(deps, catalogCacheFor(deps));
+  const catalogCache = catalogCacheFor(deps);
+  const routes = allRoutes(deps, catalogCache);
   const openapi = openApiDocument(routes);
   const router = buildRouter(routes, { ...deps, sessions });
   router.get('/api/openapi.json', (ctx) => {
     ctx.body = openapi;
   });
 
-  app.use(requestLog(deps.log));
+  const access = createAccessLogger('api', deps.config.logLevel);
+  app.use(requestLog(deps.log, access));
   app.use(errorHandler());
   app.use(securityHeaders);
   app.use(async (ctx, next) => {
@@ -97,5 +107,13 @@ export function createApp(deps: ApiDeps): Koa<ApiState> {
     }),
   );
   app.use(serveUi(deps.config.api.uiDist));
+  edges.set(app, withEdgeCache(app.callback(), catalogCache, access));
   return app;
+}
+
+const edges = new WeakMap<Koa<ApiState>, RequestListener>();
+
+/** The request handler to serve: the app behind its edge cache (what `http.createServer` should be given). */
+export function apiHandler(app: Koa<ApiState>): RequestListener {
+  return edges.get(app) ?? app.callback();
 }

@@ -3,9 +3,10 @@ import { Client, Connection } from '@temporalio/client';
 import { createDb } from '../db/knex';
 import { ConfigError, loadConfig, loadDotEnv } from '../infra/config';
 import { createImageStore } from '../infra/imageStore';
-import { createLogger } from '../infra/logger';
+import { createLogger, flushLogs } from '../infra/logger';
 import { createRedis } from '../infra/redis';
-import { createApp } from './app';
+import http from 'node:http';
+import { apiHandler, createApp } from './app';
 
 loadDotEnv();
 let config;
@@ -28,7 +29,7 @@ const images = createImageStore(config.images.dir);
 const connection = await Connection.connect({ address: config.temporal.address });
 const temporal = new Client({ connection, namespace: config.temporal.namespace });
 const app = createApp({ config, db, redis, subscriber, images, temporal, log });
-const server = app.listen(config.api.port, config.api.host, () => {
+const server = http.createServer(apiHandler(app)).listen(config.api.port, config.api.host, () => {
   log.info({ url: `http://${config.api.host}:${config.api.port}` }, 'api listening');
 });
 
@@ -41,6 +42,7 @@ const stop = (signal: string) => {
     subscriber.disconnect();
     await Promise.allSettled([db.destroy(), connection.close(), redis.quit()]);
     log.info('api stopped');
+    flushLogs();
     process.exit(0);
   });
   server.closeIdleConnections();

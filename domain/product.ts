@@ -1,23 +1,8 @@
 import { z } from 'zod';
 import type { Actor } from './partner';
+import { grindTypes, processes, roastLevels, type Process, type RoastLevel } from './catalog';
 
-/** Roast levels, processes, grinds and delivery cycles a product can offer. */
-export const roastLevels = ['light', 'medium_light', 'medium', 'medium_dark', 'dark'] as const;
-export type RoastLevel = (typeof roastLevels)[number];
-export const processes = ['washed', 'natural', 'honey', 'anaerobic', 'wet_hulled', 'decaf'] as const;
-export type Process = (typeof processes)[number];
-export const grindTypes = [
-  'whole_bean',
-  'espresso',
-  'moka_pot',
-  'pour_over',
-  'french_press',
-  'cold_brew',
-] as const;
-export type GrindType = (typeof grindTypes)[number];
-/** Delivery every 1, 2 or 4 weeks. */
-export const deliveryCycles = [1, 2, 4] as const;
-export type DeliveryCycle = (typeof deliveryCycles)[number];
+export * from './catalog';
 
 const text = (max: number) => z.string({ error: 'required' }).trim().min(1, 'required').max(max, 'too_long');
 const optionalText = (max: number) =>
@@ -25,8 +10,8 @@ const optionalText = (max: number) =>
     .string()
     .trim()
     .max(max, 'too_long')
-    .optional()
-    .transform((v) => (v ? v : undefined));
+    .transform((v) => (v ? v : undefined))
+    .optional();
 const unique = <T>(items: T[]) => new Set(items).size === items.length;
 
 /** One weight on offer and its price per delivery, in integer KRW. */
@@ -201,6 +186,3 @@ export interface CatalogProduct extends CatalogCard {
   capacityPerCycle: number;
   revisionId: string;
 }
-
-export const imageUrl = (id: string) => `/images/${id}.webp`;
-export const thumbUrl = (id: string) => `/images/${id}-480.webp`;

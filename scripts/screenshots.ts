@@ -32,6 +32,8 @@ async function login(page: Page, email: string, password: string) {
   await page.waitForURL((u) => !u.pathname.startsWith('/login'));
 }
 
+const admin: [string, string] = [config.admin.email, config.admin.password];
+const roaster: [string, string] = ['roaster@dalgona.local', DEMO_PASSWORD];
 const shots: {
   name: string;
   as?: [string, string];
@@ -39,8 +41,16 @@ const shots: {
   lang?: 'en';
   before?: (p: Page) => Promise<void>;
 }[] = [
-  { name: 'home', path: '/' },
-  { name: 'home-en', path: '/', lang: 'en' },
+  { name: 'catalog', path: '/' },
+  { name: 'catalog-en', path: '/?roast=light,medium_light&sort=price_asc', lang: 'en' },
+  {
+    name: 'product',
+    path: '/',
+    before: async (p) => {
+      await p.click('[data-testid=product-card] >> nth=1');
+      await p.waitForSelector('[data-testid=per-delivery]');
+    },
+  },
   { name: 'signup', path: '/signup' },
   { name: 'login', path: '/login' },
   {
@@ -57,14 +67,25 @@ const shots: {
     as: ['applicant@dalgona.local', DEMO_PASSWORD],
     path: '/partner/application',
   },
-  { name: 'inbox', as: [config.admin.email, config.admin.password], path: '/admin/inbox' },
+  { name: 'my-products', as: roaster, path: '/partner/products' },
+  { name: 'new-product', as: roaster, path: '/partner/products/new' },
+  { name: 'inbox', as: admin, path: '/admin/inbox' },
   {
-    name: 'inbox-detail',
-    as: [config.admin.email, config.admin.password],
-    path: '/admin/inbox',
+    name: 'inbox-application',
+    as: admin,
+    path: '/admin/inbox?kind=partner_application',
     before: async (p) => {
       await p.click('[data-testid=task-link] >> nth=0');
       await p.waitForSelector('[data-testid=subject]');
+    },
+  },
+  {
+    name: 'inbox-product',
+    as: admin,
+    path: '/admin/inbox?kind=product_review',
+    before: async (p) => {
+      await p.click('[data-testid=task-link] >> nth=0');
+      await p.waitForSelector('[data-testid=revision-diff]');
     },
   },
 ];

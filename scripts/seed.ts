@@ -6,14 +6,16 @@ import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Role } from '../domain/accounts';
 import type { PartnerApplicationForm, PartnerApplicationInput } from '../domain/partner';
-import { ApplicantId, ReviewState } from '../domain/searchAttributes';
+import { ApplicantId, PartnerId, ReviewState } from '../domain/searchAttributes';
 import { taskQueue } from '../domain/taskQueues';
 import { createDb } from '../db/knex';
 import { PartnerApplication, Task, User } from '../db/models';
 import type { Config } from '../infra/config';
 import { loadConfig, loadDotEnv } from '../infra/config';
+import { createImageStore, type ImageStore } from '../infra/imageStore';
 import { hashPassword } from '../infra/passwords';
-import { decideUpdate } from '../workflows/messages';
+import { bagArtwork, demoPartners, type DemoPartner } from './demoCatalog';
+import { decideUpdate, submitRevisionUpdate } from '../workflows/messages';
 
 export const DEMO_PASSWORD = 'dalgona-demo';
 
@@ -109,6 +111,93 @@ const demoForm = (over: Partial<PartnerApplicationForm>): PartnerApplicationForm
   ...over,
 });
 
+/** Publishes a demo product through its productPublication workflow, approved by the admin; skips it if present. */
+async function ensureProduct(
+  c: Ctx,
+  p: {
+    partnerId: string;
+    ownerUserId: string;
+    product: DemoPartner['products'][number];
+    index: number;
+    adminId: string;
+    images: ImageStore;
+  },
+): Promise<void> {
+  const exists = await c
+    .db('product_revisions')
+    .where({ partnerId: p.partnerId, name: p.product.name })
+    .first('id');
+  if (exists) return;
+  const image = await p.images.save(await bagArtwork(p.product, p.index + p.partnerId.charCodeAt(0)));
+  const productId = randomUUID();
+  const revisionId = randomUUID();
+  await c.client.workflow.start('productPublication', {
+    workflowId: `productPublication:${productId}`,
+    taskQueue: taskQueue(c.config.temporal.taskQueuePrefix, 'catalog'),
+    typedSearchAttributes: new TypedSearchAttributes([
+      { key: PartnerId, value: p.partnerId },
+      { key: ReviewState, value: 'validating' },
+    ]),
+    args: [
+      {
+        productId,
+        partnerId: p.partnerId,
+        ownerUserId: p.ownerUserId,
+        reviewSlaMs: c.config.product.reviewSlaMs,
+        first: { revisionId, form: { ...p.product, imageId: image.id } },
+      },
+    ],
+  });
+  const task = await openTaskFor(c, revisionId);
+  await c.client.workflow
+    .getHandle(task.workflowId, undefined, { firstExecutionRunId: task.workflowRunId })
+    .executeUpdate(decideUpdate, {
+      args: [{ taskId: task.id, decision: 'approve', actor: { userId: p.adminId, roles: ['admin'] } }],
+    });
+}
+
+/** Leaves an edit of a live demo product waiting in the inbox (a price change and a new note), once. */
+async function ensurePendingEdit(c: Ctx, ownerUserId: string, productName: string): Promise<void> {
+  const live = await c
+    .db('product_revisions as r')
+    .join('products as p', 'p.live_revision_id', 'r.id')
+    .where('r.name', productName)
+    .first('r.*', 'p.workflow_id');
+  if (!live) return;
+  const revisions = await c
+    .db('product_revisions')
+    .where({ productId: live.productId })
+    .count('* as n')
+    .first();
+  if (Number(revisions?.n) > 1) return;
+  const form = {
+    name: live.name,
+    description: `${live.description} 올해 새로 들어온 생두로 바꾸었습니다.`,
+    origin: {
+      country: live.originCountry,
+      region: live.originRegion ?? undefined,
+      farm: live.originFarm ?? undefined,
+    },
+    process: live.process,
+    roastLevel: live.roastLevel,
+    tastingNotes: [...live.tastingNotes, '오렌지'],
+    options: {
+      ...live.options,
+      weights: live.options.weights.map((w: { grams: number; priceKrw: number }) => ({
+        ...w,
+        priceKrw: w.priceKrw + 1000,
+      })),
+    },
+    capacityPerCycle: live.capacityPerCycle,
+    imageId: live.imageId,
+  };
+  await c.client.workflow.getHandle(live.workflowId).executeUpdate(submitRevisionUpdate, {
+    args: [
+      { revisionId: randomUUID(), form, actor: { userId: ownerUserId, roles: ['customer', 'partner'] } },
+    ],
+  });
+}
+
 /** The demo accounts printed by `npm start`. */
 export const demoLogins = (config: Readonly<Config>) => [
   { role: 'admin', email: config.admin.email, password: config.admin.password },
@@ -123,28 +212,39 @@ export async function seed(config: Readonly<Config>): Promise<void> {
   const connection = await Connection.connect({ address: config.temporal.address });
   const client = new Client({ connection, namespace: config.temporal.namespace });
   const c: Ctx = { config, db, client };
+  const images = createImageStore(config.images.dir);
   try {
     const adminId = await ensureAccount(c, config.admin.email, '관리자', config.admin.password, [
       'customer',
       'admin',
     ]);
     await ensureAccount(c, 'customer@dalgona.local', '김고객', DEMO_PASSWORD, ['customer']);
-    const roaster = await ensureAccount(c, 'roaster@dalgona.local', '박로스터', DEMO_PASSWORD, ['customer']);
+    for (const partner of demoPartners) {
+      const userId = await ensureAccount(c, partner.email, partner.name, DEMO_PASSWORD, ['customer']);
+      const applicationId = await ensureApplication(
+        c,
+        userId,
+        demoForm({
+          companyName: partner.company,
+          businessNumber: partner.businessNumber,
+          representative: partner.name,
+          email: partner.email,
+          address: partner.address,
+          introduction: partner.intro,
+        }),
+      );
+      await ensureApproved(c, applicationId, adminId);
+      const partnerId = (await c.db('partners').where({ userId }).first('id')).id as string;
+      for (const [i, product] of partner.products.entries()) {
+        await ensureProduct(c, { partnerId, ownerUserId: userId, product, index: i, adminId, images });
+      }
+      if (partner.pendingEdit) await ensurePendingEdit(c, userId, partner.pendingEdit);
+    }
     const applicant = await ensureAccount(c, 'applicant@dalgona.local', '이지원', DEMO_PASSWORD, [
       'customer',
     ]);
     const busan = await ensureAccount(c, 'busan@dalgona.local', '최항구', DEMO_PASSWORD, ['customer']);
 
-    const roasterApp = await ensureApplication(
-      c,
-      roaster,
-      demoForm({
-        companyName: '달고나 로스터스',
-        businessNumber: '2208162517',
-        email: 'roaster@dalgona.local',
-      }),
-    );
-    await ensureApproved(c, roasterApp, adminId);
     await ensureApplication(
       c,
       applicant,

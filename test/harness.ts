@@ -6,7 +6,8 @@ import type { Worker } from '@temporalio/worker';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { createApp } from '../api/app';
+import http from 'node:http';
+import { apiHandler, createApp } from '../api/app';
 import type { ApiDeps } from '../api/context';
 import { createDb, type Knex } from '../db/knex';
 import type { Me } from '../domain/accounts';
@@ -96,7 +97,7 @@ export async function startStack(overrides: Record<string, string> = {}): Promis
   const running = Promise.all(workers.map((w) => w.run()));
   const apiDeps: ApiDeps = { config, db: apiDb, redis, subscriber, images, temporal: env.client, log };
   const app = createApp(apiDeps);
-  const server = app.listen(0, '127.0.0.1');
+  const server = http.createServer(apiHandler(app)).listen(0, '127.0.0.1');
   await new Promise<void>((r) => server.once('listening', () => r()));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
@@ -206,9 +207,13 @@ export async function makePartner(
   browser: Browser;
   me: Me;
   applicationId: string;
+  email: string;
+  password: string;
 }> {
   const browser = new Browser(stack.baseUrl);
-  await browser.signUp(`partner-${uniq()}@example.com`);
+  const email = `partner-${uniq()}@example.com`;
+  const password = 'correct-horse-1';
+  await browser.signUp(email, password);
   const res = await browser.post<{ id: string }>('/api/partner-applications', applicationForm());
   if (res.status !== 202) throw new Error(`application failed: ${JSON.stringify(res.body)}`);
   const task = await eventually(() =>
@@ -220,7 +225,7 @@ export async function makePartner(
       args: [{ taskId: task.id, decision: 'approve', actor: { userId: adminId, roles: ['admin'] } }],
     });
   const me = (await browser.get<Me>('/api/auth/me')).body;
-  return { browser, me, applicationId: res.body.id };
+  return { browser, me, applicationId: res.body.id, email, password };
 }
 
 /** A real PNG of the given size and colour, for uploads. */

@@ -3,7 +3,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { createDb } from '../db/knex';
 import { ConfigError, loadConfig, loadDotEnv } from '../infra/config';
 import { createImageStore } from '../infra/imageStore';
-import { createLogger } from '../infra/logger';
+import { createLogger, flushLogs } from '../infra/logger';
 import { createRedis } from '../infra/redis';
 import { createWorkers, installRuntime } from './createWorkers';
 
@@ -50,3 +50,4 @@ await connection.close();
 await db.destroy();
 redis.disconnect();
 log.info('worker stopped');
+flushLogs();

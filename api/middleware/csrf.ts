@@ -23,7 +23,8 @@ export function csrf(
   return async (ctx, next) => {
     const cookie = ctx.cookies.get(CSRF_COOKIE);
     if (SAFE.has(ctx.method) || exempt(ctx.path)) {
-      if (!cookie && ctx.path.startsWith('/api/'))
+      // Issued where the UI asks for it (the auth routes), not on every catalog read.
+      if (!cookie && ctx.path.startsWith('/api/auth/'))
         sessions.setCsrfCookie(ctx, ctx.state.session?.csrf ?? newToken());
       return next();
     }

@@ -2,7 +2,9 @@ import send from 'koa-send';
 import { z } from 'zod';
 import { AppError } from '../../domain/errors';
 import { catalogQuerySchema } from '../../domain/product';
-import { normaliseQuery, type CatalogCache } from '../../infra/catalogCache';
+import type Koa from 'koa';
+import { urlKey } from '../edgeCache';
+import { normaliseQuery, type CatalogCache, type Cached } from '../../infra/catalogCache';
 import { catalogFacets, getCatalogProduct, listCatalog } from '../catalog';
 import type { ApiContext } from '../context';
 import { RESPONDED, route, type RouteDef } from '../route';
@@ -10,8 +12,8 @@ import { RESPONDED, route, type RouteDef } from '../route';
 const idParams = z.strictObject({ id: z.uuid() });
 const imageParams = z.strictObject({ file: z.string().regex(/^[a-f0-9]{64}(-480)?\.webp$/) });
 
-/** Answers cached JSON text with an ETag (304 when the client already has it). */
-function respond(ctx: ApiContext, cached: { body: string; etag: string; source: string }): typeof RESPONDED {
+/** Answers cached JSON with an ETag (304 when the client already has it). */
+function respond(ctx: Koa.Context | ApiContext, cached: Cached): typeof RESPONDED {
   ctx.set('Cache-Control', 'public, no-cache');
   ctx.set('X-Cache', cached.source);
   ctx.etag = cached.etag;
@@ -36,8 +38,10 @@ export function catalogRoutes(cache: CatalogCache): RouteDef[] {
       access: 'public',
       query: catalogQuerySchema,
       async handler({ ctx, query, deps: { db } }) {
-        const cached = await cache.get(normaliseQuery('list', query), async () =>
-          JSON.stringify(await listCatalog(db, query)),
+        const cached = await cache.get(
+          normaliseQuery('list', query),
+          async () => JSON.stringify(await listCatalog(db, query)),
+          urlKey(ctx.url),
         );
         return respond(ctx, cached);
       },
@@ -50,8 +54,10 @@ export function catalogRoutes(cache: CatalogCache): RouteDef[] {
       access: 'public',
       params: idParams,
       async handler({ ctx, params, deps: { db } }) {
-        const cached = await cache.get(`product:${params.id}`, async () =>
-          JSON.stringify(await getCatalogProduct(db, params.id)),
+        const cached = await cache.get(
+          `product:${params.id}`,
+          async () => JSON.stringify(await getCatalogProduct(db, params.id)),
+          urlKey(ctx.url),
         );
         return respond(ctx, cached);
       },
@@ -63,7 +69,10 @@ export function catalogRoutes(cache: CatalogCache): RouteDef[] {
       tag: 'catalog',
       access: 'public',
       async handler({ ctx, deps: { db } }) {
-        return respond(ctx, await cache.get('facets', async () => JSON.stringify(await catalogFacets(db))));
+        return respond(
+          ctx,
+          await cache.get('facets', async () => JSON.stringify(await catalogFacets(db)), urlKey(ctx.url)),
+        );
       },
     }),
     route({

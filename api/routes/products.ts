@@ -1,4 +1,4 @@
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { TypedSearchAttributes, WorkflowIdConflictPolicy } from '@temporalio/common';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
@@ -174,23 +174,28 @@ export function productRoutes(): RouteDef[] {
           partnerId,
           ownerUserId: ctx.state.user!.id,
           reviewSlaMs: config.product.reviewSlaMs,
-          first: { revisionId, form: body },
         };
+        // Start the product's workflow and submit its first revision in one call (Update-with-Start): when
+        // this answers, the revision is recorded and the partner's list shows it.
+        const start = new WithStartWorkflowOperation('productPublication', {
+          workflowId: `productPublication:${productId}`,
+          taskQueue: taskQueue(config.temporal.taskQueuePrefix, 'catalog'),
+          workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
+          typedSearchAttributes: new TypedSearchAttributes([
+            { key: PartnerId, value: partnerId },
+            { key: ReviewState, value: 'validating' },
+          ]),
+          args: [input],
+        });
         try {
-          await temporal.workflow.start('productPublication', {
-            workflowId: `productPublication:${productId}`,
-            taskQueue: taskQueue(config.temporal.taskQueuePrefix, 'catalog'),
-            workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
-            typedSearchAttributes: new TypedSearchAttributes([
-              { key: PartnerId, value: partnerId },
-              { key: ReviewState, value: 'validating' },
-            ]),
-            args: [input],
+          await temporal.workflow.executeUpdateWithStart(submitRevisionUpdate, {
+            args: [{ revisionId, form: body, actor: actorOf(ctx) }],
+            startWorkflowOperation: start,
           });
         } catch (err) {
           if (err instanceof WorkflowExecutionAlreadyStartedError)
             throw new AppError('CONFLICT', 'Already submitted');
-          throw err;
+          throw fromTemporal(err);
         }
         return { productId, revisionId, number: 1, status: 'validating' };
       },

@@ -43,3 +43,20 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   }
   return data as T;
 }
+
+/** Uploads an image file as its raw bytes (the server checks and re-encodes it). */
+export async function uploadImage(file: File): Promise<{ id: string; url: string; thumbUrl: string }> {
+  if (!csrfToken()) await fetch('/api/auth/csrf', { credentials: 'same-origin' });
+  const res = await fetch('/api/images', {
+    method: 'POST',
+    credentials: 'same-origin',
+    headers: { 'content-type': file.type, 'x-csrf-token': csrfToken(), accept: 'application/json' },
+    body: file,
+  });
+  const data = await res.json().catch(() => null);
+  if (!res.ok) {
+    const err = data?.error ?? { code: 'INTERNAL', message: res.statusText };
+    throw new ApiError(res.status, err.code, err.message, err.details?.fields ?? []);
+  }
+  return data;
+}

@@ -1,4 +1,5 @@
 import { validationMessages } from '$domain/validation';
+import { catalogEn, catalogKo } from './messages/catalog';
 
 /** The UI's two languages: Korean first, English on request (remembered in localStorage). */
 export type Lang = 'ko' | 'en';
@@ -112,6 +113,10 @@ const ko = {
   'err.FORBIDDEN': '권한이 없습니다.',
   'err.CSRF_FAILED': '보안 토큰이 만료되었습니다. 새로고침 후 다시 시도하세요.',
   'err.VALIDATION_FAILED': '입력값을 확인해 주세요.',
+  'err.NOT_FOUND': '찾을 수 없습니다.',
+  'err.CONFLICT': '지금은 처리할 수 없습니다. 새로고침 후 다시 시도하세요.',
+  'err.PAYLOAD_TOO_LARGE': '파일이 너무 큽니다.',
+  'err.UNSUPPORTED_MEDIA_TYPE': '지원하지 않는 형식입니다.',
   'err.UNAVAILABLE': '일시적으로 사용할 수 없습니다.',
   'err.INTERNAL': '서버 오류가 발생했습니다.',
   'v.required': '필수 항목입니다',
@@ -239,6 +244,10 @@ const en: Record<Key, string> = {
   'err.FORBIDDEN': 'You are not allowed to do that.',
   'err.CSRF_FAILED': 'Your security token expired. Reload and try again.',
   'err.VALIDATION_FAILED': 'Please check the highlighted fields.',
+  'err.NOT_FOUND': 'Not found.',
+  'err.CONFLICT': 'That cannot be done right now. Reload and try again.',
+  'err.PAYLOAD_TOO_LARGE': 'The file is too large.',
+  'err.UNSUPPORTED_MEDIA_TYPE': 'That format is not supported.',
   'err.UNAVAILABLE': 'Temporarily unavailable.',
   'err.INTERNAL': 'Something went wrong on our side.',
   'v.required': 'Required',
@@ -254,20 +263,23 @@ const en: Record<Key, string> = {
   'v.duplicate_business_number': 'This number belongs to a partner or an application under review',
 };
 
-const dictionaries: Record<Lang, Record<Key, string>> = { ko, en };
+const dictionaries: Record<Lang, Record<string, string>> = {
+  ko: { ...ko, ...catalogKo },
+  en: { ...en, ...catalogEn },
+};
 
 const stored = typeof localStorage !== 'undefined' ? localStorage.getItem('lang') : null;
 export const i18n = $state<{ lang: Lang }>({ lang: stored === 'en' ? 'en' : 'ko' });
 
 /** Translates a key in the current language (unknown keys come back as given). */
 export function t(key: Key | string): string {
-  return (dictionaries[i18n.lang] as Record<string, string>)[key] ?? key;
+  return dictionaries[i18n.lang][key] ?? key;
 }
 
 /** Translates a validation / error key, falling back to the server's message. */
 export function tv(key: string, fallback?: string): string {
   const k = `v.${key}`;
-  return k in ko ? t(k) : (fallback ?? key);
+  return k in dictionaries.ko ? t(k) : (fallback ?? key);
 }
 
 export function setLang(lang: Lang): void {

@@ -1,0 +1,17 @@
+import type { CatalogCard } from '$domain/product';
+
+export type { CatalogCard };
+
+export interface CatalogPage {
+  items: CatalogCard[];
+  nextCursor: string | null;
+}
+
+export interface Facets {
+  origins: { value: string; count: number }[];
+  partners: { id: string; name: string; count: number }[];
+  processes: { value: string; count: number }[];
+  roasts: { value: string; count: number }[];
+  price: { min: number; max: number };
+  total: number;
+}
