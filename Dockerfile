@@ -25,6 +25,7 @@ COPY --from=build /app/infra ./infra
 COPY --from=build /app/scripts ./scripts
 COPY --from=build /app/tsconfig.json ./
 COPY --from=build /app/ui/build ./ui/build
+RUN mkdir -p /data/images && chown node:node /data/images
 USER node
 EXPOSE 3000
 CMD ["node", "--import", "tsx", "api/main.ts"]

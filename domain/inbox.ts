@@ -11,6 +11,7 @@ export type TaskState = (typeof taskStates)[number];
 export const inboxQuerySchema = z.strictObject({
   kind: z.enum(taskKinds).optional(),
   state: z.enum(['open', 'overdue', 'unclaimed', 'mine', 'closed', 'all']).default('open'),
+  q: z.string().trim().max(100).optional(),
   cursor: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(30),
 });

@@ -4,7 +4,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { loadConfig } from '../infra/config';
-import { checkServices, ensureUiBuilt, prepareDatabase, root } from './services';
+import { checkServices, emptyDatabase, ensureUiBuilt, prepareDatabase, root } from './services';
 import { ensureTemporalCli } from './temporal';
 import { testDatabaseUrls } from './testEnv';
 
@@ -42,6 +42,7 @@ process.env.TEMPORAL_CLI = ensureTemporalCli(say);
 const urls = testDatabaseUrls(process.env);
 say('Test database: roles, database and migrations');
 await prepareDatabase(urls.worker, urls.api);
+await emptyDatabase(urls.worker);
 loadConfig(); // fail fast on a bad .env before hundreds of tests do
 let files = findTests(root).sort();
 if (filters.length) files = files.filter((f) => filters.some((p) => f.startsWith(p.replace(/^\.\//, ''))));

@@ -55,6 +55,27 @@ export async function prepareDatabase(workerUrl: string, apiUrl: string): Promis
   }
 }
 
+/**
+ * Empties every table (not the migrations) of a test database: each test run starts from nothing, and rows left
+ * by an earlier run, whose workflows died with its Temporal server, do not linger.
+ */
+export async function emptyDatabase(workerUrl: string): Promise<void> {
+  const db = createDb(workerUrl, { pool: { max: 1 } });
+  try {
+    const rows = (await db('information_schema.tables')
+      .where({ table_schema: 'public', table_type: 'BASE TABLE' })
+      .whereNot('table_name', 'like', 'knex_%')
+      .select('table_name')) as { tableName: string }[];
+    if (rows.length)
+      await db.raw(
+        `TRUNCATE ${rows.map(() => '??').join(', ')} CASCADE`,
+        rows.map((r) => r.tableName),
+      );
+  } finally {
+    await db.destroy();
+  }
+}
+
 function newest(path: string): number {
   const s = statSync(path, { throwIfNoEntry: false });
   if (!s) return 0;

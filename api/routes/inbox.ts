@@ -135,6 +135,8 @@ export function inboxRoutes(): RouteDef[] {
           .orderBy([{ column: 't.submitted_at' }, { column: 't.id' }])
           .limit(query.limit + 1);
         if (query.kind) q.where('t.kind', query.kind);
+        if (query.q)
+          q.whereRaw(`t.title ILIKE ? ESCAPE '\\'`, [`%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`]);
         if (query.state === 'closed') q.whereNot('t.state', 'open');
         else if (query.state !== 'all') q.where('t.state', 'open');
         if (query.state === 'overdue')

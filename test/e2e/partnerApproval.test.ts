@@ -66,6 +66,8 @@ describe('partner approval in the browser', () => {
     await adminPage.fill('#password', admin.password);
     await adminPage.click('button[type=submit]');
     await adminPage.waitForURL('**/admin/inbox');
+    await adminPage.fill('[data-testid=inbox-search]', form.companyName);
+    await adminPage.press('[data-testid=inbox-search]', 'Enter');
     const row = adminPage.locator('[data-testid=task]', { hasText: form.companyName });
     await row.waitFor();
     await row.locator('[data-testid=task-link]').click();

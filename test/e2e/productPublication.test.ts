@@ -52,7 +52,7 @@ describe('product publication in the browser', () => {
     await p.waitForSelector('[data-testid=revision-status]:has-text("관리자 검토 중")');
 
     const a = await loggedIn(browser, stack.baseUrl, admin.email, admin.password);
-    await a.goto(`${stack.baseUrl}/admin/inbox?kind=product_review`);
+    await a.goto(`${stack.baseUrl}/admin/inbox?kind=product_review&q=${encodeURIComponent(name)}`);
     await a.locator('[data-testid=task]', { hasText: name }).locator('[data-testid=task-link]').click();
     await a.waitForSelector('[data-testid=revision-diff]');
     await a.click('[data-testid=approve]');
