@@ -58,6 +58,18 @@ const schema = z.object({
     .min(10_000)
     .default(5 * 1024 * 1024),
   CATALOG_CACHE_TTL: duration('5m'),
+  TOSS_API_URL: url('http://127.0.0.1:4010'),
+  TOSS_SECRET_KEY: z
+    .string()
+    .regex(/^(test|live)_g?sk_[A-Za-z0-9_]+$/, 'must look like test_sk_… or live_sk_…')
+    .default('test_sk_dalgona_sandbox_0000000000'),
+  TOSS_CLIENT_KEY: z
+    .string()
+    .regex(/^(test|live)_g?ck_[A-Za-z0-9_]+$/, 'must look like test_ck_… or live_ck_…')
+    .default('test_ck_dalgona_sandbox_0000000000'),
+  TOSS_SDK_URL: url('http://localhost:4010/v2/standard'),
+  TOSS_CONNECT_TIMEOUT: duration('3s'),
+  TOSS_READ_TIMEOUT: duration('60s'),
   ADMIN_EMAIL: z.email().default('admin@dalgona.local'),
   ADMIN_PASSWORD: z.string().min(10).default('dalgona-admin'),
 });
@@ -80,6 +92,14 @@ export interface Config {
   product: { reviewSlaMs: number };
   images: { dir: string; maxBytes: number };
   catalog: { cacheTtlMs: number };
+  toss: {
+    apiUrl: string;
+    secretKey: string;
+    clientKey: string;
+    sdkUrl: string;
+    connectTimeoutMs: number;
+    readTimeoutMs: number;
+  };
   admin: { email: string; password: string };
 }
 
@@ -104,6 +124,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(
       `Invalid configuration:\n  WORKER_DOMAINS: unknown ${unknown.join(', ')} (use ${domains.join(',')} or all)`,
     );
+  }
+  if (e.TOSS_SECRET_KEY.startsWith('live_') !== e.TOSS_CLIENT_KEY.startsWith('live_')) {
+    throw new ConfigError('Invalid configuration:\n  TOSS_SECRET_KEY and TOSS_CLIENT_KEY must both be test keys or both live keys');
   }
   if (e.PARTNER_REVIEW_SLA >= e.PARTNER_APPLICATION_EXPIRY) {
     throw new ConfigError(
@@ -142,6 +165,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     product: Object.freeze({ reviewSlaMs: e.PRODUCT_REVIEW_SLA }),
     images: Object.freeze({ dir: e.IMAGE_DIR, maxBytes: e.MAX_IMAGE_BYTES }),
     catalog: Object.freeze({ cacheTtlMs: e.CATALOG_CACHE_TTL }),
+    toss: Object.freeze({
+      apiUrl: e.TOSS_API_URL,
+      secretKey: e.TOSS_SECRET_KEY,
+      clientKey: e.TOSS_CLIENT_KEY,
+      sdkUrl: e.TOSS_SDK_URL,
+      connectTimeoutMs: e.TOSS_CONNECT_TIMEOUT,
+      readTimeoutMs: e.TOSS_READ_TIMEOUT,
+    }),
     admin: Object.freeze({ email: e.ADMIN_EMAIL.toLowerCase(), password: e.ADMIN_PASSWORD }),
   });
 }
