@@ -1,7 +1,9 @@
 import type { Knex } from 'knex';
+import type { TossClient } from '../payments/client';
 import type { ImageStore } from '../infra/imageStore';
 import type { Logger } from '../infra/logger';
 import type { Redis } from '../infra/redis';
+import type { SecretBox } from '../infra/secretBox';
 
 /** What activities need from the outside world; tests pass real or fake ones. */
 export interface ActivityDeps {
@@ -11,4 +13,10 @@ export interface ActivityDeps {
   /** The key prefix `redis` applies (pub/sub channels are not keys, so it is added by hand). */
   redisPrefix: string;
   images: ImageStore;
+  /** The payment provider (Toss or the sandbox). */
+  toss: TossClient;
+  /** Seals billing keys at rest. */
+  secrets: SecretBox;
+  /** How long a partner has to ship a paid cycle. */
+  shipWithinMs: number;
 }

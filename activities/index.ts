@@ -3,6 +3,8 @@ import type { ActivityDeps } from './deps';
 import { createInboxActivities } from './inbox';
 import { createPartnerActivities } from './partners';
 import { createProductActivities } from './products';
+import { createRefundActivities } from './refunds';
+import { createSubscriptionActivities } from './subscriptions';
 
 /** Every activity, built from its dependencies (tests inject real or fake ones). */
 export function createActivities(deps: ActivityDeps) {
@@ -11,6 +13,8 @@ export function createActivities(deps: ActivityDeps) {
     ...createInboxActivities(deps),
     ...createPartnerActivities(deps),
     ...createProductActivities(deps),
+    ...createSubscriptionActivities(deps),
+    ...createRefundActivities(deps),
   };
 }
 

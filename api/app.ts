@@ -13,8 +13,11 @@ import type { RouteDef } from './route';
 import { createCatalogCache, type CatalogCache } from '../infra/catalogCache';
 import { createAccessLogger } from '../infra/logger';
 import { authRoutes } from './routes/auth';
+import { configRoutes } from './routes/config';
 import { catalogRoutes } from './routes/catalog';
+import { paymentRoutes } from './routes/payments';
 import { productRoutes } from './routes/products';
+import { subscriptionRoutes } from './routes/subscriptions';
 import { healthRoutes } from './routes/health';
 import { inboxRoutes } from './routes/inbox';
 import { partnerApplicationRoutes } from './routes/partnerApplications';
@@ -28,11 +31,14 @@ export function allRoutes(
 ): RouteDef[] {
   return [
     ...healthRoutes(),
+    ...configRoutes(),
     ...authRoutes(deps),
     ...partnerApplicationRoutes(),
     ...inboxRoutes(),
     ...catalogRoutes(cache),
     ...productRoutes(),
+    ...subscriptionRoutes(),
+    ...paymentRoutes(),
   ];
 }
 

@@ -22,7 +22,11 @@ const literal = (s: string) => pg.escapeLiteral(s);
  * Creates (if missing) the table-owning role, the read-only role (when given) and the database, as a superuser.
  * Idempotent: safe to run on every start.
  */
-export async function ensureDatabase(adminUrl: string, workerUrl: string, apiUrl: string = workerUrl): Promise<void> {
+export async function ensureDatabase(
+  adminUrl: string,
+  workerUrl: string,
+  apiUrl: string = workerUrl,
+): Promise<void> {
   const worker = creds(workerUrl);
   const api = creds(apiUrl);
   if (worker.database !== api.database)

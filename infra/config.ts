@@ -1,6 +1,10 @@
 import ms from 'ms';
 import { z } from 'zod';
 import { domains, type Domain } from '../domain/taskQueues';
+import { createSecretBox, parseKeys, type SecretKey } from './secretBox';
+
+/** The development key for billing keys at rest: fine on a laptop, refused in production. */
+const DEV_SECRET = Buffer.from('dalgona-development-only-key-000').toString('base64');
 
 const duration = (fallback: string) =>
   z
@@ -70,6 +74,26 @@ const schema = z.object({
   TOSS_SDK_URL: url('http://localhost:4010/v2/standard'),
   TOSS_CONNECT_TIMEOUT: duration('3s'),
   TOSS_READ_TIMEOUT: duration('60s'),
+  BILLING_KEY_SECRETS: z.string().default(`dev:${DEV_SECRET}`),
+  BILLING_KEY_ACTIVE: z.string().default('dev'),
+  SUBSCRIPTION_WEEK: duration('7d'),
+  DUNNING_LADDER: z
+    .string()
+    .default('1d,3d,5d')
+    .transform((v, ctx) => {
+      const steps = v.split(',').map((p) => ms(p.trim() as ms.StringValue));
+      if (
+        steps.some((n) => typeof n !== 'number' || !Number.isFinite(n) || n <= 0) ||
+        steps.some((n, i) => i > 0 && n <= steps[i - 1]!)
+      ) {
+        ctx.addIssue({ code: 'custom', message: `"${v}" is not a rising list of durations like 1d,3d,5d` });
+        return z.NEVER;
+      }
+      return steps;
+    }),
+  SHIP_WITHIN: duration('3d'),
+  SUBSCRIPTION_HISTORY_LIMIT: z.coerce.number().int().min(20).default(2000),
+  CHARGE_ERROR_BACKOFF: duration('1m'),
   ADMIN_EMAIL: z.email().default('admin@dalgona.local'),
   ADMIN_PASSWORD: z.string().min(10).default('dalgona-admin'),
 });
@@ -101,6 +125,14 @@ export interface Config {
     readTimeoutMs: number;
   };
   admin: { email: string; password: string };
+  billingKeys: { secrets: SecretKey[]; activeId: string };
+  subscription: {
+    weekMs: number;
+    dunningLadderMs: number[];
+    shipWithinMs: number;
+    historyLimit: number;
+    errorBackoffMs: number;
+  };
 }
 
 /** A bad or missing setting: the message names every offending variable. */
@@ -125,8 +157,24 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       `Invalid configuration:\n  WORKER_DOMAINS: unknown ${unknown.join(', ')} (use ${domains.join(',')} or all)`,
     );
   }
+  let billingSecrets: SecretKey[];
+  try {
+    billingSecrets = parseKeys(e.BILLING_KEY_SECRETS);
+    createSecretBox(billingSecrets, e.BILLING_KEY_ACTIVE);
+  } catch (err) {
+    throw new ConfigError(
+      `Invalid configuration:\n  BILLING_KEY_SECRETS / BILLING_KEY_ACTIVE: ${(err as Error).message}`,
+    );
+  }
+  if (e.NODE_ENV === 'production' && e.BILLING_KEY_SECRETS.includes(DEV_SECRET)) {
+    throw new ConfigError(
+      'Invalid configuration:\n  BILLING_KEY_SECRETS: set a real key in production (openssl rand -base64 32)',
+    );
+  }
   if (e.TOSS_SECRET_KEY.startsWith('live_') !== e.TOSS_CLIENT_KEY.startsWith('live_')) {
-    throw new ConfigError('Invalid configuration:\n  TOSS_SECRET_KEY and TOSS_CLIENT_KEY must both be test keys or both live keys');
+    throw new ConfigError(
+      'Invalid configuration:\n  TOSS_SECRET_KEY and TOSS_CLIENT_KEY must both be test keys or both live keys',
+    );
   }
   if (e.PARTNER_REVIEW_SLA >= e.PARTNER_APPLICATION_EXPIRY) {
     throw new ConfigError(
@@ -174,6 +222,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       readTimeoutMs: e.TOSS_READ_TIMEOUT,
     }),
     admin: Object.freeze({ email: e.ADMIN_EMAIL.toLowerCase(), password: e.ADMIN_PASSWORD }),
+    billingKeys: Object.freeze({ secrets: billingSecrets, activeId: e.BILLING_KEY_ACTIVE }),
+    subscription: Object.freeze({
+      weekMs: e.SUBSCRIPTION_WEEK,
+      dunningLadderMs: Object.freeze([...e.DUNNING_LADDER]) as number[],
+      shipWithinMs: e.SHIP_WITHIN,
+      historyLimit: e.SUBSCRIPTION_HISTORY_LIMIT,
+      errorBackoffMs: e.CHARGE_ERROR_BACKOFF,
+    }),
   });
 }
 

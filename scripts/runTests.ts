@@ -4,7 +4,15 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { loadConfig } from '../infra/config';
-import { checkServices, emptyDatabase, ensureUiBuilt, prepareDatabase, root } from './services';
+import { sandboxTestDbUrl } from '../test/sandbox';
+import {
+  checkServices,
+  emptyDatabase,
+  ensureUiBuilt,
+  prepareDatabase,
+  prepareSandboxDatabase,
+  root,
+} from './services';
 import { ensureTemporalCli } from './temporal';
 import { testDatabaseUrls } from './testEnv';
 
@@ -43,6 +51,8 @@ const urls = testDatabaseUrls(process.env);
 say('Test database: roles, database and migrations');
 await prepareDatabase(urls.worker, urls.api);
 await emptyDatabase(urls.worker);
+await prepareSandboxDatabase(sandboxTestDbUrl());
+await emptyDatabase(sandboxTestDbUrl());
 loadConfig(); // fail fast on a bad .env before hundreds of tests do
 let files = findTests(root).sort();
 if (filters.length) files = files.filter((f) => filters.some((p) => f.startsWith(p.replace(/^\.\//, ''))));

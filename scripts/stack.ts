@@ -98,7 +98,7 @@ async function shutdown(code: number): Promise<void> {
   if (stopping) return;
   stopping = true;
   say('Stopping: API, then worker (drains in-flight activities), then Temporal…');
-  const order = ['api', 'worker', 'temporal'];
+  const order = ['api', 'worker', 'sandbox', 'temporal'];
   for (const name of order) {
     const child = children.find((c) => c.name === name);
     if (child) await stopChild(name, child.proc, name === 'worker' ? 30_000 : 10_000);
@@ -134,6 +134,7 @@ try {
     await waitForTemporal(config.temporal.address);
   }
 
+  if (process.env.SANDBOX !== 'off') launch('sandbox', '\x1b[34m', 'payments/sandbox/main.ts');
   launch('worker', '\x1b[36m', 'worker/main.ts');
   launch('api', '\x1b[32m', 'api/main.ts');
   const apiUrl = `http://${config.api.host}:${config.api.port}`;
@@ -159,6 +160,7 @@ try {
   Admin inbox        ${config.api.publicUrl}/admin/inbox
   OpenAPI            ${config.api.publicUrl}/api/openapi.json
   Temporal Web UI    ${config.temporal.uiUrl}
+  Payment sandbox    ${config.toss.apiUrl}  (Toss-compatible; test cards in the README)
   Health             ${config.api.publicUrl}/readyz
 
   Demo logins

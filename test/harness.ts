@@ -20,11 +20,13 @@ import { Task } from '../db/models';
 import { hashPassword } from '../infra/passwords';
 import { decideUpdate } from '../workflows/messages';
 import { Browser } from './browser';
+import { startSandbox, TEST_SECRET_KEY, type Sandbox } from './sandbox';
 import { loadConfig, type Config } from '../infra/config';
 import { createImageStore } from '../infra/imageStore';
 import { createLogger } from '../infra/logger';
 import { createRedis, redisReady, type Redis } from '../infra/redis';
 import { createWorkers, installRuntime } from '../worker/createWorkers';
+import { createActivityDeps } from '../worker/deps';
 import { ensureTemporalCli } from '../scripts/temporal';
 import { testDatabaseUrls } from '../scripts/testEnv';
 
@@ -75,12 +77,15 @@ export interface Stack {
   server: Server;
   /** What the API was built from (for tests that build a second app or read the route table). */
   apiDeps: ApiDeps;
+  /** The Toss sandbox the workers charge. */
+  sandbox: Sandbox;
   stop(): Promise<void>;
 }
 
 /** Starts workers (all domains) and the API against the file's Temporal server. */
 export async function startStack(overrides: Record<string, string> = {}): Promise<Stack> {
-  const config = testConfig(overrides);
+  const sandbox = await startSandbox();
+  const config = testConfig({ TOSS_API_URL: sandbox.url, TOSS_SECRET_KEY: TEST_SECRET_KEY, ...overrides });
   const env = await temporalEnv();
   const log = createLogger('test', config.logLevel);
   const db = createDb(config.databaseUrl, { pool: { max: 5 } });
@@ -89,10 +94,11 @@ export async function startStack(overrides: Record<string, string> = {}): Promis
   await redisReady(redis);
   const subscriber = createRedis(config.redisUrl, config.redisKeyPrefix);
   const images = createImageStore(config.images.dir);
+  const activityDeps = createActivityDeps(config, { db, log, redis });
   const workers: Worker[] = await createWorkers({
     config,
     connection: env.nativeConnection,
-    deps: { db, log, redis, redisPrefix: config.redisKeyPrefix, images },
+    deps: activityDeps,
   });
   const running = Promise.all(workers.map((w) => w.run()));
   const apiDeps: ApiDeps = { config, db: apiDb, redis, subscriber, images, temporal: env.client, log };
@@ -110,13 +116,20 @@ export async function startStack(overrides: Record<string, string> = {}): Promis
     baseUrl,
     server,
     apiDeps,
+    sandbox,
     async stop() {
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
       for (const w of workers) w.shutdown();
       await running;
       subscriber.disconnect();
-      await Promise.all([db.destroy(), apiDb.destroy(), redis.quit()]);
+      await Promise.all([
+        db.destroy(),
+        apiDb.destroy(),
+        redis.quit(),
+        activityDeps.toss.close(),
+        sandbox.stop(),
+      ]);
     },
   };
 }
@@ -257,4 +270,30 @@ export function productForm(imageId: string, over: Partial<ProductForm> = {}): P
     imageId,
     ...over,
   };
+}
+
+/** Publishes a product for a partner (submitted through the API, approved by `adminId`); returns its id. */
+export async function publishProduct(
+  stack: Stack,
+  partner: Browser,
+  adminId: string,
+  over: Partial<ProductForm> = {},
+): Promise<string> {
+  const upload = await partner.request<{ id: string }>('POST', '/api/images', await pngImage(), {
+    headers: { 'content-type': 'image/png' },
+  });
+  const res = await partner.post<{ productId: string; revisionId: string }>(
+    '/api/partner/products',
+    productForm(upload.body.id, over),
+  );
+  if (res.status !== 202) throw new Error(`product submission failed: ${JSON.stringify(res.body)}`);
+  const task = await eventually(() =>
+    Task.query(stack.db).findOne({ subjectId: res.body.revisionId, state: 'open' }),
+  );
+  await stack.client.workflow
+    .getHandle(task.workflowId, undefined, { firstExecutionRunId: task.workflowRunId })
+    .executeUpdate(decideUpdate, {
+      args: [{ taskId: task.id, decision: 'approve', actor: { userId: adminId, roles: ['admin'] } }],
+    });
+  return res.body.productId;
 }

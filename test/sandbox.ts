@@ -18,9 +18,7 @@ export interface Sandbox {
   server: Server;
   setFaults(faults: Partial<Faults>): Promise<void>;
   /** What the sandbox charged (its ledger) and every attempt, optionally for one order. */
-  charges(
-    query?: Record<string, string>,
-  ): Promise<{
+  charges(query?: Record<string, string>): Promise<{
     payments: { order_id: string; payment_key: string; status: string }[];
     attempts: { order_id: string; outcome: string }[];
   }>;

@@ -2,10 +2,10 @@
 import { NativeConnection } from '@temporalio/worker';
 import { createDb } from '../db/knex';
 import { ConfigError, loadConfig, loadDotEnv } from '../infra/config';
-import { createImageStore } from '../infra/imageStore';
 import { createLogger, flushLogs } from '../infra/logger';
 import { createRedis } from '../infra/redis';
 import { createWorkers, installRuntime } from './createWorkers';
+import { createActivityDeps } from './deps';
 
 loadDotEnv();
 let config;
@@ -23,12 +23,11 @@ installRuntime(log, 'WARN');
 const db = createDb(config.databaseUrl, { pool: { max: 20 } });
 const redis = createRedis(config.redisUrl, config.redisKeyPrefix);
 redis.on('error', (err) => log.warn({ err: err.message }, 'redis error'));
-const images = createImageStore(config.images.dir);
 const connection = await NativeConnection.connect({ address: config.temporal.address });
 const workers = await createWorkers({
   config,
   connection,
-  deps: { db, log, redis, redisPrefix: config.redisKeyPrefix, images },
+  deps: createActivityDeps(config, { db, log, redis }),
 });
 log.info(
   { domains: config.workerDomains, taskQueuePrefix: config.temporal.taskQueuePrefix },

@@ -2,3 +2,5 @@
 export { signUp } from './signUp';
 export { partnerApplication } from './partnerApplication';
 export { productPublication } from './productPublication';
+export { subscription } from './subscription';
+export { refundPayment } from './refundPayment';

@@ -1,18 +1,14 @@
 // `npm run sandbox`: the Toss Payments sandbox on SANDBOX_PORT (default 4010), with its records in its own database.
-import { ensureDatabase } from '../../db/setup';
 import { loadDotEnv } from '../../infra/config';
+import { prepareSandboxDatabase } from '../../scripts/services';
 import { createSandboxApp } from './app';
 import { loadSandboxConfig } from './config';
-import { createSandboxDb, migrateSandbox } from './db';
+import { createSandboxDb } from './db';
 
 loadDotEnv();
 const config = loadSandboxConfig();
-await ensureDatabase(
-  process.env.POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
-  config.databaseUrl,
-);
+await prepareSandboxDatabase(config.databaseUrl);
 const db = createSandboxDb(config.databaseUrl);
-await migrateSandbox(db);
 const sandbox = createSandboxApp({ db, publicUrl: config.publicUrl });
 await sandbox.restore();
 const server = sandbox.app.listen(config.port, config.host, () => {

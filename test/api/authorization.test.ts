@@ -29,6 +29,7 @@ const partnerOnly = (e: Expect): Record<Who, Expect> => ({
 const matrix: Record<string, Row> = {
   'GET /healthz': { expect: everyone(200) },
   'GET /readyz': { expect: everyone(200) },
+  'GET /api/config': { expect: everyone(200) },
   'POST /api/auth/signup': { expect: everyone('pass') },
   'POST /api/auth/login': { expect: everyone('pass') },
   'POST /api/auth/logout': { expect: everyone('pass') },

@@ -1,6 +1,5 @@
 // Shared by the authorisation matrix and the fuzz test: one account per role, plus someone else's resources.
 import { Task } from '../../db/models';
-import { decideUpdate } from '../../workflows/messages';
 import { Browser } from '../browser';
 import {
   applicationForm,
@@ -8,7 +7,7 @@ import {
   makePartner,
   makeUser,
   pngImage,
-  productForm,
+  publishProduct,
   type Stack,
 } from '../harness';
 
@@ -25,22 +24,6 @@ export interface Fixtures {
   otherProductId: string;
   ownProductId: string;
   imageId: string;
-}
-
-async function publish(stack: Stack, partner: Browser, adminId: string, imageId: string): Promise<string> {
-  const res = await partner.post<{ productId: string; revisionId: string }>(
-    '/api/partner/products',
-    productForm(imageId),
-  );
-  const task = await eventually(() =>
-    Task.query(stack.db).findOne({ subjectId: res.body.revisionId, state: 'open' }),
-  );
-  await stack.client.workflow
-    .getHandle(task.workflowId, undefined, { firstExecutionRunId: task.workflowRunId })
-    .executeUpdate(decideUpdate, {
-      args: [{ taskId: task.id, decision: 'approve', actor: { userId: adminId, roles: ['admin'] } }],
-    });
-  return res.body.productId;
 }
 
 export async function buildFixtures(stack: Stack): Promise<Fixtures> {
@@ -68,8 +51,8 @@ export async function buildFixtures(stack: Stack): Promise<Fixtures> {
     superuser: superuser.browser,
     otherApplicationId: applied.body.id,
     otherTaskId: task.id,
-    otherProductId: await publish(stack, otherPartner.browser, admin.me.id, imageId),
-    ownProductId: await publish(stack, partner.browser, admin.me.id, imageId),
+    otherProductId: await publishProduct(stack, otherPartner.browser, admin.me.id),
+    ownProductId: await publishProduct(stack, partner.browser, admin.me.id),
     imageId,
   };
 }

@@ -1,0 +1,333 @@
+import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { TypedSearchAttributes, WorkflowIdConflictPolicy, type UpdateDefinition } from '@temporalio/common';
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { seoulDate, seoulMidnight } from '../../domain/calendar';
+import { imageUrl, thumbUrl } from '../../domain/catalog';
+import { AppError } from '../../domain/errors';
+import { CustomerId, PartnerId } from '../../domain/searchAttributes';
+import {
+  cancelSchema,
+  changeCardSchema,
+  changeOptionsSchema,
+  checkoutSchema,
+  customerKeyFor,
+  type SubscriptionAction,
+  type SubscriptionInput,
+  type SubscriptionState,
+} from '../../domain/subscription';
+import { taskQueue } from '../../domain/taskQueues';
+import {
+  activateUpdate,
+  cancelSubscriptionUpdate,
+  changeCardUpdate,
+  changeOptionsUpdate,
+  pauseUpdate,
+  resumeUpdate,
+  skipNextUpdate,
+  subscriptionStateQuery,
+} from '../../workflows/messages';
+import type { ApiContext, ApiDeps } from '../context';
+import { route, type RouteDef } from '../route';
+import { fromTemporal } from '../temporalErrors';
+
+const idParams = z.strictObject({ id: z.uuid() });
+const pageQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(100).default(30) });
+
+const actorOf = (ctx: ApiContext) => ({ userId: ctx.state.user!.id, roles: ctx.state.user!.roles });
+
+/** The subscription if it is the signed-in customer's (or the caller is an admin); anyone else's is "not found". */
+async function ownSubscription(deps: ApiDeps, ctx: ApiContext, id: string) {
+  const row = await deps.db('subscriptions').where({ id }).first();
+  const user = ctx.state.user!;
+  if (!row || (row.customerId !== user.id && !user.roles.includes('admin')))
+    throw new AppError('NOT_FOUND', 'No such subscription');
+  return row;
+}
+
+function present(row: Record<string, unknown>, image?: string | null) {
+  return {
+    id: row.id,
+    status: row.status,
+    paymentState: row.paymentState,
+    productId: row.productId,
+    productName: row.productName,
+    image: image ? { url: imageUrl(image), thumbUrl: thumbUrl(image) } : null,
+    options: { grams: row.grams, grind: row.grind, quantity: row.quantity, cycleWeeks: row.cycleWeeks },
+    unitPrice: row.unitPrice,
+    amount: row.amount,
+    shipTo: row.shipTo,
+    cardMasked: row.cardMasked,
+    cycle: row.cycle,
+    nextChargeAt: row.nextChargeAt,
+    nextRetryAt: row.nextRetryAt,
+    skipNext: row.skipNext,
+    cancelAtPeriodEnd: row.cancelAtPeriodEnd,
+    dunningStep: row.dunningStep,
+    lastError: row.lastError,
+    priceNotice: row.priceNotice,
+    startedAt: row.startedAt,
+    canceledAt: row.canceledAt,
+    workflowId: row.workflowId,
+  };
+}
+
+/** Sends a customer action to the subscription's workflow and answers with its new state. */
+async function act<A>(
+  deps: ApiDeps,
+  ctx: ApiContext,
+  id: string,
+  update: UpdateDefinition<SubscriptionState, [SubscriptionAction<A>]>,
+  args: A,
+): Promise<SubscriptionState> {
+  const row = await ownSubscription(deps, ctx, id);
+  try {
+    return await deps.temporal.workflow
+      .getHandle(row.workflowId)
+      .executeUpdate(update, { args: [{ actor: actorOf(ctx), args }] });
+  } catch (err) {
+    throw fromTemporal(err, new AppError('CONFLICT', 'This subscription has ended'));
+  }
+}
+
+export function subscriptionRoutes(): RouteDef[] {
+  const action = <A>(
+    path: string,
+    summary: string,
+    update: UpdateDefinition<SubscriptionState, [SubscriptionAction<A>]>,
+    body?: z.ZodType<A>,
+  ) =>
+    route({
+      method: 'POST',
+      path: `/api/subscriptions/:id/${path}`,
+      summary,
+      tag: 'subscriptions',
+      access: 'user',
+      params: idParams,
+      ...(body ? { body } : {}),
+      handler: ({ ctx, params, body: b, deps }) => act(deps, ctx, params.id, update, (b ?? {}) as A),
+    });
+
+  return [
+    route({
+      method: 'POST',
+      path: '/api/subscriptions',
+      summary:
+        'Subscribe (구독): starts the subscription workflow, which connects the card and charges on schedule',
+      tag: 'subscriptions',
+      access: 'user',
+      body: checkoutSchema,
+      status: 201,
+      async handler({ ctx, body, deps: { db, temporal, config } }) {
+        const user = ctx.state.user!;
+        if (body.customerKey !== customerKeyFor(user.id))
+          throw new AppError('FORBIDDEN', 'That card was registered for another customer');
+        const product = await db('catalog_products').where({ productId: body.productId }).first();
+        if (!product || product.status !== 'live')
+          throw new AppError('PRODUCT_UNAVAILABLE', 'This bean is not available for new subscriptions');
+        const weight = product.options.weights.find((w: { grams: number }) => w.grams === body.options.grams);
+        const fields = [];
+        if (!weight)
+          fields.push({
+            path: 'options.grams',
+            key: 'not_offered',
+            message: `${body.options.grams} g is not offered`,
+          });
+        if (!product.options.grinds.includes(body.options.grind))
+          fields.push({ path: 'options.grind', key: 'not_offered', message: 'This grind is not offered' });
+        if (!product.options.cycles.includes(body.options.cycleWeeks))
+          fields.push({
+            path: 'options.cycleWeeks',
+            key: 'not_offered',
+            message: 'This delivery cycle is not offered',
+          });
+        const today = seoulDate(Date.now());
+        const first =
+          body.firstChargeDate && body.firstChargeDate !== today
+            ? seoulMidnight(body.firstChargeDate)
+            : new Date();
+        if (first.getTime() < Date.now() - 60_000 || first.getTime() > Date.now() + 28 * 24 * 3600_000) {
+          fields.push({
+            path: 'firstChargeDate',
+            key: 'invalid_date',
+            message: 'Choose today or a date within four weeks',
+          });
+        }
+        if (fields.length)
+          throw new AppError('VALIDATION_FAILED', `Invalid body: ${fields[0]!.message}`, { fields });
+        // A first charge on a later day happens at 10:00 Seoul time.
+        const firstChargeAt =
+          body.firstChargeDate && body.firstChargeDate !== today
+            ? new Date(first.getTime() + 10 * 3600_000)
+            : first;
+        const subscriptionId = randomUUID();
+        const input: SubscriptionInput = {
+          subscriptionId,
+          customerId: user.id,
+          customerKey: body.customerKey,
+          productId: product.productId,
+          partnerId: product.partnerId,
+          productName: product.name,
+          options: body.options,
+          unitPrice: weight.priceKrw,
+          shipTo: body.shipTo,
+          firstChargeAt: firstChargeAt.toISOString(),
+          authKey: body.authKey,
+          settings: {
+            weekMs: config.subscription.weekMs,
+            dunningLadderMs: config.subscription.dunningLadderMs,
+            historyLimit: config.subscription.historyLimit,
+            errorBackoffMs: config.subscription.errorBackoffMs,
+          },
+        };
+        let state: SubscriptionState;
+        try {
+          state = await temporal.workflow.executeUpdateWithStart(activateUpdate, {
+            startWorkflowOperation: new WithStartWorkflowOperation('subscription', {
+              workflowId: `subscription:${subscriptionId}`,
+              taskQueue: taskQueue(config.temporal.taskQueuePrefix, 'billing'),
+              workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
+              typedSearchAttributes: new TypedSearchAttributes([
+                { key: CustomerId, value: user.id },
+                { key: PartnerId, value: product.partnerId },
+              ]),
+              args: [input],
+            }),
+          });
+        } catch (err) {
+          if (err instanceof WorkflowExecutionAlreadyStartedError)
+            throw new AppError('CONFLICT', 'Already subscribed');
+          throw fromTemporal(err);
+        }
+        if (state.status === 'card_failed') {
+          throw new AppError(
+            'CARD_DECLINED',
+            `The card could not be registered: ${state.lastError?.message ?? 'declined'}`,
+            {
+              code: state.lastError?.code,
+            },
+          );
+        }
+        return { id: subscriptionId, state };
+      },
+    }),
+    route({
+      method: 'GET',
+      path: '/api/subscriptions/mine',
+      summary: 'My subscriptions (마이페이지): live state, next charge, card',
+      tag: 'subscriptions',
+      access: 'user',
+      async handler({ ctx, deps: { db } }) {
+        const rows = await db('subscriptions as s')
+          .leftJoin('catalog_products as c', 'c.product_id', 's.product_id')
+          .where('s.customer_id', ctx.state.user!.id)
+          .whereNotIn('s.status', ['card_failed'])
+          .orderBy('s.started_at', 'desc')
+          .select('s.*', 'c.image_id as image_id');
+        return { items: rows.map((r: Record<string, unknown>) => present(r, r.imageId as string | null)) };
+      },
+    }),
+    route({
+      method: 'GET',
+      path: '/api/subscriptions/:id',
+      summary: 'One of my subscriptions, with its live workflow state',
+      tag: 'subscriptions',
+      access: 'user',
+      params: idParams,
+      async handler({ ctx, params, deps }) {
+        const row = await ownSubscription(deps, ctx, params.id);
+        let live: SubscriptionState | null = null;
+        try {
+          live = await deps.temporal.workflow.getHandle(row.workflowId).query(subscriptionStateQuery);
+        } catch {
+          // Temporal unreachable or the workflow closed: the read model answers.
+        }
+        return { ...present(row), live };
+      },
+    }),
+    action('pause', 'Pause deliveries and charges', pauseUpdate),
+    action(
+      'resume',
+      'Resume a paused subscription (a charge that came due meanwhile happens now)',
+      resumeUpdate,
+    ),
+    action('skip', 'Skip the next delivery (and its charge)', skipNextUpdate),
+    action(
+      'options',
+      'Change weight, grind, quantity or cycle from the next cycle',
+      changeOptionsUpdate,
+      changeOptionsSchema,
+    ),
+    action(
+      'card',
+      'Change the card (a payment that is due is retried at once)',
+      changeCardUpdate,
+      changeCardSchema,
+    ),
+    action(
+      'cancel',
+      'Cancel now, or at the end of the current cycle',
+      cancelSubscriptionUpdate,
+      cancelSchema,
+    ),
+    route({
+      method: 'GET',
+      path: '/api/me/payments',
+      summary: 'My payments (approved only), with receipts and refunds',
+      tag: 'subscriptions',
+      access: 'user',
+      query: pageQuery,
+      async handler({ ctx, query, deps: { db } }) {
+        const rows = await db('payments')
+          .where({ customerId: ctx.state.user!.id })
+          .orderBy('approvedAt', 'desc')
+          .limit(query.limit)
+          .select(
+            'id',
+            'subscriptionId',
+            'cycle',
+            'orderId',
+            'orderName',
+            'amount',
+            'refundedAmount',
+            'status',
+            'cardMasked',
+            'receiptUrl',
+            'approvedAt',
+          );
+        return { items: rows };
+      },
+    }),
+    route({
+      method: 'GET',
+      path: '/api/me/deliveries',
+      summary: 'My deliveries: each paid cycle and where its package is',
+      tag: 'subscriptions',
+      access: 'user',
+      query: pageQuery,
+      async handler({ ctx, query, deps: { db } }) {
+        const rows = await db('fulfilment_orders')
+          .where({ customerId: ctx.state.user!.id })
+          .orderBy('createdAt', 'desc')
+          .limit(query.limit)
+          .select(
+            'id',
+            'subscriptionId',
+            'cycle',
+            'productName',
+            'grams',
+            'grind',
+            'quantity',
+            'status',
+            'carrier',
+            'trackingNumber',
+            'shipBy',
+            'shippedAt',
+            'deliveredAt',
+            'createdAt',
+          );
+        return { items: rows };
+      },
+    }),
+  ];
+}

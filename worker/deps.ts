@@ -1,0 +1,28 @@
+import type { Knex } from 'knex';
+import type { ActivityDeps } from '../activities';
+import { createTossClient } from '../payments/client';
+import type { Config } from '../infra/config';
+import { createImageStore } from '../infra/imageStore';
+import type { Logger } from '../infra/logger';
+import type { Redis } from '../infra/redis';
+import { createSecretBox } from '../infra/secretBox';
+
+/** The activities' dependencies for a configuration (the worker process and the tests build them the same way). */
+export function createActivityDeps(
+  config: Readonly<Config>,
+  base: { db: Knex; log: Logger; redis: Redis },
+): ActivityDeps {
+  return {
+    ...base,
+    redisPrefix: config.redisKeyPrefix,
+    images: createImageStore(config.images.dir),
+    toss: createTossClient({
+      baseUrl: config.toss.apiUrl,
+      secretKey: config.toss.secretKey,
+      connectTimeoutMs: config.toss.connectTimeoutMs,
+      readTimeoutMs: config.toss.readTimeoutMs,
+    }),
+    secrets: createSecretBox(config.billingKeys.secrets, config.billingKeys.activeId),
+    shipWithinMs: config.subscription.shipWithinMs,
+  };
+}

@@ -1,0 +1,304 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { customerKeyFor, type SubscriptionState } from '../domain/subscription';
+import type { Browser } from '../test/browser';
+import {
+  eventually,
+  makePartner,
+  makeUser,
+  publishProduct,
+  startStack,
+  stopTemporal,
+  type Stack,
+} from '../test/harness';
+
+// A "week" is 1.5 s here; the dunning ladder is 1 s, 2 s, 3 s after the first decline.
+let stack: Stack;
+let adminId: string;
+let productId: string;
+before(async () => {
+  stack = await startStack({
+    SUBSCRIPTION_WEEK: '1500ms',
+    DUNNING_LADDER: '1s,2s,3s',
+    CHARGE_ERROR_BACKOFF: '300ms',
+  });
+  const admin = await makeUser(stack, ['customer', 'admin']);
+  adminId = admin.me.id;
+  const partner = await makePartner(stack, adminId);
+  productId = await publishProduct(stack, partner.browser, adminId, {
+    options: {
+      weights: [
+        { grams: 200, priceKrw: 16000 },
+        { grams: 500, priceKrw: 36000 },
+      ],
+      grinds: ['whole_bean', 'pour_over'],
+      cycles: [1, 2, 4],
+    },
+  });
+});
+after(async () => {
+  await stack.stop();
+  await stopTemporal();
+});
+
+const shipTo = { name: '김고객', phone: '010-1234-5678', address: '서울특별시 마포구 와우산로 94, 3층' };
+
+async function subscribe(card = '4330123412341234', over: Record<string, unknown> = {}) {
+  const customer = await makeUser(stack);
+  const customerKey = customerKeyFor(customer.me.id);
+  const authKey = await stack.sandbox.authKey(customerKey, card);
+  const res = await customer.browser.post<{ id: string; state: SubscriptionState }>('/api/subscriptions', {
+    productId,
+    options: { grams: 200, grind: 'whole_bean', quantity: 1, cycleWeeks: 1 },
+    shipTo,
+    authKey,
+    customerKey,
+    ...over,
+  });
+  return { ...customer, customerKey, res, id: res.body.id };
+}
+
+const payments = (subscriptionId: string) => stack.db('payments').where({ subscriptionId }).orderBy('cycle');
+const sub = (id: string) => stack.db('subscriptions').where({ id }).first();
+const state = (browser: Browser, id: string) =>
+  browser.get<{ live: SubscriptionState; status: string }>(`/api/subscriptions/${id}`);
+const waitFor = <T>(fn: () => Promise<T | undefined | null | false>, ms = 15_000) => eventually(fn, ms);
+
+describe('subscription workflow (real dev server, PostgreSQL, sandbox)', () => {
+  it('connects the card, charges at once and every cycle after; each cycle paid, shipped and ledgered once', async () => {
+    const { res, id, browser } = await subscribe();
+    assert.equal(res.status, 201, JSON.stringify(res.body));
+    assert.equal(res.body.state.status, 'active');
+    assert.match(res.body.state.cardMasked!, /\*/);
+    await waitFor(async () => (await payments(id)).length >= 3);
+    const rows = await payments(id);
+    assert.deepEqual(
+      rows.slice(0, 3).map((p: { cycle: number }) => p.cycle),
+      [1, 2, 3],
+    );
+    assert.ok(rows.every((p: { amount: number }) => p.amount === 16000));
+    // The sandbox's ledger agrees: one approved charge per recorded cycle, never two.
+    const ledger = await stack.sandbox.charges({ orderIdPrefix: `sub_${id.replace(/-/g, '')}_` });
+    const recorded = (await payments(id)).length;
+    assert.ok(ledger.payments.length >= recorded && ledger.payments.length <= recorded + 1);
+    assert.equal(new Set(ledger.payments.map((p) => p.order_id)).size, ledger.payments.length);
+    const orders = await stack.db('fulfilment_orders').where({ subscriptionId: id });
+    assert.ok(orders.length >= 3);
+    const ledgerLines = await stack.db('partner_ledger').whereIn(
+      'paymentId',
+      rows.map((p: { id: string }) => p.id),
+    );
+    assert.equal(ledgerLines.length, rows.length);
+    const mine = await browser.get<{ items: { id: string }[] }>('/api/me/payments');
+    assert.ok(mine.body.items.length >= 3);
+    const described = await stack.client.workflow.getHandle(`subscription:${id}`).describe();
+    assert.deepEqual(described.searchAttributes.SubscriptionStatus, ['active']);
+    assert.deepEqual(described.searchAttributes.PaymentState, ['idle']);
+    assert.ok(described.searchAttributes.NextChargeAt);
+    await browser.post(`/api/subscriptions/${id}/cancel`, { when: 'now' });
+  });
+
+  it('pauses (no charges while paused) and resumes (a charge that came due is made at once)', async () => {
+    const { id, browser } = await subscribe();
+    await waitFor(async () => (await payments(id)).length >= 1);
+    const paused = await browser.post<SubscriptionState>(`/api/subscriptions/${id}/pause`);
+    assert.equal(paused.status, 200, JSON.stringify(paused.body));
+    assert.equal(paused.body.status, 'paused');
+    const before = (await payments(id)).length;
+    await new Promise((r) => setTimeout(r, 3200));
+    assert.equal((await payments(id)).length, before, 'no charge while paused');
+    assert.equal((await sub(id)).status, 'paused');
+    const again = await browser.post<{ error: { code: string } }>(`/api/subscriptions/${id}/pause`);
+    assert.equal(again.status, 409);
+    const resumed = await browser.post<SubscriptionState>(`/api/subscriptions/${id}/resume`);
+    assert.equal(resumed.body.status, 'active');
+    await waitFor(async () => (await payments(id)).length === before + 1, 5000);
+    await browser.post(`/api/subscriptions/${id}/cancel`, { when: 'now' });
+  });
+
+  it('skips the next delivery: no charge for it, and the schedule moves on by one cycle', async () => {
+    const { id, browser } = await subscribe('4330123412341234', { firstChargeDate: undefined });
+    await waitFor(async () => (await payments(id)).length >= 1);
+    const before = await sub(id);
+    const skipped = await browser.post<SubscriptionState>(`/api/subscriptions/${id}/skip`);
+    assert.equal(skipped.body.skipNext, true);
+    await waitFor(async () => {
+      const row = await sub(id);
+      return !row.skipNext && new Date(row.nextChargeAt).getTime() > new Date(before.nextChargeAt).getTime()
+        ? row
+        : undefined;
+    });
+    const after = await sub(id);
+    assert.equal(
+      new Date(after.nextChargeAt).getTime() - new Date(before.nextChargeAt).getTime(),
+      1500,
+      `${new Date(before.nextChargeAt).toISOString()} → ${new Date(after.nextChargeAt).toISOString()} cycle ${before.cycle}→${after.cycle}`,
+    );
+    assert.equal(after.cycle, before.cycle, 'the skipped cycle was not charged');
+    const notice = await stack
+      .db('outbox')
+      .where({ template: 'delivery_skipped', recipientUserId: after.customerId })
+      .first();
+    assert.ok(notice);
+    await browser.post(`/api/subscriptions/${id}/cancel`, { when: 'now' });
+  });
+
+  it('changes quantity and weight from the next cycle (the next charge uses them) and refuses what is not offered', async () => {
+    const { id, browser } = await subscribe();
+    await waitFor(async () => (await payments(id)).length >= 1);
+    const refused = await browser.post<{ error: { code: string } }>(`/api/subscriptions/${id}/options`, {
+      grams: 1000,
+    });
+    assert.equal(refused.status, 400);
+    const changed = await browser.post<SubscriptionState>(`/api/subscriptions/${id}/options`, {
+      grams: 500,
+      quantity: 2,
+    });
+    assert.equal(changed.status, 200, JSON.stringify(changed.body));
+    assert.equal(changed.body.unitPrice, 36000);
+    assert.equal((await sub(id)).amount, 72000);
+    const next = await waitFor(async () =>
+      (await payments(id)).find((p: { amount: number }) => p.amount === 72000),
+    );
+    assert.ok(next);
+    const orders = await stack.db('fulfilment_orders').where({ paymentId: next.id }).first();
+    assert.equal(orders.grams, 500);
+    assert.equal(orders.quantity, 2);
+    await browser.post(`/api/subscriptions/${id}/cancel`, { when: 'now' });
+  });
+
+  it('cancels at the end of the cycle (no further charge) or at once', async () => {
+    const a = await subscribe();
+    await waitFor(async () => (await payments(a.id)).length >= 1);
+    const scheduled = await a.browser.post<SubscriptionState>(`/api/subscriptions/${a.id}/cancel`, {
+      when: 'period_end',
+    });
+    assert.equal(scheduled.body.cancelAtPeriodEnd, true);
+    const count = (await payments(a.id)).length;
+    await waitFor(async () => (await sub(a.id)).status === 'canceled');
+    assert.equal((await payments(a.id)).length, count, 'nothing charged at the end of the cycle');
+    assert.equal(
+      (await stack.client.workflow.getHandle(`subscription:${a.id}`).describe()).status.name,
+      'COMPLETED',
+    );
+
+    const b = await subscribe();
+    await waitFor(async () => (await payments(b.id)).length >= 1);
+    const now = await b.browser.post<SubscriptionState>(`/api/subscriptions/${b.id}/cancel`, {
+      when: 'now',
+      reason: '여행',
+    });
+    assert.equal(now.body.status, 'canceled');
+    const late = await b.browser.post<{ error: { code: string } }>(`/api/subscriptions/${b.id}/pause`);
+    assert.equal(late.status, 409);
+  });
+
+  it('dunning: a decline goes past due, is retried on the ladder and recovers; every attempt is in the history', async () => {
+    const { id, browser } = await subscribe('4000000000000085'); // declines the first charge of each order
+    const row = await waitFor(async () => {
+      const r = await sub(id);
+      return r.status === 'past_due' ? r : undefined;
+    });
+    assert.equal(row.dunningStep, 1);
+    assert.equal(row.paymentState, 'declined');
+    assert.ok(row.nextRetryAt);
+    const declinedNotice = await stack
+      .db('outbox')
+      .where({ template: 'payment_failed', recipientUserId: row.customerId })
+      .first();
+    assert.ok(declinedNotice, 'the customer is asked to check the card');
+    const described = await stack.client.workflow.getHandle(`subscription:${id}`).describe();
+    assert.deepEqual(described.searchAttributes.PaymentState, ['declined']);
+    await waitFor(async () => (await payments(id)).length >= 1);
+    const recovered = await waitFor(async () => {
+      const r = await sub(id);
+      return r.status === 'active' ? r : undefined;
+    });
+    assert.equal(recovered.dunningStep, 0);
+    const events = await stack.db('payment_events').where({ subscriptionId: id, cycle: 1 }).orderBy('id');
+    assert.deepEqual(events.map((e: { outcome: string }) => e.outcome).slice(0, 2), ['declined', 'approved']);
+    await browser.post(`/api/subscriptions/${id}/cancel`, { when: 'now' });
+  });
+
+  it('dunning: after the last step the subscription is suspended; a new card retries at once and recovers', async () => {
+    const { id, browser, customerKey } = await subscribe('4000000000000002'); // always declines
+    const suspended = await waitFor(async () => {
+      const r = await sub(id);
+      return r.status === 'suspended' ? r : undefined;
+    }, 20_000);
+    assert.equal(suspended.dunningStep, 4);
+    const attempts = await stack.db('payment_events').where({ subscriptionId: id, outcome: 'declined' });
+    assert.equal(attempts.length, 4, 'the first charge and three retries');
+    assert.equal((await payments(id)).length, 0);
+    const authKey = await stack.sandbox.authKey(customerKey, '4330123412341234');
+    const changed = await browser.post<SubscriptionState>(`/api/subscriptions/${id}/card`, {
+      authKey,
+      customerKey,
+    });
+    assert.equal(changed.status, 200, JSON.stringify(changed.body));
+    await waitFor(async () => (await payments(id)).length === 1, 5000);
+    assert.equal((await sub(id)).status, 'active');
+    await browser.post(`/api/subscriptions/${id}/cancel`, { when: 'now' });
+  });
+
+  it('a decline no retry can fix (stopped card) skips the ladder and waits for a new card', async () => {
+    const { id, browser, customerKey } = await subscribe('4000000000000044');
+    const row = await waitFor(async () => {
+      const r = await sub(id);
+      return r.status === 'past_due' ? r : undefined;
+    });
+    assert.equal(row.nextRetryAt, null);
+    assert.match(row.lastError, /INVALID_STOPPED_CARD/);
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal(
+      (await stack.db('payment_events').where({ subscriptionId: id })).length,
+      1,
+      'no ladder retries',
+    );
+    const notice = await stack
+      .db('outbox')
+      .where({ template: 'payment_card_needed', recipientUserId: row.customerId })
+      .first();
+    assert.ok(notice);
+    const bad = await browser.post<{ error: { code: string } }>(`/api/subscriptions/${id}/card`, {
+      authKey: 'bln_not_a_key',
+      customerKey,
+    });
+    assert.equal(bad.status, 402);
+    const authKey = await stack.sandbox.authKey(customerKey, '5365101234567890');
+    await browser.post(`/api/subscriptions/${id}/card`, { authKey, customerKey });
+    await waitFor(async () => (await payments(id)).length === 1, 5000);
+    await browser.post(`/api/subscriptions/${id}/cancel`, { when: 'now' });
+  });
+
+  it("refuses a card the sandbox window never issued, and a customerKey that is not the customer's", async () => {
+    const customer = await makeUser(stack);
+    const customerKey = customerKeyFor(customer.me.id);
+    const bad = await customer.browser.post<{ error: { code: string } }>('/api/subscriptions', {
+      productId,
+      options: { grams: 200, grind: 'whole_bean', quantity: 1, cycleWeeks: 2 },
+      shipTo,
+      authKey: 'bln_forged_000000',
+      customerKey,
+    });
+    assert.equal(bad.status, 402);
+    assert.equal(bad.body.error.code, 'CARD_DECLINED');
+    const other = await customer.browser.post('/api/subscriptions', {
+      productId,
+      options: { grams: 200, grind: 'whole_bean', quantity: 1, cycleWeeks: 2 },
+      shipTo,
+      authKey: 'bln_x',
+      customerKey: 'dalgona_someone_else',
+    });
+    assert.equal(other.status, 403);
+  });
+
+  it('another customer can neither see nor act on a subscription', async () => {
+    const { id, browser } = await subscribe();
+    const stranger = await makeUser(stack);
+    assert.equal((await stranger.browser.get(`/api/subscriptions/${id}`)).status, 404);
+    assert.equal((await stranger.browser.post(`/api/subscriptions/${id}/pause`)).status, 404);
+    assert.equal((await state(browser, id)).status, 200);
+    await browser.post(`/api/subscriptions/${id}/cancel`, { when: 'now' });
+  });
+});
