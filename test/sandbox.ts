@@ -47,8 +47,8 @@ export async function startSandbox(opts: { hangMs?: number; port?: number } = {}
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const auth = `Basic ${Buffer.from(`${TEST_SECRET_KEY}:`).toString('base64')}`;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON from the sandbox's test routes
   const call = async (method: string, path: string, body?: unknown): Promise<any> => {
-    // eslint-disable-line @typescript-eslint/no-explicit-any -- test plumbing
     const res = await fetch(url + path, {
       method,
       headers: { authorization: auth, 'content-type': 'application/json' },

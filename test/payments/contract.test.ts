@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { createTossClient, type TossClient } from '../../payments/client';
 import {
   TossConfigurationError,
-  TossError,
+  type TossError,
   TossInvalidRequestError,
   TossNeedsNewCardError,
   TossNotFoundError,
