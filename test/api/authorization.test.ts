@@ -19,6 +19,8 @@ interface Row {
 const everyone = (e: Expect): Record<Who, Expect> => ({ anon: e, customer: e, partner: e, admin: e });
 const signedIn = (e: Expect): Record<Who, Expect> => ({ anon: 401, customer: e, partner: e, admin: e });
 const adminOnly = (e: Expect): Record<Who, Expect> => ({ anon: 401, customer: 403, partner: 403, admin: e });
+// Someone else's resource: other signed-in accounts get "not found", admins may act.
+const ownerOrAdmin = (e: Expect): Record<Who, Expect> => ({ anon: 401, customer: 404, partner: 404, admin: e });
 const partnerOnly = (e: Expect): Record<Who, Expect> => ({
   anon: 401,
   customer: 403,
@@ -67,6 +69,32 @@ const matrix: Record<string, Row> = {
     params: (f) => ({ id: f.otherProductId }),
     expect: partnerOnly(404),
   },
+  'POST /api/subscriptions': { expect: signedIn('pass') },
+  'GET /api/subscriptions/mine': { expect: signedIn(200) },
+  'GET /api/subscriptions/:id': { params: (f) => ({ id: f.otherSubscriptionId }), expect: ownerOrAdmin(200) },
+  'POST /api/subscriptions/:id/skip': { params: (f) => ({ id: f.otherSubscriptionId }), expect: ownerOrAdmin('pass') },
+  'POST /api/subscriptions/:id/pause': { params: (f) => ({ id: f.otherSubscriptionId }), expect: ownerOrAdmin('pass') },
+  'POST /api/subscriptions/:id/resume': { params: (f) => ({ id: f.otherSubscriptionId }), expect: ownerOrAdmin('pass') },
+  'POST /api/subscriptions/:id/options': {
+    params: (f) => ({ id: f.otherSubscriptionId }),
+    body: () => ({ quantity: 2 }),
+    expect: ownerOrAdmin('pass'),
+  },
+  'POST /api/subscriptions/:id/card': {
+    params: (f) => ({ id: f.otherSubscriptionId }),
+    body: () => ({ authKey: 'bln_matrix', customerKey: 'dalgona_matrix' }),
+    // An admin may act, but a card registered for anyone but the subscriber is refused (403).
+    expect: ownerOrAdmin(403),
+  },
+  'POST /api/subscriptions/:id/cancel': {
+    params: (f) => ({ id: f.otherSubscriptionId }),
+    body: () => ({ when: 'period_end' }),
+    expect: ownerOrAdmin('pass'),
+  },
+  'GET /api/me/payments': { expect: signedIn(200) },
+  'GET /api/me/deliveries': { expect: signedIn(200) },
+  'GET /api/admin/payments': { expect: adminOnly(200) },
+  'POST /api/admin/payments/:id/refunds': { params: (f) => ({ id: f.otherPaymentId }), expect: adminOnly(400) },
 };
 
 let stack: Stack;

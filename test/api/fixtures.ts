@@ -1,5 +1,6 @@
 // Shared by the authorisation matrix and the fuzz test: one account per role, plus someone else's resources.
 import { Task } from '../../db/models';
+import { customerKeyFor } from '../../domain/subscription';
 import { Browser } from '../browser';
 import {
   applicationForm,
@@ -24,6 +25,26 @@ export interface Fixtures {
   otherProductId: string;
   ownProductId: string;
   imageId: string;
+  /** A subscription (and its first payment) of a customer who is none of the above, and one of the superuser's. */
+  otherSubscriptionId: string;
+  otherPaymentId: string;
+  ownSubscriptionId: string;
+}
+
+/** Subscribes a signed-in browser to a product with a sandbox card; returns the subscription id. */
+export async function subscribeWith(stack: Stack, browser: Browser, productId: string): Promise<string> {
+  const me = (await browser.get<{ id: string }>('/api/auth/me')).body;
+  const customerKey = customerKeyFor(me.id);
+  const product = (await browser.get<{ options: { weights: { grams: number }[]; grinds: string[]; cycles: number[] } }>(`/api/catalog/products/${productId}`)).body;
+  const res = await browser.post<{ id: string }>('/api/subscriptions', {
+    productId,
+    options: { grams: product.options.weights[0]!.grams, grind: product.options.grinds[0], quantity: 1, cycleWeeks: product.options.cycles[0] },
+    shipTo: { name: '테스트', phone: '010-1111-2222', address: '서울특별시 중구 세종대로 110' },
+    authKey: await stack.sandbox.authKey(customerKey),
+    customerKey,
+  });
+  if (res.status !== 201) throw new Error(`subscribe failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.id;
 }
 
 export async function buildFixtures(stack: Stack): Promise<Fixtures> {
@@ -41,6 +62,9 @@ export async function buildFixtures(stack: Stack): Promise<Fixtures> {
     headers: { 'content-type': 'image/png' },
   });
   const imageId = upload.body.id;
+  const otherProductId = await publishProduct(stack, otherPartner.browser, admin.me.id);
+  const otherSubscriptionId = await subscribeWith(stack, other.browser, otherProductId);
+  const payment = await eventually<{ id: string }>(() => stack.db('payments').where({ subscriptionId: otherSubscriptionId }).first('id'));
   return {
     as: {
       anon: new Browser(stack.baseUrl),
@@ -51,7 +75,10 @@ export async function buildFixtures(stack: Stack): Promise<Fixtures> {
     superuser: superuser.browser,
     otherApplicationId: applied.body.id,
     otherTaskId: task.id,
-    otherProductId: await publishProduct(stack, otherPartner.browser, admin.me.id),
+    otherProductId,
+    otherSubscriptionId,
+    otherPaymentId: payment.id,
+    ownSubscriptionId: await subscribeWith(stack, superuser.browser, otherProductId),
     ownProductId: await publishProduct(stack, partner.browser, admin.me.id),
     imageId,
   };

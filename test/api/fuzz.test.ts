@@ -18,6 +18,13 @@ const pathParams: Record<string, (f: Fixtures) => Record<string, string>> = {
   'POST /api/partner/products/:id/revisions': (f) => ({ id: f.ownProductId }),
   'POST /api/partner/products/:id/unpublish': (f) => ({ id: f.ownProductId }),
   'POST /api/partner/products/:id/republish': (f) => ({ id: f.ownProductId }),
+  'POST /api/subscriptions/:id/pause': (f) => ({ id: f.ownSubscriptionId }),
+  'POST /api/subscriptions/:id/resume': (f) => ({ id: f.ownSubscriptionId }),
+  'POST /api/subscriptions/:id/skip': (f) => ({ id: f.ownSubscriptionId }),
+  'POST /api/subscriptions/:id/options': (f) => ({ id: f.ownSubscriptionId }),
+  'POST /api/subscriptions/:id/card': (f) => ({ id: f.ownSubscriptionId }),
+  'POST /api/subscriptions/:id/cancel': (f) => ({ id: f.ownSubscriptionId }),
+  'POST /api/admin/payments/:id/refunds': (f) => ({ id: f.otherPaymentId }),
 };
 
 const hostileStrings = [
