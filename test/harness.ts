@@ -85,7 +85,12 @@ export interface Stack {
 /** Starts workers (all domains) and the API against the file's Temporal server. */
 export async function startStack(overrides: Record<string, string> = {}): Promise<Stack> {
   const sandbox = await startSandbox();
-  const config = testConfig({ TOSS_API_URL: sandbox.url, TOSS_SECRET_KEY: TEST_SECRET_KEY, ...overrides });
+  const config = testConfig({
+    TOSS_API_URL: sandbox.url,
+    TOSS_SDK_URL: `${sandbox.url}/v2/standard`,
+    TOSS_SECRET_KEY: TEST_SECRET_KEY,
+    ...overrides,
+  });
   const env = await temporalEnv();
   const log = createLogger('test', config.logLevel);
   const db = createDb(config.databaseUrl, { pool: { max: 5 } });

@@ -1,5 +1,5 @@
 // The Toss sandbox for tests: in-process on a random port, on its own test database.
-import type { Server } from 'node:http';
+import http, { type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ensureDatabase } from '../db/setup';
 import { createSandboxApp, type Faults } from '../payments/sandbox/app';
@@ -38,14 +38,11 @@ export async function startSandbox(opts: { hangMs?: number; port?: number } = {}
   })();
   await prepared;
   const db = createSandboxDb(sandboxTestDbUrl());
-  const server = await new Promise<Server>((resolve) => {
-    const s = createSandboxApp({
-      db,
-      publicUrl: 'http://placeholder',
-      hangMs: opts.hangMs ?? 3000,
-    }).app.listen(opts.port ?? 0, '127.0.0.1', () => resolve(s));
-  });
+  // Listen first: the sandbox's pages and SDK script need the address browsers reach it at.
+  const server = http.createServer();
+  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server.on('request', createSandboxApp({ db, publicUrl: url, hangMs: opts.hangMs ?? 3000 }).app.callback());
   const auth = `Basic ${Buffer.from(`${TEST_SECRET_KEY}:`).toString('base64')}`;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON from the sandbox's test routes
   const call = async (method: string, path: string, body?: unknown): Promise<any> => {

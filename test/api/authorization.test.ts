@@ -20,7 +20,12 @@ const everyone = (e: Expect): Record<Who, Expect> => ({ anon: e, customer: e, pa
 const signedIn = (e: Expect): Record<Who, Expect> => ({ anon: 401, customer: e, partner: e, admin: e });
 const adminOnly = (e: Expect): Record<Who, Expect> => ({ anon: 401, customer: 403, partner: 403, admin: e });
 // Someone else's resource: other signed-in accounts get "not found", admins may act.
-const ownerOrAdmin = (e: Expect): Record<Who, Expect> => ({ anon: 401, customer: 404, partner: 404, admin: e });
+const ownerOrAdmin = (e: Expect): Record<Who, Expect> => ({
+  anon: 401,
+  customer: 404,
+  partner: 404,
+  admin: e,
+});
 const partnerOnly = (e: Expect): Record<Who, Expect> => ({
   anon: 401,
   customer: 403,
@@ -72,9 +77,18 @@ const matrix: Record<string, Row> = {
   'POST /api/subscriptions': { expect: signedIn('pass') },
   'GET /api/subscriptions/mine': { expect: signedIn(200) },
   'GET /api/subscriptions/:id': { params: (f) => ({ id: f.otherSubscriptionId }), expect: ownerOrAdmin(200) },
-  'POST /api/subscriptions/:id/skip': { params: (f) => ({ id: f.otherSubscriptionId }), expect: ownerOrAdmin('pass') },
-  'POST /api/subscriptions/:id/pause': { params: (f) => ({ id: f.otherSubscriptionId }), expect: ownerOrAdmin('pass') },
-  'POST /api/subscriptions/:id/resume': { params: (f) => ({ id: f.otherSubscriptionId }), expect: ownerOrAdmin('pass') },
+  'POST /api/subscriptions/:id/skip': {
+    params: (f) => ({ id: f.otherSubscriptionId }),
+    expect: ownerOrAdmin('pass'),
+  },
+  'POST /api/subscriptions/:id/pause': {
+    params: (f) => ({ id: f.otherSubscriptionId }),
+    expect: ownerOrAdmin('pass'),
+  },
+  'POST /api/subscriptions/:id/resume': {
+    params: (f) => ({ id: f.otherSubscriptionId }),
+    expect: ownerOrAdmin('pass'),
+  },
   'POST /api/subscriptions/:id/options': {
     params: (f) => ({ id: f.otherSubscriptionId }),
     body: () => ({ quantity: 2 }),
@@ -94,7 +108,10 @@ const matrix: Record<string, Row> = {
   'GET /api/me/payments': { expect: signedIn(200) },
   'GET /api/me/deliveries': { expect: signedIn(200) },
   'GET /api/admin/payments': { expect: adminOnly(200) },
-  'POST /api/admin/payments/:id/refunds': { params: (f) => ({ id: f.otherPaymentId }), expect: adminOnly(400) },
+  'POST /api/admin/payments/:id/refunds': {
+    params: (f) => ({ id: f.otherPaymentId }),
+    expect: adminOnly(400),
+  },
 };
 
 let stack: Stack;

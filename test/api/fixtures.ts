@@ -35,10 +35,19 @@ export interface Fixtures {
 export async function subscribeWith(stack: Stack, browser: Browser, productId: string): Promise<string> {
   const me = (await browser.get<{ id: string }>('/api/auth/me')).body;
   const customerKey = customerKeyFor(me.id);
-  const product = (await browser.get<{ options: { weights: { grams: number }[]; grinds: string[]; cycles: number[] } }>(`/api/catalog/products/${productId}`)).body;
+  const product = (
+    await browser.get<{ options: { weights: { grams: number }[]; grinds: string[]; cycles: number[] } }>(
+      `/api/catalog/products/${productId}`,
+    )
+  ).body;
   const res = await browser.post<{ id: string }>('/api/subscriptions', {
     productId,
-    options: { grams: product.options.weights[0]!.grams, grind: product.options.grinds[0], quantity: 1, cycleWeeks: product.options.cycles[0] },
+    options: {
+      grams: product.options.weights[0]!.grams,
+      grind: product.options.grinds[0],
+      quantity: 1,
+      cycleWeeks: product.options.cycles[0],
+    },
     shipTo: { name: '테스트', phone: '010-1111-2222', address: '서울특별시 중구 세종대로 110' },
     authKey: await stack.sandbox.authKey(customerKey),
     customerKey,
@@ -64,7 +73,9 @@ export async function buildFixtures(stack: Stack): Promise<Fixtures> {
   const imageId = upload.body.id;
   const otherProductId = await publishProduct(stack, otherPartner.browser, admin.me.id);
   const otherSubscriptionId = await subscribeWith(stack, other.browser, otherProductId);
-  const payment = await eventually<{ id: string }>(() => stack.db('payments').where({ subscriptionId: otherSubscriptionId }).first('id'));
+  const payment = await eventually<{ id: string }>(() =>
+    stack.db('payments').where({ subscriptionId: otherSubscriptionId }).first('id'),
+  );
   return {
     as: {
       anon: new Browser(stack.baseUrl),

@@ -1,5 +1,6 @@
 import { validationMessages } from '$domain/validation';
 import { catalogEn, catalogKo } from './messages/catalog';
+import { subscriptionEn, subscriptionKo } from './messages/subscription';
 
 /** The UI's two languages: Korean first, English on request (remembered in localStorage). */
 export type Lang = 'ko' | 'en';
@@ -266,8 +267,8 @@ const en: Record<Key, string> = {
 };
 
 const dictionaries: Record<Lang, Record<string, string>> = {
-  ko: { ...ko, ...catalogKo },
-  en: { ...en, ...catalogEn },
+  ko: { ...ko, ...catalogKo, ...subscriptionKo },
+  en: { ...en, ...catalogEn, ...subscriptionEn },
 };
 
 const stored = typeof localStorage !== 'undefined' ? localStorage.getItem('lang') : null;

@@ -1,0 +1,95 @@
+// The customer journey in a real browser: product page → checkout → the official Toss SDK opens the (sandbox)
+// card window → back to the success URL → the subscription starts, the first payment shows on my page → pause.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Browser } from 'playwright-core';
+import {
+  eventually,
+  makePartner,
+  makeUser,
+  publishProduct,
+  startStack,
+  stopTemporal,
+  type Stack,
+} from '../harness';
+import { launchChromium } from './browser';
+import { loggedIn } from './login';
+
+let stack: Stack;
+let browser: Browser;
+let productId: string;
+before(async () => {
+  stack = await startStack();
+  browser = await launchChromium();
+  const admin = await makeUser(stack, ['customer', 'admin']);
+  const partner = await makePartner(stack, admin.me.id);
+  productId = await publishProduct(stack, partner.browser, admin.me.id, { name: 'Guatemala Huehuetenango' });
+});
+after(async () => {
+  await browser?.close();
+  await stack.stop();
+  await stopTemporal();
+});
+
+describe('subscribing in the browser', () => {
+  it('registers a sandbox card through the official SDK, starts the subscription, shows the payment, pauses', async () => {
+    const customer = await makeUser(stack);
+    const page = await loggedIn(browser, stack.baseUrl, customer.email, customer.password, {
+      width: 390,
+      height: 844,
+    });
+    await page.goto(`${stack.baseUrl}/products/${productId}`);
+    await page.click('[data-testid=weight-500] >> xpath=..');
+    await page.click('[data-testid=subscribe]');
+    await page.waitForURL('**/checkout?**');
+    await page.waitForSelector('[data-testid=checkout-amount]:has-text("₩36,000")');
+    await page.fill('#shipPhone', '010-9876-5432');
+    await page.fill('#shipAddress', '서울특별시 종로구 세종대로 175');
+    await page.click('[data-testid=pay-with-card]');
+
+    // The sandbox's card window (another origin), opened by the SDK's requestBillingAuth.
+    await page.waitForURL(`${stack.sandbox.url}/billing-auth?**`);
+    assert.match(page.url(), /customerKey=dalgona_/);
+    await page.fill('#cardNumber', '4330 1234 1234 1234');
+    await page.fill('#expiry', '12/30');
+    await page.fill('#password', '12');
+    await page.fill('#birth', '900101');
+    await page.click('button[value=register]');
+
+    // Back at the success URL with customerKey and authKey, then on my page.
+    await page.waitForURL('**/me?subscribed=*', { timeout: 15_000 });
+    const card = page.locator('[data-testid=subscription]', { hasText: 'Guatemala Huehuetenango' });
+    await card.locator('[data-testid=subscription-status]:has-text("구독 중")').waitFor();
+    const row = await eventually(() =>
+      stack.db('subscriptions').where({ customerId: customer.me.id }).first(),
+    );
+    assert.equal(row.amount, 36000);
+    await eventually(() => stack.db('payments').where({ subscriptionId: row.id }).first());
+    await page.click('[data-testid=tab-payments]');
+    await page.locator('[data-testid=payment]', { hasText: '₩36,000' }).waitFor({ timeout: 10_000 });
+    await page.click('[data-testid=tab-subscriptions]');
+    await card.locator('[data-testid=pause]').click();
+    await card.locator('[data-testid=subscription-status]:has-text("일시정지")').waitFor();
+    assert.equal((await stack.db('subscriptions').where({ id: row.id }).first()).status, 'paused');
+  });
+
+  it('a card refused in the card window comes back to the fail URL with its code', async () => {
+    const customer = await makeUser(stack);
+    const page = await loggedIn(browser, stack.baseUrl, customer.email, customer.password);
+    await page.goto(
+      `${stack.baseUrl}/checkout?product=${productId}&grams=200&grind=whole_bean&quantity=1&cycle=2`,
+    );
+    await page.fill('#shipPhone', '010-9876-5432');
+    await page.fill('#shipAddress', '서울특별시 종로구 세종대로 175');
+    await page.click('[data-testid=pay-with-card]');
+    await page.waitForURL(`${stack.sandbox.url}/billing-auth?**`);
+    await page.fill('#cardNumber', '4000000000000101');
+    await page.fill('#expiry', '12/30');
+    await page.fill('#password', '12');
+    await page.fill('#birth', '900101');
+    await page.click('button[value=register]');
+    await page.waitForURL('**/checkout/fail?**');
+    assert.match(page.url(), /code=REJECT_CARD_COMPANY/);
+    await page.waitForSelector('[data-testid=checkout-fail]');
+  });
+});
