@@ -54,7 +54,7 @@ let envPromise: Promise<TestWorkflowEnvironment> | null = null;
 
 /** One local Temporal dev server per test file (the CLI from PATH or .tools), with our search attributes. */
 export function temporalEnv(): Promise<TestWorkflowEnvironment> {
-  installRuntime(createLogger('sdk', process.env.TEST_LOG_LEVEL ?? 'warn'), 'WARN');
+  installRuntime(createLogger('sdk', process.env.TEST_LOG_LEVEL ?? 'error'), 'WARN');
   envPromise ??= TestWorkflowEnvironment.createLocal({
     server: {
       executable: { type: 'existing-path', path: ensureTemporalCli() },
@@ -83,7 +83,10 @@ export interface Stack {
 }
 
 /** Starts workers (all domains) and the API against the file's Temporal server. */
-export async function startStack(overrides: Record<string, string> = {}): Promise<Stack> {
+export async function startStack(
+  overrides: Record<string, string> = {},
+  opts: { workers?: boolean } = {},
+): Promise<Stack> {
   const sandbox = await startSandbox();
   const config = testConfig({
     TOSS_API_URL: sandbox.url,

@@ -112,14 +112,25 @@ export function createSandboxApp(opts: SandboxOptions) {
     await next();
   };
 
+  const attempt = (row: Record<string, unknown>) => db('attempts').insert(row);
+
   /**
    * Latency, 5xx and timeouts before the work (inside the idempotency window, as a slow provider would hold it);
    * "charged but the response is lost" after it.
    */
   const faulty: Koa.Middleware<State> = async (ctx, next) => {
+    const orderId =
+      (ctx.request.body as { orderId?: string } | undefined)?.orderId ??
+      /^\/v1\/payments\/orders\/([^/]+)$/.exec(ctx.path)?.[1] ??
+      null;
+    const injected = (outcome: string) => attempt({ kind: 'fault', order_id: orderId, status_code: 0, outcome });
     if (faults.latencyMs) await sleep(faults.latencyMs);
-    if (Math.random() < faults.failRate) throw new SandboxError('FAILED_INTERNAL_SYSTEM_PROCESSING');
+    if (Math.random() < faults.failRate) {
+      await injected('FAULT_5XX');
+      throw new SandboxError('FAILED_INTERNAL_SYSTEM_PROCESSING');
+    }
     if (Math.random() < faults.timeoutRate) {
+      await injected('FAULT_TIMEOUT');
       ctx.respond = false;
       ctx.state.dropped = true;
       await sleep(hangMs);
@@ -128,6 +139,7 @@ export function createSandboxApp(opts: SandboxOptions) {
     }
     await next();
     if (ctx.method === 'POST' && Math.random() < faults.lostResponseRate) {
+      await injected('FAULT_LOST_RESPONSE');
       ctx.respond = false;
       ctx.req.socket.destroy();
     }
@@ -192,7 +204,6 @@ export function createSandboxApp(opts: SandboxOptions) {
     throw new SandboxError(code);
   };
 
-  const attempt = (row: Record<string, unknown>) => db('attempts').insert(row);
 
   const v1 = new Router<State>({ prefix: '/v1' });
   v1.use(auth, idempotent, faulty);
