@@ -83,7 +83,13 @@ async function noticePriceChanges(trx: Knex.Transaction, productId: string, rev:
         dedupeKey: `price:${sub.id}:${rev.id}`,
         recipientUserId: sub.customerId,
         template: 'subscription_price_changed',
-        payload: { subscriptionId: sub.id, productName: rev.name, grams: w.grams, newAmount: sub.amount, from: sub.nextChargeAt },
+        payload: {
+          subscriptionId: sub.id,
+          productName: rev.name,
+          grams: w.grams,
+          newAmount: sub.amount,
+          from: sub.nextChargeAt,
+        },
       });
     }
   }

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { customerKeyFor, type SubscriptionState } from '../domain/subscription';
+import { createSecretBox } from '../infra/secretBox';
 import type { Browser } from '../test/browser';
+import { decideUpdate, subscriptionStateQuery } from './messages';
 import {
   eventually,
   makePartner,
@@ -21,6 +23,7 @@ before(async () => {
     SUBSCRIPTION_WEEK: '1500ms',
     DUNNING_LADDER: '1s,2s,3s',
     CHARGE_ERROR_BACKOFF: '300ms',
+    SUBSCRIPTION_HISTORY_LIMIT: '40',
   });
   const admin = await makeUser(stack, ['customer', 'admin']);
   adminId = admin.me.id;
@@ -300,5 +303,156 @@ describe('subscription workflow (real dev server, PostgreSQL, sandbox)', () => {
     assert.equal((await stranger.browser.post(`/api/subscriptions/${id}/pause`)).status, 404);
     assert.equal((await state(browser, id)).status, 200);
     await browser.post(`/api/subscriptions/${id}/cancel`, { when: 'now' });
+  });
+
+  it('keeps the billing key out of history, database rows, Redis and API answers (only sealed at rest)', async () => {
+    const { id, browser } = await subscribe();
+    await waitFor(async () => (await payments(id)).length >= 2);
+    const row = await sub(id);
+    const card = await stack.db('cards').where({ id: row.cardId }).first();
+    const billingKey = createSecretBox(
+      stack.config.billingKeys.secrets,
+      stack.config.billingKeys.activeId,
+    ).open(card.billingKeyEnc, `card:${card.id}`);
+    assert.ok(billingKey.length > 20);
+    const handle = stack.client.workflow.getHandle(`subscription:${id}`);
+    assert.ok(!JSON.stringify(await handle.fetchHistory()).includes(billingKey), 'not in workflow history');
+    const tables = await stack
+      .db('information_schema.tables')
+      .where({ table_schema: 'public', table_type: 'BASE TABLE' })
+      .pluck('table_name');
+    for (const table of tables) {
+      const hit = await stack.db.raw(`SELECT count(*)::int AS n FROM ?? t WHERE t::text LIKE ?`, [
+        table,
+        `%${billingKey}%`,
+      ]);
+      assert.equal(hit.rows[0].n, 0, `not in ${table}`);
+    }
+    const keys = await stack.redis.keys('*');
+    for (const key of keys) {
+      const value = await stack.redis.call('GET', key).catch(() => '');
+      assert.ok(!String(value).includes(billingKey), `not in Redis ${key}`);
+    }
+    const answer =
+      JSON.stringify((await browser.get(`/api/subscriptions/${id}`)).body) +
+      JSON.stringify((await browser.get('/api/subscriptions/mine')).body);
+    assert.ok(!answer.includes(billingKey), 'not in API answers');
+    await browser.post(`/api/subscriptions/${id}/cancel`, { when: 'now' });
+  });
+
+  it('continues as new when its history grows; the next run carries the cycle count and schedule', async () => {
+    const { id, browser } = await subscribe();
+    const handle = stack.client.workflow.getHandle(`subscription:${id}`);
+    const firstRun = (await handle.describe()).runId;
+    await waitFor(async () => ((await handle.describe()).runId !== firstRun ? true : undefined), 30_000);
+    const cycleAtSwitch = (await handle.query(subscriptionStateQuery)).cycle;
+    assert.ok(cycleAtSwitch >= 2);
+    await waitFor(async () => (await payments(id)).length >= cycleAtSwitch + 1);
+    const cycles = (await payments(id)).map((p: { cycle: number }) => p.cycle);
+    assert.deepEqual(
+      cycles,
+      cycles.map((_: number, i: number) => i + 1),
+      'no cycle lost or repeated across runs',
+    );
+    const first = await stack.client.workflow.getHandle(`subscription:${id}`, firstRun).fetchHistory();
+    assert.ok((first.events?.length ?? 0) <= 60, `each run stays short (${first.events?.length} events)`);
+    await browser.post(`/api/subscriptions/${id}/cancel`, { when: 'now' });
+  });
+
+  it('a price change reaches the subscription at its next charge, with notice', async () => {
+    const admin = await makeUser(stack, ['customer', 'admin']);
+    const partner = await makePartner(stack, admin.me.id);
+    const ownProduct = await publishProduct(stack, partner.browser, admin.me.id, {
+      options: { weights: [{ grams: 200, priceKrw: 16000 }], grinds: ['whole_bean'], cycles: [1] },
+    });
+    const customer = await makeUser(stack);
+    const customerKey = customerKeyFor(customer.me.id);
+    const res = await customer.browser.post<{ id: string }>('/api/subscriptions', {
+      productId: ownProduct,
+      options: { grams: 200, grind: 'whole_bean', quantity: 2, cycleWeeks: 1 },
+      shipTo,
+      authKey: await stack.sandbox.authKey(customerKey),
+      customerKey,
+    });
+    const id = res.body.id;
+    await waitFor(async () => (await payments(id)).length >= 1);
+    const mine = await partner.browser.get<{ revisions: { form: Record<string, unknown> }[] }>(
+      `/api/partner/products/${ownProduct}`,
+    );
+    const form = mine.body.revisions[0]!.form as {
+      options: { weights: { grams: number; priceKrw: number }[] };
+    };
+    const edit = await partner.browser.post<{ revisionId: string }>(
+      `/api/partner/products/${ownProduct}/revisions`,
+      {
+        ...form,
+        options: { ...form.options, weights: [{ grams: 200, priceKrw: 17000 }] },
+      },
+    );
+    const task = await waitFor(() =>
+      stack.db('tasks').where({ subjectId: edit.body.revisionId, state: 'open' }).first(),
+    );
+    await stack.client.workflow
+      .getHandle(task.workflowId, undefined, { firstExecutionRunId: task.workflowRunId })
+      .executeUpdate(decideUpdate, {
+        args: [{ taskId: task.id, decision: 'approve', actor: { userId: adminId, roles: ['admin'] } }],
+      });
+    const updated = await waitFor(async () => ((await sub(id)).amount === 34000 ? sub(id) : undefined));
+    assert.equal(updated.unitPrice, 17000);
+    const notice = await stack
+      .db('outbox')
+      .where({ template: 'subscription_price_changed', recipientUserId: customer.me.id })
+      .first();
+    assert.equal(notice.payload.newAmount, 34000);
+    await waitFor(async () => (await payments(id)).some((p: { amount: number }) => p.amount === 34000));
+    await customer.browser.post(`/api/subscriptions/${id}/cancel`, { when: 'now' });
+  });
+
+  it('an admin refunds part of a payment through the provider; the customer sees it, the ledger records it', async () => {
+    const { id, browser } = await subscribe();
+    const payment = await waitFor(async () => (await payments(id))[0]);
+    await browser.post(`/api/subscriptions/${id}/cancel`, { when: 'now' });
+    const admin = await makeUser(stack, ['customer', 'admin']);
+    const refund = await admin.browser.post<{ ok: boolean; status: string; refundedTotal: number }>(
+      `/api/admin/payments/${payment.id}/refunds`,
+      {
+        amount: 6000,
+        reason: '원두 일부 파손',
+      },
+    );
+    assert.equal(refund.status, 201, JSON.stringify(refund.body));
+    assert.equal(refund.body.status, 'partially_refunded');
+    const mine = await browser.get<{ items: { id: string; status: string; refundedAmount: number }[] }>(
+      '/api/me/payments',
+    );
+    const seen = mine.body.items.find((p) => p.id === payment.id)!;
+    assert.deepEqual([seen.status, seen.refundedAmount], ['partially_refunded', 6000]);
+    const provider = await stack.sandbox.charges({ orderId: payment.orderId });
+    assert.equal(provider.payments[0]!.status, 'PARTIAL_CANCELED');
+    const ledger = await stack.db('partner_ledger').where({ paymentId: payment.id }).orderBy('id');
+    assert.deepEqual(
+      ledger.map((l: { kind: string; amount: number }) => [l.kind, l.amount]),
+      [
+        ['sale', 16000],
+        ['refund', -6000],
+      ],
+    );
+    const history = await admin.browser.get<{ items: { outcome: string; amount: number }[] }>(
+      `/api/admin/payments?outcome=refunded&customer=${encodeURIComponent((await stack.db('users').where({ id: payment.customerId }).first()).email)}`,
+    );
+    assert.deepEqual(
+      history.body.items.map((i) => [i.outcome, i.amount]),
+      [['refunded', 6000]],
+    );
+    const tooMuch = await admin.browser.post<{ error: { code: string } }>(
+      `/api/admin/payments/${payment.id}/refunds`,
+      { amount: 10001, reason: 'again' },
+    );
+    assert.equal(tooMuch.status, 409);
+    assert.equal(tooMuch.body.error.code, 'REFUND_REFUSED');
+    const rest = await admin.browser.post<{ status: string }>(`/api/admin/payments/${payment.id}/refunds`, {
+      reason: '전액 환불',
+    });
+    assert.equal(rest.body.status, 'refunded');
   });
 });
