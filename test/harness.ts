@@ -83,10 +83,7 @@ export interface Stack {
 }
 
 /** Starts workers (all domains) and the API against the file's Temporal server. */
-export async function startStack(
-  overrides: Record<string, string> = {},
-  opts: { workers?: boolean } = {},
-): Promise<Stack> {
+export async function startStack(overrides: Record<string, string> = {}): Promise<Stack> {
   const sandbox = await startSandbox();
   const config = testConfig({
     TOSS_API_URL: sandbox.url,
