@@ -123,7 +123,8 @@ export function createSandboxApp(opts: SandboxOptions) {
       (ctx.request.body as { orderId?: string } | undefined)?.orderId ??
       /^\/v1\/payments\/orders\/([^/]+)$/.exec(ctx.path)?.[1] ??
       null;
-    const injected = (outcome: string) => attempt({ kind: 'fault', order_id: orderId, status_code: 0, outcome });
+    const injected = (outcome: string) =>
+      attempt({ kind: 'fault', order_id: orderId, status_code: 0, outcome });
     if (faults.latencyMs) await sleep(faults.latencyMs);
     if (Math.random() < faults.failRate) {
       await injected('FAULT_5XX');
@@ -203,7 +204,6 @@ export function createSandboxApp(opts: SandboxOptions) {
     if (!tossErrors[code]) throw new SandboxError('INVALID_TEST_CODE');
     throw new SandboxError(code);
   };
-
 
   const v1 = new Router<State>({ prefix: '/v1' });
   v1.use(auth, idempotent, faulty);

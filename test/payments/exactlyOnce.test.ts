@@ -4,7 +4,15 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { customerKeyFor } from '../../domain/subscription';
-import { eventually, makePartner, makeUser, publishProduct, startStack, stopTemporal, type Stack } from '../harness';
+import {
+  eventually,
+  makePartner,
+  makeUser,
+  publishProduct,
+  startStack,
+  stopTemporal,
+  type Stack,
+} from '../harness';
 
 const shipTo = { name: '김고객', phone: '010-1234-5678', address: '서울특별시 마포구 와우산로 94' };
 
@@ -27,15 +35,34 @@ async function reconcile(stack: Stack, ids: string[]): Promise<{ charged: number
   let charged = 0;
   let recorded = 0;
   for (const id of ids) {
-    const ours = await stack.db('payments').where({ subscriptionId: id }).orderBy('cycle').select('orderId', 'cycle', 'paymentKey');
+    const ours = await stack
+      .db('payments')
+      .where({ subscriptionId: id })
+      .orderBy('cycle')
+      .select('orderId', 'cycle', 'paymentKey');
     const theirs = (await stack.sandbox.charges({ orderIdPrefix: `sub_${id.replace(/-/g, '')}_` })).payments;
-    assert.deepEqual(ours.map((p: { cycle: number }) => p.cycle), ours.map((_: unknown, i: number) => i + 1), `no gap in ${id}`);
-    assert.equal(new Set(theirs.map((p) => p.order_id)).size, theirs.length, 'the provider charged no order twice');
+    assert.deepEqual(
+      ours.map((p: { cycle: number }) => p.cycle),
+      ours.map((_: unknown, i: number) => i + 1),
+      `no gap in ${id}`,
+    );
+    assert.equal(
+      new Set(theirs.map((p) => p.order_id)).size,
+      theirs.length,
+      'the provider charged no order twice',
+    );
     const recordedKeys = new Set(ours.map((p: { paymentKey: string }) => p.paymentKey));
     // Every charge is recorded, except at most the one in flight at this very moment.
     const unrecorded = theirs.filter((p) => !recordedKeys.has(p.payment_key));
-    assert.ok(unrecorded.length <= 1, `unrecorded charges for ${id}: ${unrecorded.map((p) => p.order_id).join(', ')}`);
-    for (const p of ours) assert.ok(theirs.some((t) => t.payment_key === p.paymentKey), 'every recorded payment was charged');
+    assert.ok(
+      unrecorded.length <= 1,
+      `unrecorded charges for ${id}: ${unrecorded.map((p) => p.order_id).join(', ')}`,
+    );
+    for (const p of ours)
+      assert.ok(
+        theirs.some((t) => t.payment_key === p.paymentKey),
+        'every recorded payment was charged',
+      );
     charged += theirs.length;
     recorded += ours.length;
   }
@@ -46,7 +73,11 @@ describe('exactly once under provider faults', () => {
   let stack: Stack;
   let productId: string;
   before(async () => {
-    stack = await startStack({ SUBSCRIPTION_WEEK: '1s', TOSS_READ_TIMEOUT: '400ms', CHARGE_ERROR_BACKOFF: '200ms' });
+    stack = await startStack({
+      SUBSCRIPTION_WEEK: '1s',
+      TOSS_READ_TIMEOUT: '400ms',
+      CHARGE_ERROR_BACKOFF: '200ms',
+    });
     const admin = await makeUser(stack, ['customer', 'admin']);
     const partner = await makePartner(stack, admin.me.id);
     productId = await publishProduct(stack, partner.browser, admin.me.id, {
@@ -62,7 +93,12 @@ describe('exactly once under provider faults', () => {
     const ids: string[] = [];
     for (let i = 0; i < 4; i++) ids.push(await subscribe(stack, productId));
     // Each kind of fault alone for a while, then all of them together.
-    const phases = [{ failRate: 1 }, { timeoutRate: 1 }, { lostResponseRate: 1 }, { failRate: 0.25, timeoutRate: 0.15, lostResponseRate: 0.3 }];
+    const phases = [
+      { failRate: 1 },
+      { timeoutRate: 1 },
+      { lostResponseRate: 1 },
+      { failRate: 0.25, timeoutRate: 0.15, lostResponseRate: 0.3 },
+    ];
     for (const faults of phases) {
       await stack.sandbox.setFaults(faults);
       await new Promise((r) => setTimeout(r, faults.failRate === 0.25 ? 3000 : 1500));
@@ -87,7 +123,11 @@ describe('exactly once under provider faults', () => {
       const { attempts } = await stack.sandbox.charges({ orderIdPrefix: `sub_${id.replace(/-/g, '')}_` });
       for (const a of attempts) if (a.outcome.startsWith('FAULT_')) faults.add(a.outcome);
     }
-    assert.deepEqual([...faults].sort(), ['FAULT_5XX', 'FAULT_LOST_RESPONSE', 'FAULT_TIMEOUT'], 'every kind of fault was injected');
+    assert.deepEqual(
+      [...faults].sort(),
+      ['FAULT_5XX', 'FAULT_LOST_RESPONSE', 'FAULT_TIMEOUT'],
+      'every kind of fault was injected',
+    );
   });
 });
 
@@ -146,12 +186,27 @@ describe('exactly once with the worker killed mid-charge', () => {
     worker!.kill('SIGKILL');
     await new Promise((r) => setTimeout(r, 3000)); // the provider finishes the charge nobody is waiting for
     await stack.sandbox.setFaults({});
-    assert.equal((await stack.db('payments').where({ subscriptionId: id })).length, 0, 'nothing recorded yet');
+    assert.equal(
+      (await stack.db('payments').where({ subscriptionId: id })).length,
+      0,
+      'nothing recorded yet',
+    );
     startWorker();
-    const payment = await eventually(() => stack.db('payments').where({ subscriptionId: id, cycle: 1 }).first(), 60_000);
+    const payment = await eventually(
+      () => stack.db('payments').where({ subscriptionId: id, cycle: 1 }).first(),
+      60_000,
+    );
     const ledger = await stack.sandbox.charges({ orderIdPrefix: orderPrefix });
     assert.equal(ledger.payments.length, 1, 'charged exactly once');
-    assert.equal(ledger.payments[0]!.payment_key, payment.paymentKey, 'the recorded payment is the one the provider made');
-    assert.equal((await stack.db('payments').where({ subscriptionId: id })).length, 1, 'recorded exactly once');
+    assert.equal(
+      ledger.payments[0]!.payment_key,
+      payment.paymentKey,
+      'the recorded payment is the one the provider made',
+    );
+    assert.equal(
+      (await stack.db('payments').where({ subscriptionId: id })).length,
+      1,
+      'recorded exactly once',
+    );
   });
 });
