@@ -68,12 +68,7 @@ export const changeCardSchema = z.strictObject({
   customerKey: z.string().min(2).max(300),
 });
 
-/** The customerKey Toss binds a customer's cards to: stable per account, not guessable from outside. */
-export const customerKeyFor = (userId: string) => `dalgona_${userId.replace(/-/g, '')}`;
-
-/** Deterministic order id for a subscription's cycle (6–64 of [A-Za-z0-9_-]). */
-export const orderIdFor = (subscriptionId: string, cycle: number) =>
-  `sub_${subscriptionId.replace(/-/g, '')}_c${cycle}`;
+export { customerKeyFor, orderIdFor } from './keys';
 
 /** Everything the workflow needs; durations come from config. */
 export interface SubscriptionInput {

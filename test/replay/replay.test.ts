@@ -8,6 +8,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { customerKeyFor } from '../../domain/keys';
 import { taskQueue } from '../../domain/taskQueues';
 import { Task } from '../../db/models';
 import { decideUpdate, claimTaskUpdate } from '../../workflows/messages';
@@ -19,6 +20,7 @@ import {
   makeUser,
   pngImage,
   productForm,
+  publishProduct,
   startStack,
   stopTemporal,
   type Stack,
@@ -121,13 +123,84 @@ async function record(stack: Stack): Promise<void> {
       historyToJSON(await handle.fetchHistory()),
     );
   }
+
+  // Subscriptions, on 1.5-second weeks: every customer action, then dunning rescued by a new card.
+  const subscriptionScenarios = ['subscription-actions', 'subscription-dunning-new-card'];
+  if ((await Promise.all(subscriptionScenarios.map(keep))).every(Boolean)) return;
+  const partner = await makePartner(stack, actor.userId);
+  const productId = await publishProduct(stack, partner.browser, actor.userId, {
+    options: {
+      weights: [
+        { grams: 200, priceKrw: 16000 },
+        { grams: 500, priceKrw: 36000 },
+      ],
+      grinds: ['whole_bean', 'pour_over'],
+      cycles: [1, 2],
+    },
+  });
+  const shipTo = { name: '김고객', phone: '010-1234-5678', address: '서울특별시 마포구 와우산로 94' };
+  const payments = async (subscriptionId: string) =>
+    (await stack.db('payments').where({ subscriptionId })).length;
+  const subscribe = async (card: string) => {
+    const customer = await makeUser(stack);
+    const customerKey = customerKeyFor(customer.me.id);
+    const res = await customer.browser.post<{ id: string }>('/api/subscriptions', {
+      productId,
+      options: { grams: 200, grind: 'whole_bean', quantity: 1, cycleWeeks: 1 },
+      shipTo,
+      authKey: await stack.sandbox.authKey(customerKey, card),
+      customerKey,
+    });
+    assert.equal(res.status, 201, JSON.stringify(res.body));
+    const id = res.body.id;
+    const act = async (action: string, body: object = {}) => {
+      const answer = await customer.browser.post(`/api/subscriptions/${id}/${action}`, body);
+      assert.equal(answer.status, 200, `${action}: ${JSON.stringify(answer.body)}`);
+    };
+    return { id, customerKey, act, handle: stack.client.workflow.getHandle(`subscription:${id}`) };
+  };
+
+  if (!(await keep('subscription-actions'))) {
+    const s = await subscribe('4330123412341234');
+    await eventually(async () => (await payments(s.id)) >= 1);
+    await s.act('pause');
+    await s.act('resume');
+    await s.act('options', { grams: 500, grind: 'pour_over', quantity: 2, cycleWeeks: 2 });
+    await s.act('skip');
+    await eventually(async () => (await payments(s.id)) >= 2, 15_000);
+    await s.act('cancel', { when: 'period_end' });
+    await s.handle.result();
+    await writeFile(join(dir, 'subscription-actions.json'), historyToJSON(await s.handle.fetchHistory()));
+  }
+  if (!(await keep('subscription-dunning-new-card'))) {
+    const s = await subscribe('4000000000000002'); // always declines
+    await eventually(
+      async () => (await stack.db('subscriptions').where({ id: s.id }).first()).dunningStep >= 2,
+      15_000,
+    );
+    await s.act('card', {
+      authKey: await stack.sandbox.authKey(s.customerKey, '4330123412341234'),
+      customerKey: s.customerKey,
+    });
+    await eventually(async () => (await payments(s.id)) >= 1);
+    await s.act('cancel', { when: 'now' });
+    await s.handle.result();
+    await writeFile(
+      join(dir, 'subscription-dunning-new-card.json'),
+      historyToJSON(await s.handle.fetchHistory()),
+    );
+  }
 }
 
 describe('replay of committed workflow histories', () => {
   if (process.env.UPDATE_HISTORIES) {
     let stack: Stack;
     before(async () => {
-      stack = await startStack();
+      stack = await startStack({
+        SUBSCRIPTION_WEEK: '1500ms',
+        DUNNING_LADDER: '1s,2s,3s',
+        CHARGE_ERROR_BACKOFF: '300ms',
+      });
     });
     after(async () => {
       await stack.stop();
@@ -140,7 +213,7 @@ describe('replay of committed workflow histories', () => {
 
   it('replays every committed history without non-determinism', async () => {
     const files = (await readdir(dir)).filter((f) => f.endsWith('.json')).sort();
-    assert.ok(files.length >= 5, 'committed histories are present');
+    assert.ok(files.length >= 7, 'committed histories are present');
     const workflowBundle = await getWorkflowBundle();
     for (const file of files) {
       const history = historyFromJSON(JSON.parse(await readFile(join(dir, file), 'utf8')));
