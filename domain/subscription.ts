@@ -14,7 +14,11 @@ export const subscriptionStatuses = [
 ] as const;
 export type SubscriptionStatus = (typeof subscriptionStatuses)[number];
 
-/** The payment side, for ops: idle between charges, charging, retrying after errors, declined (dunning). */
+/**
+ * The payment side, for ops: idle between charges; charging; retrying — a charge failed and another attempt is
+ * scheduled (a decline on the dunning ladder, or an error after its backoff); declined — no retry is scheduled
+ * (a card no retry can fix, or suspended after the last step): it waits for the customer's new card.
+ */
 export type PaymentState = 'idle' | 'charging' | 'retrying' | 'declined';
 
 /** Delivery address. */

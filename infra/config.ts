@@ -42,6 +42,12 @@ const schema = z.object({
     .default('dalgona'),
   TEMPORAL_UI_URL: url('http://127.0.0.1:8233'),
   WORKER_DOMAINS: z.string().default('all'),
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(2000),
+  WORKER_WORKFLOW_TASK_SLOTS: z.coerce.number().int().min(2).default(100),
+  WORKER_LOCAL_ACTIVITY_SLOTS: z.coerce.number().int().min(1).default(100),
+  WORKER_ACTIVITY_SLOTS: z.coerce.number().int().min(1).default(100),
+  WORKER_WORKFLOW_TASK_POLLERS: z.coerce.number().int().min(1).default(10),
+  WORKER_METRICS_ADDRESS: z.string().default('127.0.0.1:9464'),
   API_HOST: z.string().default('127.0.0.1'),
   API_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   PUBLIC_URL: url('http://localhost:3000'),
@@ -108,6 +114,16 @@ export interface Config {
   redisKeyPrefix: string;
   temporal: { address: string; namespace: string; taskQueuePrefix: string; uiUrl: string };
   workerDomains: Domain[];
+  /** Worker tuning (see README: one worker process holds this many workflows in memory, runs this many tasks). */
+  workerTuning: {
+    maxCachedWorkflows: number;
+    workflowTaskSlots: number;
+    localActivitySlots: number;
+    activitySlots: number;
+    workflowTaskPollers: number;
+  };
+  /** Where the worker serves the Temporal SDK's Prometheus metrics (host:port; empty: off). */
+  workerMetricsAddress: string;
   api: { host: string; port: number; publicUrl: string; uiDist: string; trustProxy: boolean };
   cookieSecure: boolean;
   sessionTtlMs: number;
@@ -195,6 +211,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       uiUrl: e.TEMPORAL_UI_URL,
     }),
     workerDomains: workerDomains as Domain[],
+    workerTuning: Object.freeze({
+      maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
+      workflowTaskSlots: e.WORKER_WORKFLOW_TASK_SLOTS,
+      localActivitySlots: e.WORKER_LOCAL_ACTIVITY_SLOTS,
+      activitySlots: e.WORKER_ACTIVITY_SLOTS,
+      workflowTaskPollers: e.WORKER_WORKFLOW_TASK_POLLERS,
+    }),
+    workerMetricsAddress: e.WORKER_METRICS_ADDRESS,
     api: Object.freeze({
       host: e.API_HOST,
       port: e.API_PORT,

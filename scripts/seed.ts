@@ -1,4 +1,5 @@
-// Demo data for `npm start`: the admin, a customer, an approved partner and applications waiting in the inbox.
+// Demo data for `npm start`: the admin, a customer with two subscriptions, approved partners with their beans, and
+// applications waiting in the inbox.
 // Idempotent: whatever exists is left alone. Every write goes through a workflow, as in production.
 import { Client, Connection } from '@temporalio/client';
 import { TypedSearchAttributes, WorkflowIdReusePolicy } from '@temporalio/common';
@@ -7,6 +8,7 @@ import type { Knex } from 'knex';
 import type { Role } from '../domain/accounts';
 import type { PartnerApplicationForm, PartnerApplicationInput } from '../domain/partner';
 import { ApplicantId, PartnerId, ReviewState } from '../domain/searchAttributes';
+import { customerKeyFor } from '../domain/keys';
 import { taskQueue } from '../domain/taskQueues';
 import { createDb } from '../db/knex';
 import { PartnerApplication, Task, User } from '../db/models';
@@ -198,6 +200,88 @@ async function ensurePendingEdit(c: Ctx, ownerUserId: string, productName: strin
   });
 }
 
+/** A signed-in session against the running API, as a browser would hold it (cookies + the CSRF header). */
+async function apiSession(base: string, email: string, password: string) {
+  const jar = new Map<string, string>();
+  const keep = (res: Response) => {
+    for (const c of res.headers.getSetCookie()) {
+      const [pair] = c.split(';');
+      const i = pair!.indexOf('=');
+      jar.set(pair!.slice(0, i), pair!.slice(i + 1));
+    }
+    return res;
+  };
+  const call = async (method: string, path: string, body?: unknown) => {
+    const res = keep(
+      await fetch(base + path, {
+        method,
+        headers: {
+          cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; '),
+          'content-type': 'application/json',
+          'x-csrf-token': jar.get('dalgona_csrf') ?? '',
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      }),
+    );
+    const json = (await res.json().catch(() => null)) as Record<string, unknown> | null;
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
+    return json;
+  };
+  await call('GET', '/api/auth/csrf');
+  await call('POST', '/api/auth/login', { email, password });
+  return call;
+}
+
+/**
+ * Two subscriptions for the demo customer, made the way a customer makes them (the sandbox's card window stands in
+ * for the browser step): one on a card that approves, charging every demo week, and one on a card that declines,
+ * so that my page shows a past-due subscription, the admin's payment history shows declined attempts, and
+ * `PaymentState="retrying"` finds it in the Temporal UI. Only against the sandbox (a test secret key).
+ */
+async function ensureDemoSubscriptions(c: Ctx, customerId: string): Promise<void> {
+  if (!c.config.toss.secretKey.startsWith('test_')) return;
+  if (await c.db('subscriptions').where({ customerId }).first()) return;
+  const products = await c
+    .db('catalog_products')
+    .where({ status: 'live' })
+    .orderBy('publishedAt')
+    .limit(2)
+    .select('productId', 'options');
+  if (products.length < 2) return;
+  const api = await apiSession(
+    `http://${c.config.api.host}:${c.config.api.port}`,
+    'customer@dalgona.local',
+    DEMO_PASSWORD,
+  );
+  const customerKey = customerKeyFor(customerId);
+  const cards = ['4330123412341234', '4000000000000002'];
+  for (const [i, product] of products.entries()) {
+    const res = await fetch(`${c.config.toss.apiUrl}/sandbox/auth-keys`, {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${Buffer.from(`${c.config.toss.secretKey}:`).toString('base64')}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({ customerKey, cardNumber: cards[i] }),
+    });
+    if (!res.ok) throw new Error(`sandbox auth key: ${res.status}`);
+    const { authKey } = (await res.json()) as { authKey: string };
+    const options = product.options as { weights: { grams: number }[]; grinds: string[]; cycles: number[] };
+    await api('POST', '/api/subscriptions', {
+      productId: product.productId,
+      options: {
+        grams: options.weights[0]!.grams,
+        grind: options.grinds[0],
+        quantity: 1,
+        cycleWeeks: options.cycles[0],
+      },
+      shipTo: { name: '김고객', phone: '010-1234-5678', address: '서울특별시 중구 세종대로 110, 101동 1001호' },
+      authKey,
+      customerKey,
+    });
+  }
+}
+
 /** The demo accounts printed by `npm start`. */
 export const demoLogins = (config: Readonly<Config>) => [
   { role: 'admin', email: config.admin.email, password: config.admin.password },
@@ -218,7 +302,9 @@ export async function seed(config: Readonly<Config>): Promise<void> {
       'customer',
       'admin',
     ]);
-    await ensureAccount(c, 'customer@dalgona.local', '김고객', DEMO_PASSWORD, ['customer']);
+    const customerId = await ensureAccount(c, 'customer@dalgona.local', '김고객', DEMO_PASSWORD, [
+      'customer',
+    ]);
     for (const partner of demoPartners) {
       const userId = await ensureAccount(c, partner.email, partner.name, DEMO_PASSWORD, ['customer']);
       const applicationId = await ensureApplication(
@@ -268,6 +354,7 @@ export async function seed(config: Readonly<Config>): Promise<void> {
         introduction: '항구 도시의 진한 다크 로스트 블렌드를 소개합니다.',
       }),
     );
+    await ensureDemoSubscriptions(c, customerId);
   } finally {
     await connection.close();
     await db.destroy();

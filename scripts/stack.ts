@@ -3,16 +3,23 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { Transform } from 'node:stream';
+import ms from 'ms';
 import { prettyFactory } from 'pino-pretty';
 import { loadConfig, loadDotEnv, ConfigError } from '../infra/config';
 import { demoLogins, seed } from './seed';
-import { checkServices, ensureUiBuilt, prepareDatabase, root } from './services';
+import { checkServices, ensureUiBuilt, prepareDatabase, root, workerProcessEnv } from './services';
 import { ensureTemporalCli, startDevServer, temporalUp, waitForTemporal } from './temporal';
 
 const started = Date.now();
 const say = (m: string) => console.log(`\x1b[33m▸\x1b[0m ${m}`);
 
 loadDotEnv(join(root, '.env'));
+// A demo you can watch: on a laptop one subscription "week" lasts two minutes and the dunning ladder minutes, unless
+// .env or the shell says otherwise (SUBSCRIPTION_WEEK=7d for real time). Production never gets these.
+if (process.env.NODE_ENV !== 'production') {
+  process.env.SUBSCRIPTION_WEEK ??= '2m';
+  process.env.DUNNING_LADDER ??= '1m,3m,5m';
+}
 let config;
 try {
   config = loadConfig();
@@ -69,7 +76,7 @@ function launch(name: string, color: string, script: string): ChildProcess {
   const proc = spawn(process.execPath, ['--import', 'tsx', script], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: process.env,
+    env: name === 'worker' ? workerProcessEnv() : process.env,
   });
   pipeOutput(name, color, proc, true);
   children.push({ name, proc });
@@ -162,6 +169,7 @@ try {
   Temporal Web UI    ${config.temporal.uiUrl}
   Payment sandbox    ${config.toss.apiUrl}  (Toss-compatible; test cards in the README)
   Health             ${config.api.publicUrl}/readyz
+  Demo cycle         one week = ${ms(config.subscription.weekMs, { long: true })}, dunning retries after ${config.subscription.dunningLadderMs.map((d) => ms(d)).join(', ')}
 
   Demo logins
 ${logins}

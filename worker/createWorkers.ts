@@ -23,20 +23,24 @@ const pinoLevel: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'>
 };
 
 /** Routes the SDK's logs (and its Rust core's warnings) into our pino JSON lines; once per process. */
-export function installRuntime(log?: Logger, level: LogLevel = 'INFO'): void {
+export function installRuntime(log?: Logger, level: LogLevel = 'INFO', metricsAddress?: string): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   Runtime.install({
     logger: new DefaultLogger(level, ({ level: l, message, meta }) =>
       log?.[pinoLevel[l]]({ sdk: meta }, message),
     ),
-    telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } },
+    telemetryOptions: {
+      logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} },
+      // The SDK's own metrics (task latencies, slots, sticky cache) for Prometheus.
+      ...(metricsAddress ? { metrics: { prometheus: { bindAddress: metricsAddress } } } : {}),
+    },
   });
 }
 
 /** One worker per domain task queue named in `config.workerDomains`, sharing one connection and bundle. */
 export async function createWorkers(opts: {
-  config: Pick<Config, 'temporal' | 'workerDomains'>;
+  config: Pick<Config, 'temporal' | 'workerDomains' | 'workerTuning'>;
   connection: NativeConnection;
   deps: ActivityDeps;
   domains?: Domain[];
@@ -44,6 +48,7 @@ export async function createWorkers(opts: {
   const workflowBundle = await getWorkflowBundle();
   const activities = createActivities(opts.deps);
   const domains = opts.domains ?? opts.config.workerDomains;
+  const tuning = opts.config.workerTuning;
   return Promise.all(
     domains.map((domain) =>
       Worker.create({
@@ -52,6 +57,15 @@ export async function createWorkers(opts: {
         taskQueue: taskQueue(opts.config.temporal.taskQueuePrefix, domain),
         workflowBundle,
         activities,
+        // One cache and one set of slots per domain worker: the billing queue carries the subscriptions' load.
+        maxCachedWorkflows: tuning.maxCachedWorkflows,
+        maxConcurrentWorkflowTaskExecutions: Math.min(
+          tuning.workflowTaskSlots,
+          tuning.maxCachedWorkflows || Infinity,
+        ),
+        maxConcurrentLocalActivityExecutions: tuning.localActivitySlots,
+        maxConcurrentActivityTaskExecutions: tuning.activitySlots,
+        workflowTaskPollerBehavior: { type: 'simple-maximum', maximum: tuning.workflowTaskPollers },
       }),
     ),
   );

@@ -19,7 +19,7 @@ try {
   throw err;
 }
 const log = createLogger('worker', config.logLevel);
-installRuntime(log, 'WARN');
+installRuntime(log, 'WARN', config.workerMetricsAddress || undefined);
 const db = createDb(config.databaseUrl, { pool: { max: 20 } });
 const redis = createRedis(config.redisUrl, config.redisKeyPrefix);
 redis.on('error', (err) => log.warn({ err: err.message }, 'redis error'));

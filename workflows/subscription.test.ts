@@ -203,7 +203,7 @@ describe('subscription workflow (real dev server, PostgreSQL, sandbox)', () => {
       return r.status === 'past_due' ? r : undefined;
     });
     assert.equal(row.dunningStep, 1);
-    assert.equal(row.paymentState, 'declined');
+    assert.equal(row.paymentState, 'retrying', 'a retry is scheduled on the ladder');
     assert.ok(row.nextRetryAt);
     const declinedNotice = await stack
       .db('outbox')
@@ -211,7 +211,7 @@ describe('subscription workflow (real dev server, PostgreSQL, sandbox)', () => {
       .first();
     assert.ok(declinedNotice, 'the customer is asked to check the card');
     const described = await stack.client.workflow.getHandle(`subscription:${id}`).describe();
-    assert.deepEqual(described.searchAttributes.PaymentState, ['declined']);
+    assert.deepEqual(described.searchAttributes.PaymentState, ['retrying']);
     await waitFor(async () => (await payments(id)).length >= 1);
     const recovered = await waitFor(async () => {
       const r = await sub(id);
@@ -230,6 +230,7 @@ describe('subscription workflow (real dev server, PostgreSQL, sandbox)', () => {
       return r.status === 'suspended' ? r : undefined;
     }, 20_000);
     assert.equal(suspended.dunningStep, 4);
+    assert.equal(suspended.paymentState, 'declined', 'no retry left: it waits for a new card');
     const attempts = await stack.db('payment_events').where({ subscriptionId: id, outcome: 'declined' });
     assert.equal(attempts.length, 4, 'the first charge and three retries');
     assert.equal((await payments(id)).length, 0);

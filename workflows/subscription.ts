@@ -4,6 +4,7 @@ import {
   ApplicationFailure,
   condition,
   continueAsNew,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
@@ -399,6 +400,12 @@ export async function subscription(input: SubscriptionInput): Promise<Subscripti
     const ladder = settings.dunningLadderMs;
     if (s.dunningStep <= ladder.length) {
       s.status = 'past_due';
+      // A retry is on the ladder: ops' `PaymentState="retrying"` lists it, with the decline in the memo.
+      // (Runs recorded before this change said "declined" here: patched keeps them replaying.)
+      if (patched('dunning-is-retrying')) {
+        s.paymentState = 'retrying';
+        upsertMemo({ lastError: s.lastError });
+      }
       nextRetryAt = Date.parse(s.firstDeclineAt) + ladder[s.dunningStep - 1]!;
       await save(
         {},
