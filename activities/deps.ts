@@ -1,4 +1,6 @@
 import type { Knex } from 'knex';
+import type { FulfilmentSettings } from '../domain/fulfilment';
+import type { FulfilmentStarter } from './fulfilment';
 import type { TossClient } from '../payments/client';
 import type { ImageStore } from '../infra/imageStore';
 import type { Logger } from '../infra/logger';
@@ -19,4 +21,6 @@ export interface ActivityDeps {
   secrets: SecretBox;
   /** How long a partner has to ship a paid cycle. */
   shipWithinMs: number;
+  /** Starts each paid cycle's fulfilment workflow (idempotent), with the fulfilment settings. */
+  fulfilment: FulfilmentStarter & { settings: FulfilmentSettings };
 }

@@ -1,5 +1,6 @@
 import { createAccountActivities } from './accounts';
 import type { ActivityDeps } from './deps';
+import { createFulfilmentActivities } from './fulfilment';
 import { createInboxActivities } from './inbox';
 import { createPartnerActivities } from './partners';
 import { createProductActivities } from './products';
@@ -15,6 +16,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createProductActivities(deps),
     ...createSubscriptionActivities(deps),
     ...createRefundActivities(deps),
+    ...createFulfilmentActivities(deps),
   };
 }
 

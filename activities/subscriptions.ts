@@ -12,6 +12,7 @@ import {
 import { TossError, TossNotFoundError } from '../payments/errors';
 import type { TossPayment } from '../payments/types';
 import type { ActivityDeps } from './deps';
+import { fulfilmentInputFor } from './fulfilment';
 import { enqueueNotification, type Notification } from './outbox';
 
 const now = (k: Knex) => k.fn.now() as unknown as Date;
@@ -53,7 +54,25 @@ function columns(patch: SubscriptionPatch): Record<string, unknown> {
 }
 
 /** Subscription activities (DESIGN §4.3): connect, pay + record, history, and the read model. */
-export function createSubscriptionActivities({ db, toss, secrets, shipWithinMs, log }: ActivityDeps) {
+/** One charge of one cycle, as the subscription workflow asks for it. */
+export interface ChargeCycleInput {
+  subscriptionId: string;
+  cycle: number;
+  attempt: number;
+  lookupFirst: boolean;
+  customerKey: string;
+  cardId: string;
+  nextChargeAtIfApproved: string;
+}
+
+export function createSubscriptionActivities({
+  db,
+  toss,
+  secrets,
+  shipWithinMs,
+  fulfilment,
+  log,
+}: ActivityDeps) {
   /** The payment and everything that follows from it, in one transaction; idempotent by order id. */
   async function recordApproved(
     sub: SubscriptionRow,
@@ -201,6 +220,63 @@ export function createSubscriptionActivities({ db, toss, secrets, shipWithinMs, 
     };
   }
 
+  /** One charge attempt of a cycle and its record (see chargeCycle). */
+  async function charge(input: ChargeCycleInput): Promise<ChargeResult> {
+    const sub = (await db('subscriptions').where({ id: input.subscriptionId }).first()) as
+      SubscriptionRow | undefined;
+    if (!sub) throw ApplicationFailure.nonRetryable('Subscription not found', 'NOT_FOUND');
+    const recorded = await db('payments')
+      .where({ subscriptionId: sub.id, cycle: input.cycle })
+      .first('id', 'amount', 'approvedAt');
+    if (recorded) {
+      return {
+        outcome: 'approved',
+        paymentId: recorded.id,
+        amount: recorded.amount,
+        approvedAt: new Date(recorded.approvedAt).toISOString(),
+        unitPrice: sub.unitPrice,
+      };
+    }
+    const orderId = orderIdFor(sub.id, input.cycle);
+    const retrying = input.lookupFirst || activityInfo().attempt > 1;
+    if (retrying) {
+      try {
+        const found = await toss.getPaymentByOrderId(orderId);
+        if (found.status === 'DONE' || found.status === 'PARTIAL_CANCELED' || found.status === 'CANCELED') {
+          return recordApproved(sub, input.cycle, input.attempt, found, input.nextChargeAtIfApproved);
+        }
+      } catch (err) {
+        if (!(err instanceof TossNotFoundError)) throw err;
+      }
+    }
+    const card = await db('cards').where({ id: input.cardId }).first('billingKeyEnc');
+    if (!card) throw ApplicationFailure.nonRetryable('Card not found', 'NOT_FOUND');
+    const billingKey = secrets.open(card.billingKeyEnc, `card:${input.cardId}`);
+    try {
+      const payment = await toss.chargeBillingKey(
+        billingKey,
+        {
+          customerKey: input.customerKey,
+          amount: sub.amount,
+          orderId,
+          orderName: `${sub.productName} ${sub.grams}g × ${sub.quantity}`.slice(0, 100),
+        },
+        { idempotencyKey: `${orderId}_a${input.attempt}` },
+      );
+      return await recordApproved(sub, input.cycle, input.attempt, payment, input.nextChargeAtIfApproved);
+    } catch (err) {
+      if (!(err instanceof TossError)) throw err;
+      if (err.retryClass === 'retry_later' || err.retryClass === 'new_card') {
+        return recordDecline(sub, input.cycle, input.attempt, orderId, err);
+      }
+      if (err.code === 'DUPLICATED_ORDER_ID') {
+        // Charged already under another key: the lookup on the retry records it.
+        log.warn({ orderId }, 'duplicated order id: looking the order up');
+      }
+      throw err; // transient or unknown outcome: retried, with a lookup first
+    }
+  }
+
   return {
     /** Creates the read-model row of a new subscription; idempotent: the id comes from the API. */
     async createSubscription(input: {
@@ -290,68 +366,15 @@ export function createSubscriptionActivities({ db, toss, secrets, shipWithinMs, 
      * Idempotency-Key, an already recorded cycle is returned as is, and after any doubt the order is looked up
      * before a new charge.
      */
-    async chargeCycle(input: {
-      subscriptionId: string;
-      cycle: number;
-      attempt: number;
-      lookupFirst: boolean;
-      customerKey: string;
-      cardId: string;
-      nextChargeAtIfApproved: string;
-    }): Promise<ChargeResult> {
-      const sub = (await db('subscriptions').where({ id: input.subscriptionId }).first()) as
-        SubscriptionRow | undefined;
-      if (!sub) throw ApplicationFailure.nonRetryable('Subscription not found', 'NOT_FOUND');
-      const recorded = await db('payments')
-        .where({ subscriptionId: sub.id, cycle: input.cycle })
-        .first('id', 'amount', 'approvedAt');
-      if (recorded) {
-        return {
-          outcome: 'approved',
-          paymentId: recorded.id,
-          amount: recorded.amount,
-          approvedAt: new Date(recorded.approvedAt).toISOString(),
-          unitPrice: sub.unitPrice,
-        };
+    async chargeCycle(input: ChargeCycleInput): Promise<ChargeResult> {
+      const result = await charge(input);
+      // The paid cycle's fulfilment workflow exists before the charge counts as done: a retry after a crash here
+      // finds the cycle recorded and starts it again (the start is idempotent by order id).
+      if (result.outcome === 'approved') {
+        const order = await fulfilmentInputFor(db, result.paymentId, fulfilment.settings);
+        if (order) await fulfilment.start(order);
       }
-      const orderId = orderIdFor(sub.id, input.cycle);
-      const retrying = input.lookupFirst || activityInfo().attempt > 1;
-      if (retrying) {
-        try {
-          const found = await toss.getPaymentByOrderId(orderId);
-          if (found.status === 'DONE' || found.status === 'PARTIAL_CANCELED' || found.status === 'CANCELED') {
-            return recordApproved(sub, input.cycle, input.attempt, found, input.nextChargeAtIfApproved);
-          }
-        } catch (err) {
-          if (!(err instanceof TossNotFoundError)) throw err;
-        }
-      }
-      const card = await db('cards').where({ id: input.cardId }).first('billingKeyEnc');
-      if (!card) throw ApplicationFailure.nonRetryable('Card not found', 'NOT_FOUND');
-      const billingKey = secrets.open(card.billingKeyEnc, `card:${input.cardId}`);
-      try {
-        const payment = await toss.chargeBillingKey(
-          billingKey,
-          {
-            customerKey: input.customerKey,
-            amount: sub.amount,
-            orderId,
-            orderName: `${sub.productName} ${sub.grams}g × ${sub.quantity}`.slice(0, 100),
-          },
-          { idempotencyKey: `${orderId}_a${input.attempt}` },
-        );
-        return await recordApproved(sub, input.cycle, input.attempt, payment, input.nextChargeAtIfApproved);
-      } catch (err) {
-        if (!(err instanceof TossError)) throw err;
-        if (err.retryClass === 'retry_later' || err.retryClass === 'new_card') {
-          return recordDecline(sub, input.cycle, input.attempt, orderId, err);
-        }
-        if (err.code === 'DUPLICATED_ORDER_ID') {
-          // Charged already under another key: the lookup on the retry records it.
-          log.warn({ orderId }, 'duplicated order id: looking the order up');
-        }
-        throw err; // transient or unknown outcome: retried, with a lookup first
-      }
+      return result;
     },
 
     /** Writes the workflow's state into the read model, with an optional notice; idempotent: it sets values. */

@@ -152,10 +152,12 @@ const workerAllocator = workerProcessEnv({ ...process.env, ...env }).LD_PRELOAD?
 const db = createDb(config.databaseUrl, { pool: { max: 20 } });
 const redis = createRedis(config.redisUrl, config.redisKeyPrefix);
 const log = createLogger('bench', 'warn');
-const activities = createActivities(createActivityDeps(config, { db, log, redis }));
-const toss = createTossClient({ baseUrl: config.toss.apiUrl, secretKey: config.toss.secretKey });
 const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
 const client = new Client({ connection });
+// The floor loop runs the same activity, including the start of each paid cycle's fulfilment workflow.
+const activityDeps = createActivityDeps(config, { db, log, redis, client });
+const activities = createActivities(activityDeps);
+const toss = createTossClient({ baseUrl: config.toss.apiUrl, secretKey: config.toss.secretKey });
 const sandboxAuth = `Basic ${Buffer.from(`${config.toss.secretKey}:`).toString('base64')}`;
 const sandboxCall = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
   const res = await fetch(env.TOSS_API_URL + path, {
@@ -237,7 +239,7 @@ async function prepare(n: number, chargeAt: Date, label: string): Promise<Prepar
       })),
     );
   }
-  const secrets = createActivityDeps(config, { db, log, redis }).secrets;
+  const secrets = activityDeps.secrets;
   const cards = await pMap(
     rows,
     async (r) => {

@@ -8,6 +8,8 @@ export const PaymentState = defineSearchAttributeKey('PaymentState', SearchAttri
 export const NextChargeAt = defineSearchAttributeKey('NextChargeAt', SearchAttributeType.DATETIME);
 export const CustomerId = defineSearchAttributeKey('CustomerId', SearchAttributeType.KEYWORD);
 export const PartnerId = defineSearchAttributeKey('PartnerId', SearchAttributeType.KEYWORD);
+/** A fulfilment's step: to_roast | roasted | shipped | delivered. */
+export const FulfilmentStatus = defineSearchAttributeKey('FulfilmentStatus', SearchAttributeType.KEYWORD);
 
 export const searchAttributes = [
   ReviewState,
@@ -17,6 +19,7 @@ export const searchAttributes = [
   NextChargeAt,
   CustomerId,
   PartnerId,
+  FulfilmentStatus,
 ];
 
 const cliTypes: Record<string, string> = {

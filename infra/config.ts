@@ -42,7 +42,7 @@ const schema = z.object({
     .default('dalgona'),
   TEMPORAL_UI_URL: url('http://127.0.0.1:8233'),
   WORKER_DOMAINS: z.string().default('all'),
-  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(2000),
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(500),
   WORKER_WORKFLOW_TASK_SLOTS: z.coerce.number().int().min(2).default(100),
   WORKER_LOCAL_ACTIVITY_SLOTS: z.coerce.number().int().min(1).default(100),
   WORKER_ACTIVITY_SLOTS: z.coerce.number().int().min(1).default(100),
@@ -98,6 +98,8 @@ const schema = z.object({
       return steps;
     }),
   SHIP_WITHIN: duration('3d'),
+  FULFILMENT_AUTO_DELIVER: duration('7d'),
+  FULFILMENT_ESCALATION_SLA: duration('24h'),
   SUBSCRIPTION_HISTORY_LIMIT: z.coerce.number().int().min(20).default(2000),
   CHARGE_ERROR_BACKOFF: duration('1m'),
   ADMIN_EMAIL: z.email().default('admin@dalgona.local'),
@@ -149,6 +151,7 @@ export interface Config {
     historyLimit: number;
     errorBackoffMs: number;
   };
+  fulfilment: { autoDeliverMs: number; escalationSlaMs: number };
 }
 
 /** A bad or missing setting: the message names every offending variable. */
@@ -253,6 +256,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       shipWithinMs: e.SHIP_WITHIN,
       historyLimit: e.SUBSCRIPTION_HISTORY_LIMIT,
       errorBackoffMs: e.CHARGE_ERROR_BACKOFF,
+    }),
+    fulfilment: Object.freeze({
+      autoDeliverMs: e.FULFILMENT_AUTO_DELIVER,
+      escalationSlaMs: e.FULFILMENT_ESCALATION_SLA,
     }),
   });
 }

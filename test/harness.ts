@@ -99,7 +99,7 @@ export async function startStack(overrides: Record<string, string> = {}): Promis
   await redisReady(redis);
   const subscriber = createRedis(config.redisUrl, config.redisKeyPrefix);
   const images = createImageStore(config.images.dir);
-  const activityDeps = createActivityDeps(config, { db, log, redis });
+  const activityDeps = createActivityDeps(config, { db, log, redis, client: env.client });
   const workers: Worker[] = await createWorkers({
     config,
     connection: env.nativeConnection,

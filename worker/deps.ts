@@ -1,4 +1,6 @@
+import type { Client } from '@temporalio/client';
 import type { Knex } from 'knex';
+import { createFulfilmentStarter } from '../activities/fulfilment';
 import type { ActivityDeps } from '../activities';
 import { createTossClient } from '../payments/client';
 import type { Config } from '../infra/config';
@@ -10,10 +12,11 @@ import { createSecretBox } from '../infra/secretBox';
 /** The activities' dependencies for a configuration (the worker process and the tests build them the same way). */
 export function createActivityDeps(
   config: Readonly<Config>,
-  base: { db: Knex; log: Logger; redis: Redis },
+  base: { db: Knex; log: Logger; redis: Redis; client: Client },
 ): ActivityDeps {
+  const { client, ...rest } = base;
   return {
-    ...base,
+    ...rest,
     redisPrefix: config.redisKeyPrefix,
     images: createImageStore(config.images.dir),
     toss: createTossClient({
@@ -24,5 +27,10 @@ export function createActivityDeps(
     }),
     secrets: createSecretBox(config.billingKeys.secrets, config.billingKeys.activeId),
     shipWithinMs: config.subscription.shipWithinMs,
+    fulfilment: createFulfilmentStarter(client, {
+      taskQueuePrefix: config.temporal.taskQueuePrefix,
+      autoDeliverMs: config.fulfilment.autoDeliverMs,
+      escalationSlaMs: config.fulfilment.escalationSlaMs,
+    }),
   };
 }

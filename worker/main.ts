@@ -1,4 +1,5 @@
 // The worker process: serves the domains in WORKER_DOMAINS (default all) until SIGINT / SIGTERM.
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { createDb } from '../db/knex';
 import { ConfigError, loadConfig, loadDotEnv } from '../infra/config';
@@ -24,10 +25,13 @@ const db = createDb(config.databaseUrl, { pool: { max: 20 } });
 const redis = createRedis(config.redisUrl, config.redisKeyPrefix);
 redis.on('error', (err) => log.warn({ err: err.message }, 'redis error'));
 const connection = await NativeConnection.connect({ address: config.temporal.address });
+// Activities that start workflows (a paid cycle's fulfilment) use a client of their own.
+const clientConnection = await Connection.connect({ address: config.temporal.address });
+const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
 const workers = await createWorkers({
   config,
   connection,
-  deps: createActivityDeps(config, { db, log, redis }),
+  deps: createActivityDeps(config, { db, log, redis, client }),
 });
 log.info(
   { domains: config.workerDomains, taskQueuePrefix: config.temporal.taskQueuePrefix },
@@ -46,6 +50,7 @@ process.on('SIGTERM', () => stop('SIGTERM'));
 
 await Promise.all(workers.map((w) => w.run()));
 await connection.close();
+await clientConnection.close();
 await db.destroy();
 redis.disconnect();
 log.info('worker stopped');

@@ -4,3 +4,4 @@ export { partnerApplication } from './partnerApplication';
 export { productPublication } from './productPublication';
 export { subscription } from './subscription';
 export { refundPayment } from './refundPayment';
+export { fulfilment } from './fulfilment';

@@ -1,4 +1,5 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { FulfilmentState, OrderActor, ShipForm } from '../domain/fulfilment';
 import type { ClaimInput, ClaimResult } from '../domain/inbox';
 import type { Actor, PartnerApplicationState, ReviewDecision } from '../domain/partner';
 import type { ProductForm, ProductPublicationState } from '../domain/product';
@@ -54,3 +55,13 @@ export const cancelSubscriptionUpdate = defineUpdate<
   SubscriptionState,
   [SubscriptionAction<{ when: 'now' | 'period_end'; reason?: string }>]
 >('cancel');
+
+/** Fulfilment: the partner's steps and the customer's confirmation (Updates with validators), and the live state. */
+export const fulfilmentStateQuery = defineQuery<FulfilmentState>('fulfilmentState');
+export const markRoastedUpdate = defineUpdate<FulfilmentState, [{ actor: OrderActor }]>('markRoasted');
+export const markShippedUpdate = defineUpdate<FulfilmentState, [{ actor: OrderActor } & ShipForm]>(
+  'markShipped',
+);
+export const confirmDeliveredUpdate = defineUpdate<FulfilmentState, [{ actor: OrderActor }]>(
+  'confirmDelivered',
+);

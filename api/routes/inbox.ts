@@ -181,6 +181,31 @@ export function inboxRoutes(): RouteDef[] {
           subject = app ? { ...presentApplication(app), bankAccount: app.bankAccount } : null;
         } else if (row.kind === 'product_review') {
           subject = await productReviewSubject(db, row.subjectId);
+        } else if (row.kind === 'fulfilment_escalation') {
+          subject =
+            (await db('fulfilment_orders as o')
+              .join('partners as p', 'p.id', 'o.partnerId')
+              .join('users as u', 'u.id', 'o.customerId')
+              .where('o.id', row.subjectId)
+              .first(
+                'o.id',
+                'o.productName',
+                'o.grams',
+                'o.grind',
+                'o.quantity',
+                'o.cycle',
+                'o.status',
+                'o.shipBy',
+                'o.createdAt',
+                'o.escalatedAt',
+                'o.shippedAt',
+                'o.carrier',
+                'o.trackingNumber',
+                'p.companyName as partnerName',
+                'p.phone as partnerPhone',
+                'p.email as partnerEmail',
+                'u.name as customerName',
+              )) ?? null;
         }
         return { task: present(row), subject, workflowId: row.workflowId };
       },

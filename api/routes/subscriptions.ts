@@ -324,6 +324,7 @@ export function subscriptionRoutes(): RouteDef[] {
             'shipBy',
             'shippedAt',
             'deliveredAt',
+            'deliveredBy',
             'createdAt',
           );
         return { items: rows };

@@ -112,6 +112,28 @@ const matrix: Record<string, Row> = {
     params: (f) => ({ id: f.otherPaymentId }),
     expect: adminOnly(400),
   },
+  'GET /api/partner/orders': { expect: partnerOnly(200) },
+  'GET /api/partner/orders/export.csv': { expect: partnerOnly(200) },
+  // Another roaster's order: "not found" to this partner.
+  'POST /api/partner/orders/:id/roasted': {
+    params: (f) => ({ id: f.otherOrderId }),
+    expect: { anon: 401, customer: 403, partner: 404, admin: 403 },
+  },
+  'POST /api/partner/orders/:id/ship': {
+    params: (f) => ({ id: f.otherOrderId }),
+    body: () => ({ carrier: 'cj', trackingNumber: '612345678901' }),
+    expect: { anon: 401, customer: 403, partner: 404, admin: 403 },
+  },
+  // Bulk: authorised; each order someone else's comes back refused in the results (asserted below).
+  'POST /api/partner/orders/ship': {
+    body: (f) => ({ items: [{ orderId: f.otherOrderId, carrier: 'cj', trackingNumber: '612345678901' }] }),
+    expect: partnerOnly(200),
+  },
+  // Another customer's delivery: nobody else confirms it, admins included.
+  'POST /api/me/deliveries/:id/confirm': {
+    params: (f) => ({ id: f.otherOrderId }),
+    expect: { anon: 401, customer: 404, partner: 404, admin: 404 },
+  },
 };
 
 let stack: Stack;

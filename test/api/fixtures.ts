@@ -28,6 +28,10 @@ export interface Fixtures {
   /** A subscription (and its first payment) of a customer who is none of the above, and one of the superuser's. */
   otherSubscriptionId: string;
   otherPaymentId: string;
+  /** That payment's fulfilment order (another roaster's, another customer's). */
+  otherOrderId: string;
+  /** The fixture partner's own order (the superuser subscribed to the partner's product) and its customer's. */
+  partnerOrderId: string;
   ownSubscriptionId: string;
 }
 
@@ -76,6 +80,14 @@ export async function buildFixtures(stack: Stack): Promise<Fixtures> {
   const payment = await eventually<{ id: string }>(() =>
     stack.db('payments').where({ subscriptionId: otherSubscriptionId }).first('id'),
   );
+  const order = await eventually<{ id: string }>(() =>
+    stack.db('fulfilment_orders').where({ paymentId: payment.id }).first('id'),
+  );
+  const ownProductId = await publishProduct(stack, partner.browser, admin.me.id);
+  const partnerSubscriptionId = await subscribeWith(stack, superuser.browser, ownProductId);
+  const partnerOrder = await eventually<{ id: string }>(() =>
+    stack.db('fulfilment_orders').where({ subscriptionId: partnerSubscriptionId }).first('id'),
+  );
   return {
     as: {
       anon: new Browser(stack.baseUrl),
@@ -89,8 +101,10 @@ export async function buildFixtures(stack: Stack): Promise<Fixtures> {
     otherProductId,
     otherSubscriptionId,
     otherPaymentId: payment.id,
+    otherOrderId: order.id,
     ownSubscriptionId: await subscribeWith(stack, superuser.browser, otherProductId),
-    ownProductId: await publishProduct(stack, partner.browser, admin.me.id),
+    ownProductId,
+    partnerOrderId: partnerOrder.id,
     imageId,
   };
 }

@@ -1,0 +1,149 @@
+import type { Knex } from 'knex';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { TypedSearchAttributes, WorkflowIdConflictPolicy } from '@temporalio/common';
+import { fulfilmentWorkflowId, type FulfilmentInput, type FulfilmentStatus } from '../domain/fulfilment';
+import { CustomerId, FulfilmentStatus as FulfilmentStatusKey, PartnerId } from '../domain/searchAttributes';
+import { taskQueue } from '../domain/taskQueues';
+import type { ActivityDeps } from './deps';
+import { closeTask } from './inbox';
+import { enqueueNotification, type Notification } from './outbox';
+
+/** Starts fulfilment workflows; built by the worker (and the tests) from a Temporal client. */
+export interface FulfilmentStarter {
+  start(input: FulfilmentInput): Promise<void>;
+}
+
+export function createFulfilmentStarter(
+  client: Client,
+  opts: { taskQueuePrefix: string; autoDeliverMs: number; escalationSlaMs: number },
+): FulfilmentStarter & { settings: FulfilmentInput['settings'] } {
+  const settings = { autoDeliverMs: opts.autoDeliverMs, escalationSlaMs: opts.escalationSlaMs };
+  return {
+    settings,
+    /** Idempotent: the id is the order's, an existing run is kept (a retried charge starts nothing new). */
+    async start(input) {
+      try {
+        await client.workflow.start('fulfilment', {
+          workflowId: fulfilmentWorkflowId(input.orderId),
+          taskQueue: taskQueue(opts.taskQueuePrefix, 'fulfilment'),
+          workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+          typedSearchAttributes: new TypedSearchAttributes([
+            { key: CustomerId, value: input.customerId },
+            { key: PartnerId, value: input.partnerId },
+            { key: FulfilmentStatusKey, value: 'to_roast' },
+          ]),
+          args: [input],
+        });
+      } catch (err) {
+        // A finished fulfilment under the same id (the reuse policy refuses a second run): nothing to do.
+        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      }
+    },
+  };
+}
+
+/** The fulfilment order of a recorded payment, as the workflow's input. */
+export async function fulfilmentInputFor(
+  db: Knex,
+  paymentId: string,
+  settings: FulfilmentInput['settings'],
+): Promise<FulfilmentInput | null> {
+  const row = await db('fulfilment_orders').where({ paymentId }).first();
+  if (!row) return null;
+  return {
+    orderId: row.id,
+    paymentId,
+    subscriptionId: row.subscriptionId,
+    customerId: row.customerId,
+    partnerId: row.partnerId,
+    productName: row.productName,
+    cycle: row.cycle,
+    shipBy: new Date(row.shipBy).toISOString(),
+    settings,
+  };
+}
+
+/** The fulfilment workflow's writes: the order's steps, the escalation and its resolution. */
+export function createFulfilmentActivities({ db }: ActivityDeps) {
+  return {
+    /**
+     * Moves an order to a step (and records carrier, tracking number, who confirmed delivery), with an optional
+     * notice and an escalation task to close, in one transaction. Idempotent: it sets values; the first time of
+     * each step is kept.
+     */
+    async updateFulfilmentOrder(input: {
+      orderId: string;
+      status: FulfilmentStatus;
+      carrier?: string;
+      trackingNumber?: string;
+      deliveredBy?: 'customer' | 'auto';
+      closeTaskId?: string | null;
+      notify?: Notification;
+    }): Promise<void> {
+      await db.transaction(async (trx) => {
+        const at = trx.fn.now();
+        const stamp = (column: string) => trx.raw(`coalesce(??, ?)`, [column, at]);
+        await trx('fulfilment_orders')
+          .where({ id: input.orderId })
+          .update({
+            status: input.status,
+            updatedAt: at,
+            ...(input.status === 'roasted' ? { roastedAt: stamp('roasted_at') } : {}),
+            ...(input.status === 'shipped'
+              ? {
+                  shippedAt: stamp('shipped_at'),
+                  carrier: input.carrier,
+                  trackingNumber: input.trackingNumber,
+                }
+              : {}),
+            ...(input.status === 'delivered'
+              ? { deliveredAt: stamp('delivered_at'), deliveredBy: input.deliveredBy ?? 'auto' }
+              : {}),
+          });
+        if (input.closeTaskId)
+          await closeTask(trx, input.closeTaskId, { state: 'done', outcome: 'shipped', resolvedBy: null });
+        if (input.notify) await enqueueNotification(trx, input.notify);
+      });
+    },
+
+    /** Marks an order escalated (its inbox task is open) and tells the roaster; idempotent. */
+    async escalateFulfilmentOrder(input: {
+      orderId: string;
+      taskId: string;
+      partnerId: string;
+    }): Promise<void> {
+      await db.transaction(async (trx) => {
+        await trx('fulfilment_orders')
+          .where({ id: input.orderId })
+          .update({
+            escalatedAt: trx.raw('coalesce(escalated_at, now())'),
+            escalationTaskId: input.taskId,
+          });
+        const partner = await trx('partners').where({ id: input.partnerId }).first('userId');
+        if (partner)
+          await enqueueNotification(trx, {
+            dedupeKey: `order:${input.orderId}:overdue`,
+            recipientUserId: partner.userId,
+            template: 'order_overdue',
+            payload: { orderId: input.orderId },
+          });
+      });
+    },
+
+    /** An admin resolved the escalation (e.g. reached the roaster): the task closes; the order stays open. */
+    async resolveFulfilmentEscalation(input: {
+      orderId: string;
+      taskId: string;
+      resolvedBy: string;
+      note: string | null;
+    }): Promise<void> {
+      await db.transaction(async (trx) => {
+        await closeTask(trx, input.taskId, {
+          state: 'done',
+          outcome: input.note ? `resolved: ${input.note}`.slice(0, 500) : 'resolved',
+          resolvedBy: input.resolvedBy,
+        });
+      });
+    },
+  };
+}

@@ -1,0 +1,83 @@
+import { z } from 'zod';
+
+/** Where a paid cycle's package is: roasted, shipped, delivered (DESIGN §4.4). */
+export const fulfilmentStatuses = ['to_roast', 'roasted', 'shipped', 'delivered'] as const;
+export type FulfilmentStatus = (typeof fulfilmentStatuses)[number];
+
+/** Carriers a partner ships with (Korean parcel services), by code. */
+export const carriers = {
+  cj: 'CJ대한통운',
+  lotte: '롯데택배',
+  hanjin: '한진택배',
+  post: '우체국택배',
+  logen: '로젠택배',
+  kdexp: '경동택배',
+} as const;
+export type Carrier = keyof typeof carriers;
+
+export const shipSchema = z.strictObject({
+  carrier: z.enum(Object.keys(carriers) as [Carrier, ...Carrier[]], { error: 'unknown_carrier' }),
+  /** Tracking numbers are 9–20 digits (CJ 10–12, 우체국 13, …); dashes and spaces are dropped. */
+  trackingNumber: z
+    .string({ error: 'required' })
+    .transform((v) => v.replace(/[\s-]/g, ''))
+    .pipe(z.string().regex(/^\d{9,20}$/, 'invalid_tracking_number')),
+});
+export type ShipForm = z.infer<typeof shipSchema>;
+
+export const bulkShipSchema = z.strictObject({
+  items: z
+    .array(z.strictObject({ orderId: z.uuid(), ...shipSchema.shape }))
+    .min(1, 'empty')
+    .max(200, 'too_many'),
+});
+
+export const partnerOrdersQuerySchema = z.strictObject({
+  /** `open`: to roast or roasted (the partner's work list); a status; or `all`. */
+  status: z.enum(['open', 'overdue', 'all', ...fulfilmentStatuses]).default('open'),
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+export type PartnerOrdersQuery = z.infer<typeof partnerOrdersQuerySchema>;
+
+export interface FulfilmentSettings {
+  /** After shipping, delivered automatically after this long unless the customer confirms first. */
+  autoDeliverMs: number;
+  /** The admin's time to act on an escalation before it is flagged overdue in the inbox. */
+  escalationSlaMs: number;
+}
+
+/** Input of the `fulfilment` workflow, one per paid cycle (id `fulfilment:<order id>`). */
+export interface FulfilmentInput {
+  orderId: string;
+  paymentId: string;
+  subscriptionId: string;
+  customerId: string;
+  partnerId: string;
+  productName: string;
+  cycle: number;
+  shipBy: string;
+  settings: FulfilmentSettings;
+}
+
+/** Live state of a fulfilment (its query). */
+export interface FulfilmentState {
+  orderId: string;
+  status: FulfilmentStatus;
+  shipBy: string;
+  carrier: Carrier | null;
+  trackingNumber: string | null;
+  escalated: boolean;
+  escalationTaskId: string | null;
+  deliveredBy: 'customer' | 'auto' | null;
+}
+
+/** Who acts on an order (checked by the Updates' validators against the workflow's own input). */
+export interface OrderActor {
+  userId: string;
+  roles: string[];
+  /** The partner the acting user runs, if any (the API looks it up; the validator compares it to the order's). */
+  partnerId?: string | null;
+}
+
+export const fulfilmentWorkflowId = (orderId: string) => `fulfilment:${orderId}`;
