@@ -83,8 +83,11 @@ export async function buildFixtures(stack: Stack): Promise<Fixtures> {
   const order = await eventually<{ id: string }>(() =>
     stack.db('fulfilment_orders').where({ paymentId: payment.id }).first('id'),
   );
+  const ownSubscriptionId = await subscribeWith(stack, superuser.browser, otherProductId);
   const ownProductId = await publishProduct(stack, partner.browser, admin.me.id);
   const partnerSubscriptionId = await subscribeWith(stack, superuser.browser, ownProductId);
+  // Every fixture subscription has charged its first cycle before a test looks: nothing moves under the fuzz.
+  await eventually(() => stack.db('payments').where({ subscriptionId: ownSubscriptionId }).first('id'));
   const partnerOrder = await eventually<{ id: string }>(() =>
     stack.db('fulfilment_orders').where({ subscriptionId: partnerSubscriptionId }).first('id'),
   );
@@ -102,7 +105,7 @@ export async function buildFixtures(stack: Stack): Promise<Fixtures> {
     otherSubscriptionId,
     otherPaymentId: payment.id,
     otherOrderId: order.id,
-    ownSubscriptionId: await subscribeWith(stack, superuser.browser, otherProductId),
+    ownSubscriptionId,
     ownProductId,
     partnerOrderId: partnerOrder.id,
     imageId,
