@@ -69,6 +69,18 @@ const shots: {
   },
   { name: 'my-products', as: roaster, path: '/partner/products' },
   { name: 'new-product', as: roaster, path: '/partner/products/new' },
+  { name: 'partner-orders', as: roaster, path: '/partner/orders' },
+  { name: 'my-page', as: ['customer@dalgona.local', DEMO_PASSWORD], path: '/me' },
+  {
+    name: 'my-deliveries',
+    as: ['customer@dalgona.local', DEMO_PASSWORD],
+    path: '/me',
+    before: async (p) => {
+      await p.click('[data-testid=tab-deliveries]');
+      await p.waitForSelector('[data-testid=delivery]');
+    },
+  },
+  { name: 'admin-payments', as: admin, path: '/admin/payments' },
   { name: 'inbox', as: admin, path: '/admin/inbox' },
   {
     name: 'inbox-application',

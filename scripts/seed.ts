@@ -241,12 +241,15 @@ async function apiSession(base: string, email: string, password: string) {
 async function ensureDemoSubscriptions(c: Ctx, customerId: string): Promise<void> {
   if (!c.config.toss.secretKey.startsWith('test_')) return;
   if (await c.db('subscriptions').where({ customerId }).first()) return;
+  // The demo roaster's beans, so that roaster@dalgona.local finds the paid cycles waiting on 주문 · 발송.
   const products = await c
-    .db('catalog_products')
-    .where({ status: 'live' })
-    .orderBy('publishedAt')
+    .db('catalog_products as c')
+    .join('partners as p', 'p.id', 'c.partnerId')
+    .join('users as u', 'u.id', 'p.userId')
+    .where({ 'c.status': 'live', 'u.email': 'roaster@dalgona.local' })
+    .orderBy('c.publishedAt')
     .limit(2)
-    .select('productId', 'options');
+    .select('c.productId', 'c.options');
   if (products.length < 2) return;
   const api = await apiSession(
     `http://${c.config.api.host}:${c.config.api.port}`,
@@ -275,7 +278,11 @@ async function ensureDemoSubscriptions(c: Ctx, customerId: string): Promise<void
         quantity: 1,
         cycleWeeks: options.cycles[0],
       },
-      shipTo: { name: '김고객', phone: '010-1234-5678', address: '서울특별시 중구 세종대로 110, 101동 1001호' },
+      shipTo: {
+        name: '김고객',
+        phone: '010-1234-5678',
+        address: '서울특별시 중구 세종대로 110, 101동 1001호',
+      },
       authKey,
       customerKey,
     });

@@ -117,7 +117,10 @@ export function ensureUiBuilt(log: (m: string) => void = console.log): void {
   if (res.status !== 0) throw new Error('The UI build failed');
 }
 
-const jemallocPaths = ['/usr/lib/x86_64-linux-gnu/libjemalloc.so.2', '/usr/lib/aarch64-linux-gnu/libjemalloc.so.2'];
+const jemallocPaths = [
+  '/usr/lib/x86_64-linux-gnu/libjemalloc.so.2',
+  '/usr/lib/aarch64-linux-gnu/libjemalloc.so.2',
+];
 /**
  * Environment for the worker process: jemalloc, where the machine has it (Debian's libjemalloc2), in place of
  * glibc's malloc. A charge burst allocates and frees in many threads at once (the SDK's Rust core, V8's workflow
@@ -133,7 +136,8 @@ export function workerProcessEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.P
     ? {
         ...env,
         LD_PRELOAD: lib,
-        MALLOC_CONF: env.MALLOC_CONF ?? 'narenas:2,background_thread:true,dirty_decay_ms:1000,muzzy_decay_ms:0',
+        MALLOC_CONF:
+          env.MALLOC_CONF ?? 'narenas:2,background_thread:true,dirty_decay_ms:1000,muzzy_decay_ms:0',
       }
     : env;
 }

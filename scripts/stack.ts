@@ -18,7 +18,7 @@ loadDotEnv(join(root, '.env'));
 // .env or the shell says otherwise (SUBSCRIPTION_WEEK=7d for real time). Production never gets these.
 if (process.env.NODE_ENV !== 'production') {
   process.env.SUBSCRIPTION_WEEK ??= '2m';
-  process.env.DUNNING_LADDER ??= '1m,3m,5m';
+  process.env.DUNNING_LADDER ??= '2m,10m,30m';
 }
 let config;
 try {
