@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { customerKeyFor } from '../../domain/subscription';
+import { createSecretBox } from '../../infra/secretBox';
 import {
   eventually,
   makePartner,
@@ -135,12 +136,14 @@ describe('exactly once with the worker killed mid-charge', () => {
   let stack: Stack;
   let productId: string;
   let worker: ChildProcess | null = null;
+  /** Everything the worker processes wrote (debug level): checked for secrets at the end. */
+  let workerLogs = '';
   const startWorker = () => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
       env: {
         ...process.env,
         NODE_ENV: 'test',
-        LOG_LEVEL: 'warn',
+        LOG_LEVEL: 'debug',
         TEMPORAL_ADDRESS: stack.env.address,
         TEMPORAL_TASK_QUEUE_PREFIX: stack.config.temporal.taskQueuePrefix,
         DATABASE_URL: stack.config.databaseUrl,
@@ -150,7 +153,12 @@ describe('exactly once with the worker killed mid-charge', () => {
         TOSS_SECRET_KEY: stack.config.toss.secretKey,
         IMAGE_DIR: stack.config.images.dir,
       },
-      stdio: ['ignore', 'ignore', 'inherit'],
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout!.on('data', (b: Buffer) => (workerLogs += b.toString()));
+    child.stderr!.on('data', (b: Buffer) => {
+      workerLogs += b.toString();
+      process.stderr.write(b);
     });
     worker = child;
     return child;
@@ -208,5 +216,23 @@ describe('exactly once with the worker killed mid-charge', () => {
       1,
       'recorded exactly once',
     );
+
+    // The worker's own logs, at debug level, never carry the billing key, the card number or the secret key.
+    worker!.kill('SIGTERM');
+    await new Promise((r) => worker!.once('exit', r));
+    const sub = await stack.db('subscriptions').where({ id }).first('cardId');
+    const card = await stack.db('cards').where({ id: sub.cardId }).first();
+    const billingKey = createSecretBox(
+      stack.config.billingKeys.secrets,
+      stack.config.billingKeys.activeId,
+    ).open(card.billingKeyEnc, `card:${card.id}`);
+    assert.ok(workerLogs.includes('"level":'), 'the worker logged (JSON lines)');
+    for (const [what, secret] of [
+      ['billing key', billingKey],
+      ['card number', '4330123412341234'],
+      ['secret key', stack.config.toss.secretKey],
+    ] as const) {
+      assert.ok(!workerLogs.includes(secret), `no ${what} in the worker's logs`);
+    }
   });
 });
