@@ -25,7 +25,13 @@ import { loadConfig } from '../infra/config';
 import { createLogger } from '../infra/logger';
 import { createRedis } from '../infra/redis';
 import { createTossClient } from '../payments/client';
-import { emptyDatabase, prepareDatabase, prepareSandboxDatabase, root, workerProcessEnv } from '../scripts/services';
+import {
+  emptyDatabase,
+  prepareDatabase,
+  prepareSandboxDatabase,
+  root,
+  workerProcessEnv,
+} from '../scripts/services';
 import { ensureTemporalCli, startDevServer, waitForTemporal } from '../scripts/temporal';
 import { createActivityDeps } from '../worker/deps';
 
