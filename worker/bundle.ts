@@ -1,6 +1,6 @@
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -32,8 +32,12 @@ export async function getWorkflowBundle(): Promise<WorkflowBundleWithSourceMap> 
   const bundle = await bundleWorkflowCode({ workflowsPath, logger: quietLogger });
   await mkdir(dir, { recursive: true });
   await writeFile(`${file}.${process.pid}`, JSON.stringify(bundle));
-  const { rename } = await import('node:fs/promises');
   await rename(`${file}.${process.pid}`, file);
+  // Bundles of older sources (a few MB each) are dropped, keeping the newest few for other checkouts' tests.
+  const old = (await readdir(dir)).filter((n) => /^workflow-bundle-[0-9a-f]{16}\.json$/.test(n));
+  const dated = await Promise.all(old.map(async (n) => ({ n, t: (await stat(join(dir, n))).mtimeMs })));
+  for (const { n } of dated.sort((a, b) => b.t - a.t).slice(4))
+    await unlink(join(dir, n)).catch(() => undefined);
   return bundle;
 }
 
