@@ -17,6 +17,7 @@ import { configRoutes } from './routes/config';
 import { catalogRoutes } from './routes/catalog';
 import { paymentRoutes } from './routes/payments';
 import { fulfilmentRoutes } from './routes/fulfilment';
+import { codecCors, codecRoutes } from './routes/codec';
 import { productRoutes } from './routes/products';
 import { subscriptionRoutes } from './routes/subscriptions';
 import { healthRoutes } from './routes/health';
@@ -41,6 +42,7 @@ export function allRoutes(
     ...subscriptionRoutes(),
     ...paymentRoutes(),
     ...fulfilmentRoutes(),
+    ...codecRoutes(deps),
   ];
 }
 
@@ -54,6 +56,12 @@ function catalogCacheFor(deps: ApiDeps): CatalogCache {
     onError: (err) =>
       deps.log.debug({ err: (err as Error).message }, 'catalog cache unavailable; answering from PostgreSQL'),
   });
+}
+
+/** The Temporal UI's origin, as configured and with localhost / 127.0.0.1 swapped (both reach the dev server). */
+function uiOrigins(uiUrl: string): string[] {
+  const origin = new URL(uiUrl).origin;
+  return [origin, origin.replace('//127.0.0.1', '//localhost'), origin.replace('//localhost', '//127.0.0.1')];
 }
 
 /** Basic hardening headers on every response. */
@@ -88,24 +96,23 @@ export function createApp(deps: ApiDeps): Koa<ApiState> {
   app.use(requestLog(deps.log, access));
   app.use(errorHandler());
   app.use(securityHeaders);
+  app.use(codecCors(uiOrigins(deps.config.temporal.uiUrl)));
   app.use(async (ctx, next) => {
     await sessions.load(ctx);
     await next();
   });
-  app.use(csrf(sessions));
-  app.use(
-    bodyParser({
-      enableTypes: ['json'],
-      jsonLimit: '64kb',
-      encoding: 'utf-8',
-      onError: (err) => {
-        const status = (err as { status?: number }).status;
-        if (status === 413) throw new AppError('PAYLOAD_TOO_LARGE', 'The request body is too large');
-        if (status === 415) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Unsupported content type');
-        throw new AppError('INVALID_JSON', 'The request body is not valid JSON');
-      },
-    }),
-  );
+  // The Temporal UI's codec calls carry no CSRF token: CORS admits only the UI's origin, and decoding changes nothing.
+  app.use(csrf(sessions, (path) => path.startsWith('/codec/')));
+  const onError = (err: Error) => {
+    const status = (err as { status?: number }).status;
+    if (status === 413) throw new AppError('PAYLOAD_TOO_LARGE', 'The request body is too large');
+    if (status === 415) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Unsupported content type');
+    throw new AppError('INVALID_JSON', 'The request body is not valid JSON');
+  };
+  // A history's payloads can be large: the codec takes up to 8 MB, everything else 64 KB.
+  const codecBody = bodyParser({ enableTypes: ['json'], jsonLimit: '8mb', encoding: 'utf-8', onError });
+  const body = bodyParser({ enableTypes: ['json'], jsonLimit: '64kb', encoding: 'utf-8', onError });
+  app.use((ctx, next) => (ctx.path.startsWith('/codec/') ? codecBody(ctx, next) : body(ctx, next)));
   app.use(router.routes());
   app.use(
     router.allowedMethods({

@@ -1,4 +1,5 @@
 // The API process: serves /api and the built UI on API_HOST:API_PORT until SIGINT / SIGTERM.
+import { dataConverterFor } from '../infra/payloadCodec';
 import { Client, Connection } from '@temporalio/client';
 import { createDb } from '../db/knex';
 import { ConfigError, loadConfig, loadDotEnv } from '../infra/config';
@@ -27,7 +28,11 @@ const subscriber = createRedis(config.redisUrl, config.redisKeyPrefix);
 subscriber.on('error', () => undefined); // reported through the main connection
 const images = createImageStore(config.images.dir);
 const connection = await Connection.connect({ address: config.temporal.address });
-const temporal = new Client({ connection, namespace: config.temporal.namespace });
+const temporal = new Client({
+  connection,
+  namespace: config.temporal.namespace,
+  dataConverter: dataConverterFor(config.payloadKeys),
+});
 const app = createApp({ config, db, redis, subscriber, images, temporal, log });
 const server = http.createServer(apiHandler(app)).listen(config.api.port, config.api.host, () => {
   log.info({ url: `http://${config.api.host}:${config.api.port}` }, 'api listening');

@@ -23,6 +23,7 @@ import type { ChargeResult, SubscriptionInput, SubscriptionState } from '../doma
 import { taskQueue } from '../domain/taskQueues';
 import { loadConfig } from '../infra/config';
 import { createLogger } from '../infra/logger';
+import { dataConverterFor } from '../infra/payloadCodec';
 import { createRedis } from '../infra/redis';
 import { createTossClient } from '../payments/client';
 import {
@@ -159,7 +160,7 @@ const db = createDb(config.databaseUrl, { pool: { max: 20 } });
 const redis = createRedis(config.redisUrl, config.redisKeyPrefix);
 const log = createLogger('bench', 'warn');
 const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
-const client = new Client({ connection });
+const client = new Client({ connection, dataConverter: dataConverterFor(config.payloadKeys) });
 // The floor loop runs the same activity, including the start of each paid cycle's fulfilment workflow.
 const activityDeps = createActivityDeps(config, { db, log, redis, client });
 const activities = createActivities(activityDeps);

@@ -5,6 +5,7 @@ import { createSecretBox, parseKeys, type SecretKey } from './secretBox';
 
 /** The development key for billing keys at rest: fine on a laptop, refused in production. */
 const DEV_SECRET = Buffer.from('dalgona-development-only-key-000').toString('base64');
+const DEV_PAYLOAD_KEY = Buffer.from('dalgona-dev-only-payload-key-000').toString('base64');
 
 const duration = (fallback: string) =>
   z
@@ -40,7 +41,7 @@ const schema = z.object({
     .string()
     .regex(/^[a-z0-9-]+$/)
     .default('dalgona'),
-  TEMPORAL_UI_URL: url('http://127.0.0.1:8233'),
+  TEMPORAL_UI_URL: url('http://localhost:8233'),
   WORKER_DOMAINS: z.string().default('all'),
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(500),
   WORKER_WORKFLOW_TASK_SLOTS: z.coerce.number().int().min(2).default(100),
@@ -82,6 +83,8 @@ const schema = z.object({
   TOSS_READ_TIMEOUT: duration('60s'),
   BILLING_KEY_SECRETS: z.string().default(`dev:${DEV_SECRET}`),
   BILLING_KEY_ACTIVE: z.string().default('dev'),
+  PAYLOAD_KEYS: z.string().default(`dev:${DEV_PAYLOAD_KEY}`),
+  PAYLOAD_KEY_ACTIVE: z.string().default('dev'),
   SUBSCRIPTION_WEEK: duration('7d'),
   DUNNING_LADDER: z
     .string()
@@ -144,6 +147,8 @@ export interface Config {
   };
   admin: { email: string; password: string };
   billingKeys: { secrets: SecretKey[]; activeId: string };
+  /** Keys of the payload codec: every workflow and activity payload is encrypted with the active one. */
+  payloadKeys: { keys: SecretKey[]; activeId: string };
   subscription: {
     weekMs: number;
     dunningLadderMs: number[];
@@ -183,6 +188,20 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   } catch (err) {
     throw new ConfigError(
       `Invalid configuration:\n  BILLING_KEY_SECRETS / BILLING_KEY_ACTIVE: ${(err as Error).message}`,
+    );
+  }
+  let payloadKeys: SecretKey[];
+  try {
+    payloadKeys = parseKeys(e.PAYLOAD_KEYS);
+    createSecretBox(payloadKeys, e.PAYLOAD_KEY_ACTIVE);
+  } catch (err) {
+    throw new ConfigError(
+      `Invalid configuration:\n  PAYLOAD_KEYS / PAYLOAD_KEY_ACTIVE: ${(err as Error).message}`,
+    );
+  }
+  if (e.NODE_ENV === 'production' && e.PAYLOAD_KEYS.includes(DEV_PAYLOAD_KEY)) {
+    throw new ConfigError(
+      'Invalid configuration:\n  PAYLOAD_KEYS: set a real key in production (openssl rand -base64 32)',
     );
   }
   if (e.NODE_ENV === 'production' && e.BILLING_KEY_SECRETS.includes(DEV_SECRET)) {
@@ -250,6 +269,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     }),
     admin: Object.freeze({ email: e.ADMIN_EMAIL.toLowerCase(), password: e.ADMIN_PASSWORD }),
     billingKeys: Object.freeze({ secrets: billingSecrets, activeId: e.BILLING_KEY_ACTIVE }),
+    payloadKeys: Object.freeze({ keys: payloadKeys, activeId: e.PAYLOAD_KEY_ACTIVE }),
     subscription: Object.freeze({
       weekMs: e.SUBSCRIPTION_WEEK,
       dunningLadderMs: Object.freeze([...e.DUNNING_LADDER]) as number[],

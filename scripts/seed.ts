@@ -16,6 +16,7 @@ import type { Config } from '../infra/config';
 import { loadConfig, loadDotEnv } from '../infra/config';
 import { createImageStore, type ImageStore } from '../infra/imageStore';
 import { hashPassword } from '../infra/passwords';
+import { dataConverterFor } from '../infra/payloadCodec';
 import { bagArtwork, demoPartners, type DemoPartner } from './demoCatalog';
 import { decideUpdate, submitRevisionUpdate } from '../workflows/messages';
 
@@ -301,7 +302,11 @@ export const demoLogins = (config: Readonly<Config>) => [
 export async function seed(config: Readonly<Config>): Promise<void> {
   const db = createDb(config.databaseUrl, { pool: { max: 2 } });
   const connection = await Connection.connect({ address: config.temporal.address });
-  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const client = new Client({
+    connection,
+    namespace: config.temporal.namespace,
+    dataConverter: dataConverterFor(config.payloadKeys),
+  });
   const c: Ctx = { config, db, client };
   const images = createImageStore(config.images.dir);
   try {

@@ -129,7 +129,14 @@ try {
   } else {
     say('Starting the Temporal dev server (SQLite in .data/temporal.db)');
     const [host, port] = config.temporal.address.split(':');
-    const temporal = startDevServer({ cli, dataDir: join(root, '.data'), ip: host, port: Number(port) });
+    const temporal = startDevServer({
+      cli,
+      dataDir: join(root, '.data'),
+      ip: host,
+      port: Number(port),
+      // The UI shows decoded payloads through the API's codec endpoint (admins only; see the README).
+      extraArgs: ['--ui-codec-endpoint', `${config.api.publicUrl}/codec`],
+    });
     pipeOutput('temporal', '\x1b[35m', temporal, false);
     children.push({ name: 'temporal', proc: temporal });
     temporal.on('exit', (code) => {

@@ -1,5 +1,6 @@
 // Cross-layer test harness: a real Temporal dev server (per test file), the real test database
 // (worker and read-only API roles), real Redis, the real workers and the real Koa app on a random port.
+import { dataConverterFor } from '../infra/payloadCodec';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Client } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
@@ -56,6 +57,8 @@ let envPromise: Promise<TestWorkflowEnvironment> | null = null;
 export function temporalEnv(): Promise<TestWorkflowEnvironment> {
   installRuntime(createLogger('sdk', process.env.TEST_LOG_LEVEL ?? 'error'), 'WARN');
   envPromise ??= TestWorkflowEnvironment.createLocal({
+    // The tests' clients encrypt payloads like the API's and the workers' (the default development key).
+    client: { dataConverter: dataConverterFor(testConfig().payloadKeys) },
     server: {
       executable: { type: 'existing-path', path: ensureTemporalCli() },
       ip: '127.0.0.1',

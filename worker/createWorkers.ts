@@ -9,6 +9,7 @@ import {
 import type { Logger } from '../infra/logger';
 import { createActivities, type ActivityDeps } from '../activities';
 import type { Config } from '../infra/config';
+import { dataConverterFor } from '../infra/payloadCodec';
 import { taskQueue, type Domain } from '../domain/taskQueues';
 import { getWorkflowBundle } from './bundle';
 
@@ -26,6 +27,19 @@ const pinoLevel: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'>
 export function installRuntime(log?: Logger, level: LogLevel = 'INFO', metricsAddress?: string): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
+  if (metricsAddress) {
+    try {
+      install(log, level, metricsAddress);
+      return;
+    } catch (err) {
+      // A busy metrics port must not keep the worker from working: it runs without the SDK's metrics.
+      log?.warn({ err: (err as Error).message, metricsAddress }, 'worker metrics unavailable');
+    }
+  }
+  install(log, level);
+}
+
+function install(log: Logger | undefined, level: LogLevel, metricsAddress?: string): void {
   Runtime.install({
     logger: new DefaultLogger(level, ({ level: l, message, meta }) =>
       log?.[pinoLevel[l]]({ sdk: meta }, message),
@@ -40,7 +54,7 @@ export function installRuntime(log?: Logger, level: LogLevel = 'INFO', metricsAd
 
 /** One worker per domain task queue named in `config.workerDomains`, sharing one connection and bundle. */
 export async function createWorkers(opts: {
-  config: Pick<Config, 'temporal' | 'workerDomains' | 'workerTuning'>;
+  config: Pick<Config, 'temporal' | 'workerDomains' | 'workerTuning' | 'payloadKeys'>;
   connection: NativeConnection;
   deps: ActivityDeps;
   domains?: Domain[];
@@ -49,6 +63,8 @@ export async function createWorkers(opts: {
   const activities = createActivities(opts.deps);
   const domains = opts.domains ?? opts.config.workerDomains;
   const tuning = opts.config.workerTuning;
+  // Every payload the workers send or receive is encrypted (the history holds ciphertext only).
+  const dataConverter = dataConverterFor(opts.config.payloadKeys);
   return Promise.all(
     domains.map((domain) =>
       Worker.create({
@@ -57,6 +73,7 @@ export async function createWorkers(opts: {
         taskQueue: taskQueue(opts.config.temporal.taskQueuePrefix, domain),
         workflowBundle,
         activities,
+        dataConverter,
         // One cache and one set of slots per domain worker: the billing queue carries the subscriptions' load.
         maxCachedWorkflows: tuning.maxCachedWorkflows,
         maxConcurrentWorkflowTaskExecutions: Math.min(

@@ -4,6 +4,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { createDb } from '../db/knex';
 import { ConfigError, loadConfig, loadDotEnv } from '../infra/config';
 import { createLogger, flushLogs } from '../infra/logger';
+import { dataConverterFor } from '../infra/payloadCodec';
 import { createRedis } from '../infra/redis';
 import { createWorkers, installRuntime } from './createWorkers';
 import { createActivityDeps } from './deps';
@@ -27,7 +28,11 @@ redis.on('error', (err) => log.warn({ err: err.message }, 'redis error'));
 const connection = await NativeConnection.connect({ address: config.temporal.address });
 // Activities that start workflows (a paid cycle's fulfilment) use a client of their own.
 const clientConnection = await Connection.connect({ address: config.temporal.address });
-const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
+const client = new Client({
+  connection: clientConnection,
+  namespace: config.temporal.namespace,
+  dataConverter: dataConverterFor(config.payloadKeys),
+});
 const workers = await createWorkers({
   config,
   connection,

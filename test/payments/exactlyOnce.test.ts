@@ -144,6 +144,7 @@ describe('exactly once with the worker killed mid-charge', () => {
         ...process.env,
         NODE_ENV: 'test',
         LOG_LEVEL: 'debug',
+        WORKER_METRICS_ADDRESS: '',
         TEMPORAL_ADDRESS: stack.env.address,
         TEMPORAL_TASK_QUEUE_PREFIX: stack.config.temporal.taskQueuePrefix,
         DATABASE_URL: stack.config.databaseUrl,

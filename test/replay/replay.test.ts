@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { customerKeyFor } from '../../domain/keys';
+import { dataConverterFor } from '../../infra/payloadCodec';
 import { taskQueue } from '../../domain/taskQueues';
 import { Task } from '../../db/models';
 import { decideUpdate, claimTaskUpdate } from '../../workflows/messages';
@@ -23,6 +24,7 @@ import {
   publishProduct,
   startStack,
   stopTemporal,
+  testConfig,
   type Stack,
 } from '../harness';
 
@@ -217,7 +219,10 @@ describe('replay of committed workflow histories', () => {
     const workflowBundle = await getWorkflowBundle();
     for (const file of files) {
       const history = historyFromJSON(JSON.parse(await readFile(join(dir, file), 'utf8')));
-      await Worker.runReplayHistory({ workflowBundle, replayName: file }, history);
+      await Worker.runReplayHistory(
+        { workflowBundle, replayName: file, dataConverter: dataConverterFor(testConfig().payloadKeys) },
+        history,
+      );
     }
   });
 });
