@@ -4,6 +4,7 @@ import { createInboxActivities } from './inbox';
 import { createPartnerActivities } from './partners';
 import { createProductActivities } from './products';
 import { createRefundActivities } from './refunds';
+import { createSettlementActivities } from './settlement';
 import { createSubscriptionActivities } from './subscriptions';
 
 /** Every activity, built from its dependencies (tests inject real or fake ones). */
@@ -15,6 +16,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createProductActivities(deps),
     ...createSubscriptionActivities(deps),
     ...createRefundActivities(deps),
+    ...createSettlementActivities(deps),
   };
 }
 

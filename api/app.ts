@@ -16,6 +16,7 @@ import { authRoutes } from './routes/auth';
 import { configRoutes } from './routes/config';
 import { catalogRoutes } from './routes/catalog';
 import { paymentRoutes } from './routes/payments';
+import { settlementRoutes } from './routes/settlements';
 import { productRoutes } from './routes/products';
 import { subscriptionRoutes } from './routes/subscriptions';
 import { healthRoutes } from './routes/health';
@@ -39,6 +40,7 @@ export function allRoutes(
     ...productRoutes(),
     ...subscriptionRoutes(),
     ...paymentRoutes(),
+    ...settlementRoutes(),
   ];
 }
 

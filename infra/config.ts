@@ -6,6 +6,15 @@ import { createSecretBox, parseKeys, type SecretKey } from './secretBox';
 /** The development key for billing keys at rest: fine on a laptop, refused in production. */
 const DEV_SECRET = Buffer.from('dalgona-development-only-key-000').toString('base64');
 
+const toMs = (v: string, ctx: z.RefinementCtx): number => {
+  const n = ms(v as ms.StringValue);
+  if (typeof n !== 'number' || !Number.isFinite(n) || n <= 0) {
+    ctx.addIssue({ code: 'custom', message: `"${v}" is not a duration like 500ms, 30s, 48h or 14d` });
+    return z.NEVER;
+  }
+  return n;
+};
+
 const duration = (fallback: string) =>
   z
     .string()
@@ -100,6 +109,28 @@ const schema = z.object({
   SHIP_WITHIN: duration('3d'),
   SUBSCRIPTION_HISTORY_LIMIT: z.coerce.number().int().min(20).default(2000),
   CHARGE_ERROR_BACKOFF: duration('1m'),
+  SETTLEMENT_COMMISSION_RATE: z
+    .string()
+    .default('0.1')
+    .transform((v, ctx) => {
+      const rate = Number(v);
+      const bps = Math.round(rate * 10000);
+      if (!/^\d+(\.\d+)?$/.test(v.trim()) || rate > 1 || Math.abs(rate * 10000 - bps) > 1e-6) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `"${v}" is not a rate between 0 and 1 in basis points, like 0.1`,
+        });
+        return z.NEVER;
+      }
+      return bps;
+    }),
+  SETTLEMENT_CRON: z
+    .string()
+    .default('0 0 * * 1')
+    .refine((v) => v.trim().split(/\s+/).length === 5, 'must be a five-field cron expression like 0 0 * * 1'),
+  SETTLEMENT_TIMEZONE: z.string().default('Asia/Seoul'),
+  SETTLEMENT_PERIOD: duration('7d'),
+  SETTLEMENT_INTERVAL: z.string().transform(toMs).optional(),
   ADMIN_EMAIL: z.email().default('admin@dalgona.local'),
   ADMIN_PASSWORD: z.string().min(10).default('dalgona-admin'),
 });
@@ -141,6 +172,16 @@ export interface Config {
     readTimeoutMs: number;
   };
   admin: { email: string; password: string };
+  /** Partner settlement: the Schedule's calendar (cron in a time zone, or a fixed interval) and the commission. */
+  settlement: {
+    commissionBps: number;
+    cron: string;
+    timezone: string;
+    /** When set, the Schedule fires every `intervalMs` instead of the cron (demos, tests). */
+    intervalMs: number | null;
+    /** The length of the period each run settles (the interval when one is set). */
+    periodMs: number;
+  };
   billingKeys: { secrets: SecretKey[]; activeId: string };
   subscription: {
     weekMs: number;
@@ -190,6 +231,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e.TOSS_SECRET_KEY.startsWith('live_') !== e.TOSS_CLIENT_KEY.startsWith('live_')) {
     throw new ConfigError(
       'Invalid configuration:\n  TOSS_SECRET_KEY and TOSS_CLIENT_KEY must both be test keys or both live keys',
+    );
+  }
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: e.SETTLEMENT_TIMEZONE });
+  } catch {
+    throw new ConfigError(
+      `Invalid configuration:\n  SETTLEMENT_TIMEZONE: "${e.SETTLEMENT_TIMEZONE}" is not an IANA time zone like Asia/Seoul`,
     );
   }
   if (e.PARTNER_REVIEW_SLA >= e.PARTNER_APPLICATION_EXPIRY) {
@@ -246,6 +294,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       readTimeoutMs: e.TOSS_READ_TIMEOUT,
     }),
     admin: Object.freeze({ email: e.ADMIN_EMAIL.toLowerCase(), password: e.ADMIN_PASSWORD }),
+    settlement: Object.freeze({
+      commissionBps: e.SETTLEMENT_COMMISSION_RATE,
+      cron: e.SETTLEMENT_CRON.trim(),
+      timezone: e.SETTLEMENT_TIMEZONE,
+      intervalMs: e.SETTLEMENT_INTERVAL ?? null,
+      periodMs: e.SETTLEMENT_INTERVAL ?? e.SETTLEMENT_PERIOD,
+    }),
     billingKeys: Object.freeze({ secrets: billingSecrets, activeId: e.BILLING_KEY_ACTIVE }),
     subscription: Object.freeze({
       weekMs: e.SUBSCRIPTION_WEEK,

@@ -1,4 +1,5 @@
 // The worker process: serves the domains in WORKER_DOMAINS (default all) until SIGINT / SIGTERM.
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { createDb } from '../db/knex';
 import { ConfigError, loadConfig, loadDotEnv } from '../infra/config';
@@ -6,6 +7,7 @@ import { createLogger, flushLogs } from '../infra/logger';
 import { createRedis } from '../infra/redis';
 import { createWorkers, installRuntime } from './createWorkers';
 import { createActivityDeps } from './deps';
+import { ensureSettlementSchedule } from './settlementSchedule';
 
 loadDotEnv();
 let config;
@@ -29,6 +31,19 @@ const workers = await createWorkers({
   connection,
   deps: createActivityDeps(config, { db, log, redis }),
 });
+// The billing workers own the settlement Schedule: created, or updated to this configuration, at every start.
+if (config.workerDomains.includes('billing')) {
+  const clientConnection = await Connection.connect({ address: config.temporal.address });
+  try {
+    await ensureSettlementSchedule(
+      new Client({ connection: clientConnection, namespace: config.temporal.namespace }),
+      config,
+    );
+    log.info({ settlement: config.settlement }, 'settlement schedule ready');
+  } finally {
+    await clientConnection.close();
+  }
+}
 log.info(
   { domains: config.workerDomains, taskQueuePrefix: config.temporal.taskQueuePrefix },
   'worker started',

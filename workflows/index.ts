@@ -4,3 +4,5 @@ export { partnerApplication } from './partnerApplication';
 export { productPublication } from './productPublication';
 export { subscription } from './subscription';
 export { refundPayment } from './refundPayment';
+export { settlementRun } from './settlementRun';
+export { settlementStatement } from './settlementStatement';

@@ -2,6 +2,7 @@ import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { ClaimInput, ClaimResult } from '../domain/inbox';
 import type { Actor, PartnerApplicationState, ReviewDecision } from '../domain/partner';
 import type { ProductForm, ProductPublicationState } from '../domain/product';
+import type { PayoutCommand, StatementPayoutState } from '../domain/settlement';
 import type { SubscriptionAction, SubscriptionOptions, SubscriptionState } from '../domain/subscription';
 
 // Message definitions only (no activity proxies), so the API can import them.
@@ -54,3 +55,7 @@ export const cancelSubscriptionUpdate = defineUpdate<
   SubscriptionState,
   [SubscriptionAction<{ when: 'now' | 'period_end'; reason?: string }>]
 >('cancel');
+
+/** Settlement: an admin marks a statement paid (validated: admin, statement open, a reference); its live state. */
+export const markPayoutUpdate = defineUpdate<StatementPayoutState, [PayoutCommand]>('markPayout');
+export const statementPayoutQuery = defineQuery<StatementPayoutState>('payout');

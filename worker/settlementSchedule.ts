@@ -1,0 +1,56 @@
+import {
+  ScheduleAlreadyRunning,
+  ScheduleOverlapPolicy,
+  type Client,
+  type ScheduleOptions,
+} from '@temporalio/client';
+import { SETTLEMENT_SCHEDULE_ID, type SettlementRunInput } from '../domain/settlement';
+import { taskQueue } from '../domain/taskQueues';
+import type { Config } from '../infra/config';
+
+export { SETTLEMENT_SCHEDULE_ID };
+
+/** The Schedule as configuration describes it (weekly on Monday 00:00 Asia/Seoul by default). */
+export function settlementScheduleOptions(config: Pick<Config, 'settlement' | 'temporal'>): ScheduleOptions {
+  const s = config.settlement;
+  const input: SettlementRunInput = { periodMs: s.periodMs, defaultCommissionBps: s.commissionBps };
+  return {
+    scheduleId: SETTLEMENT_SCHEDULE_ID,
+    spec: s.intervalMs
+      ? { intervals: [{ every: s.intervalMs }] }
+      : { cronExpressions: [s.cron], timezone: s.timezone },
+    action: {
+      type: 'startWorkflow',
+      workflowType: 'settlementRun',
+      // Temporal appends the scheduled time: one workflow id per period, so a re-fire of a period is refused.
+      workflowId: 'settlementRun',
+      taskQueue: taskQueue(config.temporal.taskQueuePrefix, 'billing'),
+      args: [input],
+    },
+    policies: {
+      // A run late because the workers were down still settles its own period (statements carry what it missed).
+      catchupWindow: '365d',
+      overlap: ScheduleOverlapPolicy.BUFFER_ALL,
+    },
+    memo: { purpose: 'Partner settlement (정산): one statement per partner and period' },
+  };
+}
+
+/** Creates the Schedule, or brings an existing one to the current configuration; safe from every worker at once. */
+export async function ensureSettlementSchedule(
+  client: Client,
+  config: Pick<Config, 'settlement' | 'temporal'>,
+): Promise<void> {
+  const options = settlementScheduleOptions(config);
+  try {
+    await client.schedule.create(options);
+  } catch (err) {
+    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+    await client.schedule.getHandle(SETTLEMENT_SCHEDULE_ID).update((prev) => ({
+      ...prev,
+      spec: options.spec,
+      action: options.action,
+      policies: { ...prev.policies, ...options.policies },
+    }));
+  }
+}
