@@ -10,7 +10,7 @@ export type StatementStatus = 'open' | 'paid' | 'carried';
 /** The platform's commission on a net amount, in whole won: basis points, rounded half away from zero. */
 export function commissionOf(netSales: number, rateBps: number): number {
   const magnitude = Math.floor((Math.abs(netSales) * rateBps + 5000) / 10000);
-  return netSales < 0 ? -magnitude : magnitude;
+  return netSales < 0 ? 0 - magnitude : magnitude; // 0 - 0 is +0, never -0
 }
 
 /** A statement's money, from its ledger lines (sales positive, refunds negative) and a carried balance. */
