@@ -18,6 +18,7 @@ import { createImageStore, type ImageStore } from '../infra/imageStore';
 import { hashPassword } from '../infra/passwords';
 import { bagArtwork, demoPartners, type DemoPartner } from './demoCatalog';
 import { decideUpdate, submitRevisionUpdate } from '../workflows/messages';
+import { ensureSettlementSchedule, SETTLEMENT_SCHEDULE_ID } from '../worker/settlementSchedule';
 
 export const DEMO_PASSWORD = 'dalgona-demo';
 
@@ -275,11 +276,29 @@ async function ensureDemoSubscriptions(c: Ctx, customerId: string): Promise<void
         quantity: 1,
         cycleWeeks: options.cycles[0],
       },
-      shipTo: { name: '김고객', phone: '010-1234-5678', address: '서울특별시 중구 세종대로 110, 101동 1001호' },
+      shipTo: {
+        name: '김고객',
+        phone: '010-1234-5678',
+        address: '서울특별시 중구 세종대로 110, 101동 1001호',
+      },
       authKey,
       customerKey,
     });
   }
+}
+
+/**
+ * A first settlement statement, so 정산 내역 and 정산 관리 have something to show: once the demo payments are
+ * recorded, the settlement Schedule is triggered once (Temporal UI → Schedules → `settlement` shows the run).
+ */
+async function ensureDemoSettlement(c: Ctx): Promise<void> {
+  if (await c.db('settlement_statements').first('id')) return;
+  for (let i = 0; i < 100 && !(await c.db('partner_ledger').first('id')); i++) {
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  if (!(await c.db('partner_ledger').first('id'))) return;
+  await ensureSettlementSchedule(c.client, c.config);
+  await c.client.schedule.getHandle(SETTLEMENT_SCHEDULE_ID).trigger();
 }
 
 /** The demo accounts printed by `npm start`. */
@@ -355,6 +374,7 @@ export async function seed(config: Readonly<Config>): Promise<void> {
       }),
     );
     await ensureDemoSubscriptions(c, customerId);
+    await ensureDemoSettlement(c);
   } finally {
     await connection.close();
     await db.destroy();

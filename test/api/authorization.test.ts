@@ -112,6 +112,18 @@ const matrix: Record<string, Row> = {
     params: (f) => ({ id: f.otherPaymentId }),
     expect: adminOnly(400),
   },
+  // Settlements: a partner sees only their own statements (another partner's is "not found").
+  'GET /api/partner/settlements': { expect: partnerOnly(200) },
+  'GET /api/partner/settlements/:id': {
+    params: (f) => ({ id: f.otherStatementId }),
+    expect: partnerOnly(404),
+  },
+  'GET /api/admin/settlements': { expect: adminOnly(200) },
+  'GET /api/admin/settlements/:id': { params: (f) => ({ id: f.otherStatementId }), expect: adminOnly(200) },
+  'POST /api/admin/settlements/:id/payout': {
+    params: (f) => ({ id: f.otherStatementId }),
+    expect: adminOnly(400),
+  },
 };
 
 let stack: Stack;

@@ -1,6 +1,8 @@
 // Shared by the authorisation matrix and the fuzz test: one account per role, plus someone else's resources.
 import { Task } from '../../db/models';
+import type { SettlementRunResult } from '../../domain/settlement';
 import { customerKeyFor } from '../../domain/subscription';
+import { taskQueue } from '../../domain/taskQueues';
 import { Browser } from '../browser';
 import {
   applicationForm,
@@ -29,6 +31,8 @@ export interface Fixtures {
   otherSubscriptionId: string;
   otherPaymentId: string;
   ownSubscriptionId: string;
+  /** A settlement statement of another partner (from a settlement run over the payment above). */
+  otherStatementId: string;
 }
 
 /** Subscribes a signed-in browser to a product with a sandbox card; returns the subscription id. */
@@ -73,10 +77,17 @@ export async function buildFixtures(stack: Stack): Promise<Fixtures> {
   const imageId = upload.body.id;
   const otherProductId = await publishProduct(stack, otherPartner.browser, admin.me.id);
   const otherSubscriptionId = await subscribeWith(stack, other.browser, otherProductId);
-  const payment = await eventually<{ id: string }>(() =>
-    stack.db('payments').where({ subscriptionId: otherSubscriptionId }).first('id'),
+  const payment = await eventually<{ id: string; partnerId: string }>(() =>
+    stack.db('payments').where({ subscriptionId: otherSubscriptionId }).first('id', 'partnerId'),
   );
+  const settled: SettlementRunResult = await stack.client.workflow.execute('settlementRun', {
+    workflowId: `settlementRun-fixtures-${otherSubscriptionId}`,
+    taskQueue: taskQueue(stack.config.temporal.taskQueuePrefix, 'billing'),
+    args: [{ periodEnd: new Date().toISOString(), periodMs: 7 * 24 * 3600_000, defaultCommissionBps: 1000 }],
+  });
+  const otherStatementId = settled.statements.find((s) => s.partnerId === payment.partnerId)!.statementId;
   return {
+    otherStatementId,
     as: {
       anon: new Browser(stack.baseUrl),
       customer: customer.browser,
