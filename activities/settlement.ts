@@ -2,6 +2,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { randomUUID } from 'node:crypto';
 import {
   statementTotals,
+  type SetCommissionInput,
   type SettlePartnerInput,
   type SettlePartnerResult,
   type StatementPayoutState,
@@ -149,6 +150,30 @@ export function createSettlementActivities({ db }: ActivityDeps) {
           status: totals.status,
           created: true,
         };
+      });
+    },
+
+    /**
+     * Sets (or clears) a partner's own commission rate; statements made from now on use it. Idempotent: it writes a
+     * value, and the audit notice is keyed by the workflow run.
+     */
+    async setCommissionRate(
+      input: SetCommissionInput & { requestId: string },
+    ): Promise<{ rateBps: number | null }> {
+      return db.transaction(async (trx) => {
+        const updated = await trx('partners')
+          .where({ id: input.partnerId })
+          .update({ commissionRateBps: input.rateBps })
+          .returning('userId');
+        const row = updated[0] as { userId: string } | undefined;
+        if (!row) throw ApplicationFailure.nonRetryable('No such partner', 'NOT_FOUND');
+        await enqueueNotification(trx, {
+          dedupeKey: `commission_rate:${input.requestId}`,
+          recipientUserId: row.userId,
+          template: 'commission_rate_changed',
+          payload: { rateBps: input.rateBps, by: input.actorId },
+        });
+        return { rateBps: input.rateBps };
       });
     },
 

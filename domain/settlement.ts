@@ -108,6 +108,19 @@ export interface StatementPayoutState {
   reference: string | null;
 }
 
+/** An admin sets a partner's own commission rate (basis points), or clears it back to the platform default. */
+export const commissionRateSchema = z.strictObject({
+  rateBps: z.union([z.number().int().min(0).max(10000), z.null()], { error: 'required' }),
+});
+export type CommissionRateForm = z.infer<typeof commissionRateSchema>;
+
+/** Input of `setPartnerCommission` (workflow and activity). */
+export interface SetCommissionInput {
+  partnerId: string;
+  rateBps: number | null;
+  actorId: string;
+}
+
 /** Admin list filters (정산 관리). */
 export const settlementListQuerySchema = z.strictObject({
   status: z.enum(['open', 'paid', 'carried']).optional(),

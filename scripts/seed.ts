@@ -297,6 +297,8 @@ async function ensureDemoSettlement(c: Ctx): Promise<void> {
     await new Promise((r) => setTimeout(r, 200));
   }
   if (!(await c.db('partner_ledger').first('id'))) return;
+  // A scheduled time has whole seconds, as has the provider's approvedAt: trigger in the next second.
+  await new Promise((r) => setTimeout(r, 1100));
   await ensureSettlementSchedule(c.client, c.config);
   await c.client.schedule.getHandle(SETTLEMENT_SCHEDULE_ID).trigger();
 }

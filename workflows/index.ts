@@ -6,3 +6,4 @@ export { subscription } from './subscription';
 export { refundPayment } from './refundPayment';
 export { settlementRun } from './settlementRun';
 export { settlementStatement } from './settlementStatement';
+export { setPartnerCommission } from './setPartnerCommission';

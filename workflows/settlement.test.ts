@@ -203,7 +203,23 @@ describe('settlement (real dev server, PostgreSQL, sandbox)', () => {
 
   it('a partner sees the expected next payout: unsettled sales less their own commission rate', async () => {
     const r = await roaster();
-    await stack.db('partners').where({ id: r.partnerId }).update({ commissionRateBps: 850 });
+    // The admin sets the partner's own rate (a setPartnerCommission workflow); the partner cannot.
+    assert.equal(
+      (await r.browser.request('PUT', `/api/admin/partners/${r.partnerId}/commission`, { rateBps: 850 }))
+        .status,
+      403,
+    );
+    const set = await admin.browser.request<{ rateBps: number; defaultBps: number }>(
+      'PUT',
+      `/api/admin/partners/${r.partnerId}/commission`,
+      { rateBps: 850 },
+    );
+    assert.equal(set.status, 200, JSON.stringify(set.body));
+    assert.deepEqual([set.body.rateBps, set.body.defaultBps], [850, 1000]);
+    const tooHigh = await admin.browser.request('PUT', `/api/admin/partners/${r.partnerId}/commission`, {
+      rateBps: 10001,
+    });
+    assert.equal(tooHigh.status, 400);
     await r.sell();
     const res = await r.browser.get<{ items: unknown[]; next: NextPayout }>('/api/partner/settlements');
     assert.deepEqual(
@@ -218,6 +234,15 @@ describe('settlement (real dev server, PostgreSQL, sandbox)', () => {
     await runSettlement(new Date());
     const [s] = await statementsOf(r.partnerId);
     assert.deepEqual([s!.commissionRateBps, s!.commission, s!.payoutAmount], [850, 1360, 14640]);
+    // Cleared: the platform default applies to the next statements again.
+    await admin.browser.request('PUT', `/api/admin/partners/${r.partnerId}/commission`, { rateBps: null });
+    await r.sell();
+    const next = await r.browser.get<{ next: NextPayout }>('/api/partner/settlements');
+    assert.deepEqual([next.body.next.commissionRateBps, next.body.next.commission], [1000, 1600]);
+    const listed = await admin.browser.get<{ commission: { defaultBps: number; partnerBps: number | null } }>(
+      `/api/admin/settlements?partner=${r.partnerId}`,
+    );
+    assert.deepEqual(listed.body.commission, { defaultBps: 1000, partnerBps: null });
   });
 
   it('reconciles to the won for any payments, refunds (late ones too) and settlement order', async () => {
@@ -353,6 +378,19 @@ describe('settlement (real dev server, PostgreSQL, sandbox)', () => {
       assert.equal(rows.length, 1, JSON.stringify(rows));
       assert.equal(rows[0]!.grossSales, 16000);
       assert.equal((await stack.db('settlement_lines').where({ ledgerId: sale.id })).length, 1);
+
+      // "Trigger" (the Temporal UI's button, and what the demo seed does) settles up to the moment it is pressed.
+      await r.sell();
+      // A scheduled time has whole seconds, and so has the provider's approvedAt: press in the next second.
+      await new Promise((done) => setTimeout(done, 1100));
+      const pressed = Date.now();
+      await schedule.trigger();
+      const [, triggered] = await eventually(async () => {
+        const rows = await statementsOf(r.partnerId);
+        return rows.length === 2 ? rows : undefined;
+      }, 20_000);
+      assert.ok(Math.abs(new Date(triggered!.periodEnd as Date).getTime() - pressed) < 5000);
+      assert.deepEqual([triggered!.grossSales, triggered!.lineCount], [16000, 1]);
     } finally {
       await schedule.delete();
     }

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { seoulMidnight } from '../../domain/calendar';
 import { AppError } from '../../domain/errors';
 import {
+  commissionRateSchema,
   payoutSchema,
   SETTLEMENT_SCHEDULE_ID,
   settlementListQuerySchema,
@@ -13,6 +14,7 @@ import {
   type SettlementLine,
   type SettlementStatement,
   type SettlementStatementInput,
+  type SetCommissionInput,
 } from '../../domain/settlement';
 import { taskQueue } from '../../domain/taskQueues';
 import { markPayoutUpdate } from '../../workflows/messages';
@@ -165,7 +167,7 @@ export function settlementRoutes(): RouteDef[] {
       tag: 'settlements',
       access: 'admin',
       query: settlementListQuerySchema,
-      async handler({ query, deps: { db } }) {
+      async handler({ query, deps: { db, config } }) {
         const q = statements(db)
           .orderBy([
             { column: 's.period_end', order: 'desc' },
@@ -198,8 +200,17 @@ export function settlementRoutes(): RouteDef[] {
           count: number;
           amount: number;
         };
+        const partnerRate = query.partner
+          ? ((await db('partners').where({ id: query.partner }).first('commissionRateBps')) as
+              { commissionRateBps: number | null } | undefined)
+          : undefined;
         return {
           items: page.map((r) => present(r, true)),
+          // With a partner filter: that partner's own rate (null: the platform default applies).
+          commission: {
+            defaultBps: config.settlement.commissionBps,
+            partnerBps: partnerRate?.commissionRateBps ?? null,
+          },
           nextCursor:
             rows.length > query.limit && last
               ? Buffer.from(`${iso(last.periodEnd)}|${last.id as string}`).toString('base64url')
@@ -264,6 +275,40 @@ export function settlementRoutes(): RouteDef[] {
         } catch (err) {
           if (err instanceof WorkflowExecutionAlreadyStartedError) throw notOpen;
           throw fromTemporal(err, notOpen);
+        }
+      },
+    }),
+    route({
+      method: 'PUT',
+      path: '/api/admin/partners/:id/commission',
+      summary:
+        "Set a partner's own commission rate in basis points (null: the platform default) for statements to come",
+      tag: 'settlements',
+      access: 'admin',
+      params: idParams,
+      body: commissionRateSchema,
+      async handler({ ctx, params, body, deps: { db, temporal, config } }) {
+        const partner = (await db('partners').where({ id: params.id }).first('id')) as
+          { id: string } | undefined;
+        if (!partner) throw new AppError('NOT_FOUND', 'No such partner');
+        const input: SetCommissionInput = {
+          partnerId: partner.id,
+          rateBps: body.rateBps,
+          actorId: ctx.state.user!.id,
+        };
+        try {
+          const result: { rateBps: number | null } = await temporal.workflow.execute('setPartnerCommission', {
+            workflowId: `partnerCommission:${partner.id}`,
+            taskQueue: taskQueue(config.temporal.taskQueuePrefix, 'billing'),
+            args: [input],
+          });
+          return {
+            partnerId: partner.id,
+            rateBps: result.rateBps,
+            defaultBps: config.settlement.commissionBps,
+          };
+        } catch (err) {
+          throw fromTemporal(err, new AppError('CONFLICT', 'Already in progress'));
         }
       },
     }),

@@ -124,6 +124,10 @@ const matrix: Record<string, Row> = {
     params: (f) => ({ id: f.otherStatementId }),
     expect: adminOnly(400),
   },
+  'PUT /api/admin/partners/:id/commission': {
+    params: (f) => ({ id: f.otherPartnerId }),
+    expect: adminOnly(400),
+  },
 };
 
 let stack: Stack;

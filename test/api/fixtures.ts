@@ -33,6 +33,8 @@ export interface Fixtures {
   ownSubscriptionId: string;
   /** A settlement statement of another partner (from a settlement run over the payment above). */
   otherStatementId: string;
+  /** The partner who owns `otherProductId` (not the fixture partner). */
+  otherPartnerId: string;
 }
 
 /** Subscribes a signed-in browser to a product with a sandbox card; returns the subscription id. */
@@ -88,6 +90,7 @@ export async function buildFixtures(stack: Stack): Promise<Fixtures> {
   const otherStatementId = settled.statements.find((s) => s.partnerId === payment.partnerId)!.statementId;
   return {
     otherStatementId,
+    otherPartnerId: payment.partnerId,
     as: {
       anon: new Browser(stack.baseUrl),
       customer: customer.browser,

@@ -26,6 +26,7 @@ const pathParams: Record<string, (f: Fixtures) => Record<string, string>> = {
   'POST /api/subscriptions/:id/cancel': (f) => ({ id: f.ownSubscriptionId }),
   'POST /api/admin/payments/:id/refunds': (f) => ({ id: f.otherPaymentId }),
   'POST /api/admin/settlements/:id/payout': (f) => ({ id: f.otherStatementId }),
+  'PUT /api/admin/partners/:id/commission': (f) => ({ id: f.otherPartnerId }),
 };
 
 const hostileStrings = [

@@ -43,6 +43,10 @@ export const settlementKo = {
   'sa.markPaid': '지급 완료 처리',
   'sa.paidDone': '지급 완료로 처리했습니다',
   'sa.all': '전체',
+  'sa.rate': '이 파트너의 수수료율 (%)',
+  'sa.rateDefault': '기본',
+  'sa.rateSave': '수수료율 저장',
+  'sa.rateSaved': '수수료율을 저장했습니다',
   'err.STATEMENT_NOT_OPEN': '지급 대기 중인 정산서가 아닙니다.',
 };
 
@@ -90,5 +94,9 @@ export const settlementEn: Record<keyof typeof settlementKo, string> = {
   'sa.markPaid': 'Mark paid',
   'sa.paidDone': 'Marked paid',
   'sa.all': 'All',
+  'sa.rate': "This partner's commission (%)",
+  'sa.rateDefault': 'default',
+  'sa.rateSave': 'Save rate',
+  'sa.rateSaved': 'Commission saved',
   'err.STATEMENT_NOT_OPEN': 'This statement is not waiting for a payout.',
 };
