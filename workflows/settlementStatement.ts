@@ -1,4 +1,5 @@
 import {
+  ActivityFailure,
   ApplicationFailure,
   allHandlersFinished,
   condition,
@@ -44,6 +45,11 @@ export async function settlementStatement(input: SettlementStatementInput): Prom
           note: cmd.note,
           actorId: cmd.actor.userId,
         });
+      } catch (err) {
+        // A refusal from the database (the row is not open) answers the admin with its code, not a failed task.
+        if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure)
+          refuse(err.cause.message, err.cause.type ?? 'CONFLICT');
+        throw err;
       } finally {
         paying = false;
       }
