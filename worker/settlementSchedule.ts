@@ -22,15 +22,18 @@ export function settlementScheduleOptions(config: Pick<Config, 'settlement' | 't
     action: {
       type: 'startWorkflow',
       workflowType: 'settlementRun',
-      // Temporal appends the scheduled time: one workflow id per period, so a re-fire of a period is refused.
+      // Temporal appends the scheduled time: one workflow id per period (a re-fire while it runs is refused; after, the
+      // run finds its statements made and changes nothing).
       workflowId: 'settlementRun',
       taskQueue: taskQueue(config.temporal.taskQueuePrefix, 'billing'),
       args: [input],
     },
     policies: {
-      // A run late because the workers were down still settles its own period (statements carry what it missed).
-      catchupWindow: '365d',
-      overlap: ScheduleOverlapPolicy.BUFFER_ALL,
+      // A fire missed while Temporal was down still runs if it is less than a period late; one missed longer is
+      // skipped, and the next run's statement takes its lines (nothing is lost, the period is just longer).
+      catchupWindow: Math.max(10_000, Math.min(s.periodMs, 7 * 24 * 3600_000)),
+      // Runs are short; should one overlap the next fire, that fire waits instead of running beside it.
+      overlap: ScheduleOverlapPolicy.BUFFER_ONE,
     },
     memo: { purpose: 'Partner settlement (정산): one statement per partner and period' },
   };
