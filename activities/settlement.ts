@@ -99,11 +99,22 @@ export function createSettlementActivities({ db }: ActivityDeps) {
           .orderBy('c.periodEnd', 'desc')
           .first('c.id', 'c.payoutAmount')) as { id: string; payoutAmount: number } | undefined;
         const totals = statementTotals(lines, rateBps, carried?.payoutAmount ?? 0);
+        // The period starts where the partner's previous statement ended, when that is later (a triggered run, a
+        // changed calendar): statements never overlap. Lines dated earlier are the late ones carried in.
+        const previous = (await trx('settlement_statements')
+          .where({ partnerId: input.partnerId })
+          .where('periodEnd', '<', input.periodEnd)
+          .max('periodEnd as end')
+          .first()) as { end: Date | null } | undefined;
+        const periodStart =
+          previous?.end && new Date(previous.end).getTime() > Date.parse(input.periodStart)
+            ? new Date(previous.end).toISOString()
+            : input.periodStart;
         const statementId = randomUUID();
         await trx('settlement_statements').insert({
           id: statementId,
           partnerId: input.partnerId,
-          periodStart: input.periodStart,
+          periodStart,
           periodEnd: input.periodEnd,
           grossSales: totals.grossSales,
           refunds: totals.refunds,
@@ -137,7 +148,7 @@ export function createSettlementActivities({ db }: ActivityDeps) {
           template: 'settlement_statement',
           payload: {
             statementId,
-            periodStart: input.periodStart,
+            periodStart,
             periodEnd: input.periodEnd,
             payoutAmount: totals.payoutAmount,
             status: totals.status,

@@ -121,6 +121,8 @@ describe('settlement (real dev server, PostgreSQL, sandbox)', () => {
       [rows[1]!.grossSales, rows[1]!.refunds, rows[1]!.commission, rows[1]!.payoutAmount, rows[1]!.status],
       [0, 16000, -1600, -14400, 'carried'],
     );
+    // Statements never overlap: this one starts where the previous one ended.
+    assert.equal(new Date(rows[1]!.periodStart as Date).getTime(), t1.getTime());
 
     // The next sale pays what is left after the carried balance.
     await r.sell();
