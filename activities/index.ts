@@ -5,6 +5,7 @@ import { createInboxActivities } from './inbox';
 import { createPartnerActivities } from './partners';
 import { createProductActivities } from './products';
 import { createRefundActivities } from './refunds';
+import { createSettlementActivities } from './settlement';
 import { createSubscriptionActivities } from './subscriptions';
 
 /** Every activity, built from its dependencies (tests inject real or fake ones). */
@@ -17,6 +18,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createSubscriptionActivities(deps),
     ...createRefundActivities(deps),
     ...createFulfilmentActivities(deps),
+    ...createSettlementActivities(deps),
   };
 }
 

@@ -18,6 +18,7 @@ import { catalogRoutes } from './routes/catalog';
 import { paymentRoutes } from './routes/payments';
 import { fulfilmentRoutes } from './routes/fulfilment';
 import { codecCors, codecRoutes } from './routes/codec';
+import { settlementRoutes } from './routes/settlements';
 import { productRoutes } from './routes/products';
 import { subscriptionRoutes } from './routes/subscriptions';
 import { healthRoutes } from './routes/health';
@@ -43,6 +44,7 @@ export function allRoutes(
     ...paymentRoutes(),
     ...fulfilmentRoutes(),
     ...codecRoutes(deps),
+    ...settlementRoutes(),
   ];
 }
 

@@ -33,3 +33,9 @@ const cliTypes: Record<string, string> = {
 export function searchAttributeFlags(): string[] {
   return searchAttributes.map((k) => `${k.name}=${cliTypes[k.type.toUpperCase()] ?? 'Keyword'}`);
 }
+
+/** Temporal's own: the time a Schedule meant an action to run (a backfill names a past one). Not registered by us. */
+export const TemporalScheduledStartTime = defineSearchAttributeKey(
+  'TemporalScheduledStartTime',
+  SearchAttributeType.DATETIME,
+);

@@ -30,4 +30,23 @@ describe('loadConfig', () => {
     assert.throws(() => loadConfig({ WORKER_DOMAINS: 'billing,shipping' }), /unknown shipping/);
     assert.throws(() => loadConfig({ PARTNER_REVIEW_SLA: '20d' }), /shorter than/);
   });
+
+  it('settles weekly on Monday 00:00 in Seoul at 10 % by default; an interval and a rate override it', () => {
+    const defaults = loadConfig({}).settlement;
+    assert.deepEqual(defaults, {
+      commissionBps: 1000,
+      cron: '0 0 * * 1',
+      timezone: 'Asia/Seoul',
+      intervalMs: null,
+      periodMs: 7 * 24 * 3600_000,
+    });
+    const demo = loadConfig({ SETTLEMENT_INTERVAL: '15m', SETTLEMENT_COMMISSION_RATE: '0.085' }).settlement;
+    assert.deepEqual([demo.intervalMs, demo.periodMs, demo.commissionBps], [900_000, 900_000, 850]);
+    assert.throws(() => loadConfig({ SETTLEMENT_COMMISSION_RATE: '10%' }), /SETTLEMENT_COMMISSION_RATE/);
+    assert.throws(() => loadConfig({ SETTLEMENT_COMMISSION_RATE: '1.5' }), /SETTLEMENT_COMMISSION_RATE/);
+    assert.throws(() => loadConfig({ SETTLEMENT_COMMISSION_RATE: '0.00001' }), /SETTLEMENT_COMMISSION_RATE/);
+    assert.throws(() => loadConfig({ SETTLEMENT_CRON: 'weekly' }), /SETTLEMENT_CRON/);
+    assert.throws(() => loadConfig({ SETTLEMENT_TIMEZONE: 'Mars/Olympus' }), /SETTLEMENT_TIMEZONE/);
+    assert.throws(() => loadConfig({ SETTLEMENT_INTERVAL: 'often' }), /SETTLEMENT_INTERVAL/);
+  });
 });

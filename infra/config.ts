@@ -7,6 +7,15 @@ import { createSecretBox, parseKeys, type SecretKey } from './secretBox';
 const DEV_SECRET = Buffer.from('dalgona-development-only-key-000').toString('base64');
 const DEV_PAYLOAD_KEY = Buffer.from('dalgona-dev-only-payload-key-000').toString('base64');
 
+const toMs = (v: string, ctx: z.RefinementCtx): number => {
+  const n = ms(v as ms.StringValue);
+  if (typeof n !== 'number' || !Number.isFinite(n) || n <= 0) {
+    ctx.addIssue({ code: 'custom', message: `"${v}" is not a duration like 500ms, 30s, 48h or 14d` });
+    return z.NEVER;
+  }
+  return n;
+};
+
 const duration = (fallback: string) =>
   z
     .string()
@@ -105,6 +114,28 @@ const schema = z.object({
   FULFILMENT_ESCALATION_SLA: duration('24h'),
   SUBSCRIPTION_HISTORY_LIMIT: z.coerce.number().int().min(20).default(2000),
   CHARGE_ERROR_BACKOFF: duration('1m'),
+  SETTLEMENT_COMMISSION_RATE: z
+    .string()
+    .default('0.1')
+    .transform((v, ctx) => {
+      const rate = Number(v);
+      const bps = Math.round(rate * 10000);
+      if (!/^\d+(\.\d+)?$/.test(v.trim()) || rate > 1 || Math.abs(rate * 10000 - bps) > 1e-6) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `"${v}" is not a rate between 0 and 1 in basis points, like 0.1`,
+        });
+        return z.NEVER;
+      }
+      return bps;
+    }),
+  SETTLEMENT_CRON: z
+    .string()
+    .default('0 0 * * 1')
+    .refine((v) => v.trim().split(/\s+/).length === 5, 'must be a five-field cron expression like 0 0 * * 1'),
+  SETTLEMENT_TIMEZONE: z.string().default('Asia/Seoul'),
+  SETTLEMENT_PERIOD: duration('7d'),
+  SETTLEMENT_INTERVAL: z.string().transform(toMs).optional(),
   ADMIN_EMAIL: z.email().default('admin@dalgona.local'),
   ADMIN_PASSWORD: z.string().min(10).default('dalgona-admin'),
 });
@@ -146,6 +177,16 @@ export interface Config {
     readTimeoutMs: number;
   };
   admin: { email: string; password: string };
+  /** Partner settlement: the Schedule's calendar (cron in a time zone, or a fixed interval) and the commission. */
+  settlement: {
+    commissionBps: number;
+    cron: string;
+    timezone: string;
+    /** When set, the Schedule fires every `intervalMs` instead of the cron (demos, tests). */
+    intervalMs: number | null;
+    /** The length of the period each run settles (the interval when one is set). */
+    periodMs: number;
+  };
   billingKeys: { secrets: SecretKey[]; activeId: string };
   /** Keys of the payload codec: every workflow and activity payload is encrypted with the active one. */
   payloadKeys: { keys: SecretKey[]; activeId: string };
@@ -214,6 +255,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       'Invalid configuration:\n  TOSS_SECRET_KEY and TOSS_CLIENT_KEY must both be test keys or both live keys',
     );
   }
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: e.SETTLEMENT_TIMEZONE });
+  } catch {
+    throw new ConfigError(
+      `Invalid configuration:\n  SETTLEMENT_TIMEZONE: "${e.SETTLEMENT_TIMEZONE}" is not an IANA time zone like Asia/Seoul`,
+    );
+  }
   if (e.PARTNER_REVIEW_SLA >= e.PARTNER_APPLICATION_EXPIRY) {
     throw new ConfigError(
       'Invalid configuration:\n  PARTNER_REVIEW_SLA must be shorter than PARTNER_APPLICATION_EXPIRY',
@@ -268,6 +316,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       readTimeoutMs: e.TOSS_READ_TIMEOUT,
     }),
     admin: Object.freeze({ email: e.ADMIN_EMAIL.toLowerCase(), password: e.ADMIN_PASSWORD }),
+    settlement: Object.freeze({
+      commissionBps: e.SETTLEMENT_COMMISSION_RATE,
+      cron: e.SETTLEMENT_CRON.trim(),
+      timezone: e.SETTLEMENT_TIMEZONE,
+      intervalMs: e.SETTLEMENT_INTERVAL ?? null,
+      periodMs: e.SETTLEMENT_INTERVAL ?? e.SETTLEMENT_PERIOD,
+    }),
     billingKeys: Object.freeze({ secrets: billingSecrets, activeId: e.BILLING_KEY_ACTIVE }),
     payloadKeys: Object.freeze({ keys: payloadKeys, activeId: e.PAYLOAD_KEY_ACTIVE }),
     subscription: Object.freeze({

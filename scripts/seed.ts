@@ -19,6 +19,7 @@ import { hashPassword } from '../infra/passwords';
 import { dataConverterFor } from '../infra/payloadCodec';
 import { bagArtwork, demoPartners, type DemoPartner } from './demoCatalog';
 import { decideUpdate, submitRevisionUpdate } from '../workflows/messages';
+import { ensureSettlementSchedule, SETTLEMENT_SCHEDULE_ID } from '../worker/settlementSchedule';
 
 export const DEMO_PASSWORD = 'dalgona-demo';
 
@@ -290,6 +291,22 @@ async function ensureDemoSubscriptions(c: Ctx, customerId: string): Promise<void
   }
 }
 
+/**
+ * A first settlement statement, so 정산 내역 and 정산 관리 have something to show: once the demo payments are
+ * recorded, the settlement Schedule is triggered once (Temporal UI → Schedules → `settlement` shows the run).
+ */
+async function ensureDemoSettlement(c: Ctx): Promise<void> {
+  if (await c.db('settlement_statements').first('id')) return;
+  for (let i = 0; i < 100 && !(await c.db('partner_ledger').first('id')); i++) {
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  if (!(await c.db('partner_ledger').first('id'))) return;
+  // A scheduled time has whole seconds, as has the provider's approvedAt: trigger in the next second.
+  await new Promise((r) => setTimeout(r, 1100));
+  await ensureSettlementSchedule(c.client, c.config);
+  await c.client.schedule.getHandle(SETTLEMENT_SCHEDULE_ID).trigger();
+}
+
 /** The demo accounts printed by `npm start`. */
 export const demoLogins = (config: Readonly<Config>) => [
   { role: 'admin', email: config.admin.email, password: config.admin.password },
@@ -367,6 +384,7 @@ export async function seed(config: Readonly<Config>): Promise<void> {
       }),
     );
     await ensureDemoSubscriptions(c, customerId);
+    await ensureDemoSettlement(c);
   } finally {
     await connection.close();
     await db.destroy();

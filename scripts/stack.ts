@@ -19,6 +19,7 @@ loadDotEnv(join(root, '.env'));
 if (process.env.NODE_ENV !== 'production') {
   process.env.SUBSCRIPTION_WEEK ??= '2m';
   process.env.DUNNING_LADDER ??= '2m,10m,30m';
+  process.env.SETTLEMENT_INTERVAL ??= '15m';
 }
 let config;
 try {

@@ -8,6 +8,7 @@ import { dataConverterFor } from '../infra/payloadCodec';
 import { createRedis } from '../infra/redis';
 import { createWorkers, installRuntime } from './createWorkers';
 import { createActivityDeps } from './deps';
+import { ensureSettlementSchedule } from './settlementSchedule';
 
 loadDotEnv();
 let config;
@@ -38,6 +39,11 @@ const workers = await createWorkers({
   connection,
   deps: createActivityDeps(config, { db, log, redis, client }),
 });
+// The billing workers own the settlement Schedule: created, or updated to this configuration, at every start.
+if (config.workerDomains.includes('billing')) {
+  await ensureSettlementSchedule(client, config);
+  log.info({ settlement: config.settlement }, 'settlement schedule ready');
+}
 log.info(
   { domains: config.workerDomains, taskQueuePrefix: config.temporal.taskQueuePrefix },
   'worker started',

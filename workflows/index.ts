@@ -5,3 +5,6 @@ export { productPublication } from './productPublication';
 export { subscription } from './subscription';
 export { refundPayment } from './refundPayment';
 export { fulfilment } from './fulfilment';
+export { settlementRun } from './settlementRun';
+export { settlementStatement } from './settlementStatement';
+export { setPartnerCommission } from './setPartnerCommission';

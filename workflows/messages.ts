@@ -3,6 +3,7 @@ import type { FulfilmentState, OrderActor, ShipForm } from '../domain/fulfilment
 import type { ClaimInput, ClaimResult } from '../domain/inbox';
 import type { Actor, PartnerApplicationState, ReviewDecision } from '../domain/partner';
 import type { ProductForm, ProductPublicationState } from '../domain/product';
+import type { PayoutCommand, StatementPayoutState } from '../domain/settlement';
 import type { SubscriptionAction, SubscriptionOptions, SubscriptionState } from '../domain/subscription';
 
 // Message definitions only (no activity proxies), so the API can import them.
@@ -65,3 +66,6 @@ export const markShippedUpdate = defineUpdate<FulfilmentState, [{ actor: OrderAc
 export const confirmDeliveredUpdate = defineUpdate<FulfilmentState, [{ actor: OrderActor }]>(
   'confirmDelivered',
 );
+/** Settlement: an admin marks a statement paid (validated: admin, statement open, a reference); its live state. */
+export const markPayoutUpdate = defineUpdate<StatementPayoutState, [PayoutCommand]>('markPayout');
+export const statementPayoutQuery = defineQuery<StatementPayoutState>('payout');

@@ -137,6 +137,22 @@ const matrix: Record<string, Row> = {
     params: (f) => ({ id: f.otherOrderId }),
     expect: { anon: 401, customer: 404, partner: 404, admin: 404 },
   },
+  // Settlements: a partner sees only their own statements (another partner's is "not found").
+  'GET /api/partner/settlements': { expect: partnerOnly(200) },
+  'GET /api/partner/settlements/:id': {
+    params: (f) => ({ id: f.otherStatementId }),
+    expect: partnerOnly(404),
+  },
+  'GET /api/admin/settlements': { expect: adminOnly(200) },
+  'GET /api/admin/settlements/:id': { params: (f) => ({ id: f.otherStatementId }), expect: adminOnly(200) },
+  'POST /api/admin/settlements/:id/payout': {
+    params: (f) => ({ id: f.otherStatementId }),
+    expect: adminOnly(400),
+  },
+  'PUT /api/admin/partners/:id/commission': {
+    params: (f) => ({ id: f.otherPartnerId }),
+    expect: adminOnly(400),
+  },
 };
 
 let stack: Stack;

@@ -1,6 +1,8 @@
 // Shared by the authorisation matrix and the fuzz test: one account per role, plus someone else's resources.
 import { Task } from '../../db/models';
+import type { SettlementRunResult } from '../../domain/settlement';
 import { customerKeyFor } from '../../domain/subscription';
+import { taskQueue } from '../../domain/taskQueues';
 import { Browser } from '../browser';
 import {
   applicationForm,
@@ -33,6 +35,10 @@ export interface Fixtures {
   /** The fixture partner's own order (the superuser subscribed to the partner's product) and its customer's. */
   partnerOrderId: string;
   ownSubscriptionId: string;
+  /** A settlement statement of another partner (from a settlement run over the payment above). */
+  otherStatementId: string;
+  /** The partner who owns `otherProductId` (not the fixture partner). */
+  otherPartnerId: string;
 }
 
 /** Subscribes a signed-in browser to a product with a sandbox card; returns the subscription id. */
@@ -77,8 +83,8 @@ export async function buildFixtures(stack: Stack): Promise<Fixtures> {
   const imageId = upload.body.id;
   const otherProductId = await publishProduct(stack, otherPartner.browser, admin.me.id);
   const otherSubscriptionId = await subscribeWith(stack, other.browser, otherProductId);
-  const payment = await eventually<{ id: string }>(() =>
-    stack.db('payments').where({ subscriptionId: otherSubscriptionId }).first('id'),
+  const payment = await eventually<{ id: string; partnerId: string }>(() =>
+    stack.db('payments').where({ subscriptionId: otherSubscriptionId }).first('id', 'partnerId'),
   );
   const order = await eventually<{ id: string }>(() =>
     stack.db('fulfilment_orders').where({ paymentId: payment.id }).first('id'),
@@ -91,7 +97,15 @@ export async function buildFixtures(stack: Stack): Promise<Fixtures> {
   const partnerOrder = await eventually<{ id: string }>(() =>
     stack.db('fulfilment_orders').where({ subscriptionId: partnerSubscriptionId }).first('id'),
   );
+  const settled: SettlementRunResult = await stack.client.workflow.execute('settlementRun', {
+    workflowId: `settlementRun-fixtures-${otherSubscriptionId}`,
+    taskQueue: taskQueue(stack.config.temporal.taskQueuePrefix, 'billing'),
+    args: [{ periodEnd: new Date().toISOString(), periodMs: 7 * 24 * 3600_000, defaultCommissionBps: 1000 }],
+  });
+  const otherStatementId = settled.statements.find((s) => s.partnerId === payment.partnerId)!.statementId;
   return {
+    otherStatementId,
+    otherPartnerId: payment.partnerId,
     as: {
       anon: new Browser(stack.baseUrl),
       customer: customer.browser,

@@ -28,6 +28,8 @@ const pathParams: Record<string, (f: Fixtures) => Record<string, string>> = {
   'POST /api/partner/orders/:id/roasted': (f) => ({ id: f.partnerOrderId }),
   'POST /api/partner/orders/:id/ship': (f) => ({ id: f.partnerOrderId }),
   'POST /api/me/deliveries/:id/confirm': (f) => ({ id: f.partnerOrderId }),
+  'POST /api/admin/settlements/:id/payout': (f) => ({ id: f.otherStatementId }),
+  'PUT /api/admin/partners/:id/commission': (f) => ({ id: f.otherPartnerId }),
 };
 
 const hostileStrings = [

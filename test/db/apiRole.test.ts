@@ -30,7 +30,16 @@ async function denied(sql: string, bindings: readonly Knex.RawBinding[] = []): P
 
 describe('the API database role', () => {
   it('sees every table the migrations made', () => {
-    for (const t of ['users', 'partner_applications', 'partners', 'tasks', 'outbox', 'knex_migrations']) {
+    for (const t of [
+      'users',
+      'partner_applications',
+      'partners',
+      'tasks',
+      'outbox',
+      'settlement_statements',
+      'settlement_lines',
+      'knex_migrations',
+    ]) {
       assert.ok(tables.includes(t), `missing table ${t}`);
     }
   });

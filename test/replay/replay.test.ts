@@ -126,6 +126,50 @@ async function record(stack: Stack): Promise<void> {
     );
   }
 
+  // Settlement: a run over a sale and a partial refund, then the statement's payout marked by the admin.
+  if (!(await keep('settlementRun-statement')) || !(await keep('settlementStatement-paid'))) {
+    const partner = await makePartner(stack, actor.userId);
+    const productId = await publishProduct(stack, partner.browser, actor.userId);
+    const customer = await makeUser(stack);
+    const customerKey = customerKeyFor(customer.me.id);
+    const sub = await customer.browser.post<{ id: string }>('/api/subscriptions', {
+      productId,
+      options: { grams: 200, grind: 'whole_bean', quantity: 1, cycleWeeks: 1 },
+      shipTo: { name: '김고객', phone: '010-1234-5678', address: '서울특별시 마포구 와우산로 94' },
+      authKey: await stack.sandbox.authKey(customerKey),
+      customerKey,
+    });
+    const payment = await eventually(() =>
+      stack.db('payments').where({ subscriptionId: sub.body.id }).first(),
+    );
+    await customer.browser.post(`/api/subscriptions/${sub.body.id}/cancel`, { when: 'now' });
+    await admin.browser.post(`/api/admin/payments/${payment.id}/refunds`, { amount: 4000, reason: '파손' });
+    const run = await stack.client.workflow.start('settlementRun', {
+      workflowId: `settlementRun-replay-${randomUUID()}`,
+      taskQueue: taskQueue(stack.config.temporal.taskQueuePrefix, 'billing'),
+      args: [
+        {
+          periodEnd: new Date(Date.now() + 2000).toISOString(),
+          periodMs: 604_800_000,
+          defaultCommissionBps: 1000,
+        },
+      ],
+    });
+    const result = await run.result();
+    const statementId = result.statements[0]!.statementId;
+    const paid = await admin.browser.post(`/api/admin/settlements/${statementId}/payout`, {
+      reference: 'KB-replay-1',
+    });
+    assert.equal(paid.status, 200, JSON.stringify(paid.body));
+    const statement = stack.client.workflow.getHandle(`settlementStatement:${statementId}`);
+    await statement.result();
+    await writeFile(join(dir, 'settlementRun-statement.json'), historyToJSON(await run.fetchHistory()));
+    await writeFile(
+      join(dir, 'settlementStatement-paid.json'),
+      historyToJSON(await statement.fetchHistory()),
+    );
+  }
+
   // Subscriptions, on 1.5-second weeks: every customer action, then dunning rescued by a new card.
   const subscriptionScenarios = ['subscription-actions', 'subscription-dunning-new-card'];
   if ((await Promise.all(subscriptionScenarios.map(keep))).every(Boolean)) return;

@@ -1,6 +1,7 @@
 import { validationMessages } from '$domain/validation';
 import { catalogEn, catalogKo } from './messages/catalog';
 import { fulfilmentEn, fulfilmentKo } from './messages/fulfilment';
+import { settlementEn, settlementKo } from './messages/settlement';
 import { subscriptionEn, subscriptionKo } from './messages/subscription';
 
 /** The UI's two languages: Korean first, English on request (remembered in localStorage). */
@@ -268,8 +269,8 @@ const en: Record<Key, string> = {
 };
 
 const dictionaries: Record<Lang, Record<string, string>> = {
-  ko: { ...ko, ...catalogKo, ...subscriptionKo, ...fulfilmentKo },
-  en: { ...en, ...catalogEn, ...subscriptionEn, ...fulfilmentEn },
+  ko: { ...ko, ...catalogKo, ...subscriptionKo, ...fulfilmentKo, ...settlementKo },
+  en: { ...en, ...catalogEn, ...subscriptionEn, ...fulfilmentEn, ...settlementEn },
 };
 
 const stored = typeof localStorage !== 'undefined' ? localStorage.getItem('lang') : null;
