@@ -11,6 +11,7 @@ import {
 } from '../domain/subscription';
 import { TossError, TossNotFoundError } from '../payments/errors';
 import type { TossPayment } from '../payments/types';
+import { countNewSubscription, countSale, countStatusChange, lockSubscription } from './dashboard';
 import type { ActivityDeps } from './deps';
 import { enqueueNotification, type Notification } from './outbox';
 
@@ -63,6 +64,7 @@ export function createSubscriptionActivities({ db, toss, secrets, shipWithinMs, 
     nextChargeAt: string,
   ): Promise<ChargeResult> {
     return db.transaction(async (trx) => {
+      const before = await lockSubscription(trx, sub.id);
       const paymentId = randomUUID();
       const inserted = await trx('payments')
         .insert({
@@ -87,6 +89,15 @@ export function createSubscriptionActivities({ db, toss, secrets, shipWithinMs, 
         ? { id: paymentId }
         : await trx('payments').where({ orderId: p.orderId }).first('id');
       const approvedAt = new Date(Date.parse(p.approvedAt ?? p.requestedAt)).toISOString();
+      if (inserted.length) {
+        await countSale(trx, {
+          partnerId: sub.partnerId,
+          productId: sub.productId,
+          productName: sub.productName,
+          amount: p.totalAmount,
+          approvedAt,
+        });
+      }
       await trx('payment_events')
         .insert({
           kind: 'charge',
@@ -146,6 +157,7 @@ export function createSubscriptionActivities({ db, toss, secrets, shipWithinMs, 
           lastError: null,
           updatedAt: now(trx),
         });
+      if (before) await countStatusChange(trx, before, 'active', null);
       await enqueueNotification(trx, {
         dedupeKey: `receipt:${p.orderId}`,
         recipientUserId: sub.customerId,
@@ -215,26 +227,30 @@ export function createSubscriptionActivities({ db, toss, secrets, shipWithinMs, 
       shipTo: ShipTo;
       nextChargeAt: string;
     }): Promise<void> {
-      await db('subscriptions')
-        .insert({
-          id: input.subscriptionId,
-          customerId: input.customerId,
-          productId: input.productId,
-          partnerId: input.partnerId,
-          workflowId: input.workflowId,
-          status: 'connecting',
-          productName: input.productName,
-          grams: input.options.grams,
-          grind: input.options.grind,
-          quantity: input.options.quantity,
-          cycleWeeks: input.options.cycleWeeks,
-          unitPrice: input.unitPrice,
-          amount: input.unitPrice * input.options.quantity,
-          shipTo: JSON.stringify(input.shipTo),
-          nextChargeAt: input.nextChargeAt,
-        })
-        .onConflict('id')
-        .ignore();
+      await db.transaction(async (trx) => {
+        const inserted = await trx('subscriptions')
+          .insert({
+            id: input.subscriptionId,
+            customerId: input.customerId,
+            productId: input.productId,
+            partnerId: input.partnerId,
+            workflowId: input.workflowId,
+            status: 'connecting',
+            productName: input.productName,
+            grams: input.options.grams,
+            grind: input.options.grind,
+            quantity: input.options.quantity,
+            cycleWeeks: input.options.cycleWeeks,
+            unitPrice: input.unitPrice,
+            amount: input.unitPrice * input.options.quantity,
+            shipTo: JSON.stringify(input.shipTo),
+            nextChargeAt: input.nextChargeAt,
+          })
+          .onConflict('id')
+          .ignore()
+          .returning('id');
+        if (inserted.length) await countNewSubscription(trx, input.partnerId);
+      });
     },
 
     /**
@@ -361,9 +377,13 @@ export function createSubscriptionActivities({ db, toss, secrets, shipWithinMs, 
       notify?: Notification;
     }): Promise<void> {
       await db.transaction(async (trx) => {
+        const before = input.patch.status ? await lockSubscription(trx, input.subscriptionId) : undefined;
         await trx('subscriptions')
           .where({ id: input.subscriptionId })
           .update({ ...columns(input.patch), updatedAt: now(trx) });
+        if (before && input.patch.status) {
+          await countStatusChange(trx, before, input.patch.status, input.patch.canceledAt ?? null);
+        }
         if (input.notify) await enqueueNotification(trx, input.notify);
       });
     },

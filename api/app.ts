@@ -14,6 +14,7 @@ import { createCatalogCache, type CatalogCache } from '../infra/catalogCache';
 import { createAccessLogger } from '../infra/logger';
 import { authRoutes } from './routes/auth';
 import { configRoutes } from './routes/config';
+import { dashboardRoutes } from './routes/dashboard';
 import { catalogRoutes } from './routes/catalog';
 import { paymentRoutes } from './routes/payments';
 import { productRoutes } from './routes/products';
@@ -39,6 +40,7 @@ export function allRoutes(
     ...productRoutes(),
     ...subscriptionRoutes(),
     ...paymentRoutes(),
+    ...dashboardRoutes(),
   ];
 }
 

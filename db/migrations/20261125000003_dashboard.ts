@@ -1,0 +1,94 @@
+import type { Knex } from 'knex';
+
+// The sales dashboard's read models (매출 관리), kept current by the activities that record payments, refunds and
+// subscription changes, in the same transaction, only when the row proving the event was inserted. Days are
+// Asia/Seoul calendar dates. The API role reads them through the default privileges of the foundation migration.
+export async function up(knex: Knex): Promise<void> {
+  await knex.schema.createTable('partner_daily_sales', (t) => {
+    t.uuid('partner_id').notNullable().references('partners.id');
+    t.date('day').notNullable();
+    t.bigInteger('gross').notNullable().defaultTo(0); // approved payments, KRW
+    t.integer('orders').notNullable().defaultTo(0); // approved payments (paid cycles)
+    t.bigInteger('refunds').notNullable().defaultTo(0); // refunded on that day, KRW
+    t.integer('refund_count').notNullable().defaultTo(0);
+    t.primary(['partner_id', 'day']);
+  });
+
+  await knex.schema.createTable('partner_product_sales', (t) => {
+    t.uuid('partner_id').notNullable().references('partners.id');
+    t.uuid('product_id').notNullable().references('products.id');
+    t.text('product_name').notNullable(); // as of its last sale
+    t.bigInteger('gross').notNullable().defaultTo(0);
+    t.integer('orders').notNullable().defaultTo(0);
+    t.bigInteger('refunds').notNullable().defaultTo(0);
+    t.primary(['partner_id', 'product_id']);
+  });
+
+  // New subscriptions (the day they started) and cancellations (the day they ended): churn.
+  await knex.schema.createTable('partner_daily_subscriptions', (t) => {
+    t.uuid('partner_id').notNullable().references('partners.id');
+    t.date('day').notNullable();
+    t.integer('started').notNullable().defaultTo(0);
+    t.integer('canceled').notNullable().defaultTo(0);
+    t.primary(['partner_id', 'day']);
+  });
+
+  // How many of a partner's subscriptions are in each status right now.
+  await knex.schema.createTable('partner_subscription_counts', (t) => {
+    t.uuid('partner_id').notNullable().references('partners.id');
+    t.text('status').notNullable();
+    t.integer('count').notNullable().defaultTo(0);
+    t.primary(['partner_id', 'status']);
+  });
+
+  // Upcoming charges: an indexed range over a partner's active subscriptions by next charge date.
+  await knex.schema.alterTable('subscriptions', (t) => {
+    t.index(['partner_id', 'status', 'next_charge_at'], 'subscriptions_partner_status_next_charge');
+  });
+
+  // Orders to ship, across partners too (the admin's dashboard): only open orders are in this index.
+  await knex.raw(`CREATE INDEX fulfilment_orders_open ON fulfilment_orders (partner_id, ship_by)
+    WHERE status IN ('to_roast', 'roasted')`);
+
+  // Subscriptions and payments that exist already (a database migrated with data): one pass builds the models.
+  await knex.raw(`
+    INSERT INTO partner_daily_sales (partner_id, day, gross, orders)
+    SELECT partner_id, (approved_at AT TIME ZONE 'Asia/Seoul')::date, sum(amount), count(*)
+      FROM payments GROUP BY 1, 2`);
+  await knex.raw(`
+    INSERT INTO partner_daily_sales AS s (partner_id, day, refunds, refund_count)
+    SELECT p.partner_id, (r.done_at AT TIME ZONE 'Asia/Seoul')::date, sum(r.amount), count(*)
+      FROM refunds r JOIN payments p ON p.id = r.payment_id WHERE r.status = 'done' GROUP BY 1, 2
+    ON CONFLICT (partner_id, day) DO UPDATE SET refunds = EXCLUDED.refunds, refund_count = EXCLUDED.refund_count`);
+  await knex.raw(`
+    INSERT INTO partner_product_sales (partner_id, product_id, product_name, gross, orders, refunds)
+    SELECT p.partner_id, p.product_id, max(s.product_name), sum(p.amount), count(*), sum(p.refunded_amount)
+      FROM payments p JOIN subscriptions s ON s.id = p.subscription_id GROUP BY 1, 2`);
+  await knex.raw(`
+    INSERT INTO partner_daily_subscriptions AS d (partner_id, day, started, canceled)
+    SELECT partner_id, day, sum(started), sum(canceled) FROM (
+      SELECT partner_id, (started_at AT TIME ZONE 'Asia/Seoul')::date AS day, 1 AS started, 0 AS canceled
+        FROM subscriptions WHERE status NOT IN ('connecting', 'card_failed')
+      UNION ALL
+      SELECT partner_id, (canceled_at AT TIME ZONE 'Asia/Seoul')::date, 0, 1
+        FROM subscriptions WHERE status = 'canceled' AND canceled_at IS NOT NULL
+    ) e GROUP BY 1, 2`);
+  await knex.raw(`
+    INSERT INTO partner_subscription_counts (partner_id, status, count)
+    SELECT partner_id, status, count(*) FROM subscriptions GROUP BY 1, 2`);
+}
+
+export async function down(knex: Knex): Promise<void> {
+  await knex.raw('DROP INDEX IF EXISTS fulfilment_orders_open');
+  await knex.schema.alterTable('subscriptions', (t) => {
+    t.dropIndex([], 'subscriptions_partner_status_next_charge');
+  });
+  for (const table of [
+    'partner_subscription_counts',
+    'partner_daily_subscriptions',
+    'partner_product_sales',
+    'partner_daily_sales',
+  ]) {
+    await knex.schema.dropTableIfExists(table);
+  }
+}
