@@ -71,14 +71,14 @@ export async function loadDashboard(
         AND next_charge_at >= t.now AND next_charge_at < t.now + interval '30 days') AS upcoming,
     (SELECT json_build_object('count', count(*),
               'overdue', count(*) FILTER (WHERE ship_by < CAST(${bind(now.toISOString())} AS timestamptz)))
-       FROM fulfilment_orders WHERE ${scope()} AND status IN ('to_roast', 'roasted')) AS to_ship,
+       FROM fulfilment_orders WHERE ${scope()} AND status IN ('to_roast', 'roasted')) AS "toShip",
     (SELECT coalesce(sum(gross - refunds), 0) FROM partner_daily_sales
       WHERE ${scope()} AND day BETWEEN CAST(${bind(weekStart)} AS date) AND CAST(${bind(to)} AS date)
     ) AS settlement,
     (SELECT coalesce(json_agg(p), '[]'::json)
        FROM (SELECT product_id AS "productId", product_name AS name, gross - refunds AS net, orders
                FROM partner_product_sales WHERE ${scope()} ORDER BY gross - refunds DESC, orders DESC LIMIT 5) p
-    ) AS top_products`;
+    ) AS "topProducts"`;
   const row = (await db.raw(sql, bindings)).rows[0] as Row;
   const series = fillSeries(starts, row.series);
   const totals = series.reduce(
