@@ -1,5 +1,6 @@
 import { validationMessages } from '$domain/validation';
 import { catalogEn, catalogKo } from './messages/catalog';
+import { dashboardEn, dashboardKo } from './messages/dashboard';
 import { subscriptionEn, subscriptionKo } from './messages/subscription';
 
 /** The UI's two languages: Korean first, English on request (remembered in localStorage). */
@@ -267,8 +268,8 @@ const en: Record<Key, string> = {
 };
 
 const dictionaries: Record<Lang, Record<string, string>> = {
-  ko: { ...ko, ...catalogKo, ...subscriptionKo },
-  en: { ...en, ...catalogEn, ...subscriptionEn },
+  ko: { ...ko, ...catalogKo, ...subscriptionKo, ...dashboardKo },
+  en: { ...en, ...catalogEn, ...subscriptionEn, ...dashboardEn },
 };
 
 const stored = typeof localStorage !== 'undefined' ? localStorage.getItem('lang') : null;
