@@ -9,7 +9,10 @@ import { mondayOf, type Dashboard, type DashboardRange } from '../../domain/dash
 import { seoulDate } from '../../domain/calendar';
 import { createLogger } from '../../infra/logger';
 import { createActivityDeps } from '../../worker/deps';
-import type { Browser } from '../browser';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { apiHandler, createApp } from '../../api/app';
+import { Browser } from '../browser';
 import {
   eventually,
   makePartner,
@@ -29,7 +32,12 @@ let productA1: string;
 let productA2: string;
 let productB: string;
 before(async () => {
-  stack = await startStack({ SUBSCRIPTION_WEEK: '1500ms', CHARGE_ERROR_BACKOFF: '300ms' });
+  // The Redis cache off: every request reads the read models (the cache has its own test below).
+  stack = await startStack({
+    SUBSCRIPTION_WEEK: '1500ms',
+    CHARGE_ERROR_BACKOFF: '300ms',
+    DASHBOARD_CACHE_TTL: '0',
+  });
   admin = await makeUser(stack, ['customer', 'admin']);
   partnerA = await makePartner(stack, admin.me.id);
   partnerB = await makePartner(stack, admin.me.id);
@@ -362,5 +370,34 @@ describe('sales dashboard (매출 관리)', () => {
     const ranked = all.partners!.map((p) => p.partnerId);
     assert.ok(ranked.includes(partnerA.me.partnerId!) && ranked.includes(partnerB.me.partnerId!));
     await subs.b1!.browser.post(`/api/subscriptions/${subs.b1!.id}/cancel`, { when: 'now' });
+  });
+
+  it('reuses an answer from Redis for DASHBOARD_CACHE_TTL, then reads the read models again', async () => {
+    const config = Object.freeze({ ...stack.config, dashboard: Object.freeze({ cacheTtlMs: 1000 }) });
+    const server = http
+      .createServer(apiHandler(createApp({ ...stack.apiDeps, config })))
+      .listen(0, '127.0.0.1');
+    await new Promise<void>((r) => server.once('listening', () => r()));
+    try {
+      const b = new Browser(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+      for (const [k, v] of partnerB.browser.cookies) b.cookies.set(k, v); // the same session (same Redis)
+      const first = await b.get<Dashboard>('/api/partner/dashboard?range=12w');
+      const second = await b.get<Dashboard>('/api/partner/dashboard?range=12w');
+      assert.deepEqual([first.headers.get('x-cache'), second.headers.get('x-cache')], ['miss', 'hit']);
+      assert.equal(second.body.generatedAt, first.body.generatedAt);
+      // Another partner's key is another entry: nobody is served someone else's cached figures.
+      const a = new Browser(b.baseUrl);
+      for (const [k, v] of partnerA.browser.cookies) a.cookies.set(k, v);
+      const theirs = await a.get<Dashboard>('/api/partner/dashboard?range=12w');
+      assert.equal(theirs.headers.get('x-cache'), 'miss');
+      assert.notDeepEqual(figures(theirs.body), figures(second.body));
+      await new Promise((r) => setTimeout(r, 1100));
+      const later = await b.get<Dashboard>('/api/partner/dashboard?range=12w');
+      assert.equal(later.headers.get('x-cache'), 'miss');
+      assert.notEqual(later.body.generatedAt, first.body.generatedAt);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
   });
 });
