@@ -1,6 +1,8 @@
 // The sales dashboard's read models (매출 관리): increments applied inside the transaction that records the event,
 // called only when the row that proves the event was inserted (or the status really changed), so a retried
-// activity never counts twice. Days are Asia/Seoul calendar dates.
+// activity never counts twice. Days are Asia/Seoul calendar dates. Callers increment last in their transaction and
+// in one order (daily sales, product sales, status counts, daily subscriptions) so shared rows are locked briefly
+// and never in a cycle.
 import type { Knex } from 'knex';
 
 const SEOUL_DAY = `((?::timestamptz) AT TIME ZONE 'Asia/Seoul')::date`;
@@ -93,8 +95,13 @@ export async function countStatusChange(
   canceledAt: string | null,
 ): Promise<void> {
   if (before.status === status) return;
-  await bumpStatus(trx, before.partnerId, before.status, -1);
-  await bumpStatus(trx, before.partnerId, status, 1);
+  // Rows locked in one order (by status) everywhere: opposite changes of two subscriptions never deadlock.
+  const moves: [string, number][] = [
+    [before.status, -1],
+    [status, 1],
+  ];
+  moves.sort(([a], [b]) => (a < b ? -1 : 1));
+  for (const [s, by] of moves) await bumpStatus(trx, before.partnerId, s, by);
   if (before.status === 'connecting' && status !== 'card_failed') {
     await bumpDay(trx, before.partnerId, before.startedAt, 'started');
   }

@@ -92,14 +92,6 @@ export function createRefundActivities({ db, toss }: ActivityDeps) {
           .onConflict('dedupeKey')
           .ignore()
           .returning('id');
-        if (recorded.length) {
-          await countRefund(trx, {
-            partnerId: payment.partnerId,
-            productId: payment.productId,
-            productName: payment.orderName,
-            amount,
-          });
-        }
         await trx('partner_ledger')
           .insert({
             partnerId: payment.partnerId,
@@ -116,6 +108,15 @@ export function createRefundActivities({ db, toss }: ActivityDeps) {
           template: 'payment_refunded',
           payload: { paymentId: payment.id, amount, reason: input.reason, orderName: payment.orderName },
         });
+        // The dashboard's counters last (the partner's day row is shared: its lock is held only until the commit).
+        if (recorded.length) {
+          await countRefund(trx, {
+            partnerId: payment.partnerId,
+            productId: payment.productId,
+            productName: payment.orderName,
+            amount,
+          });
+        }
       });
       return { ok: true, refundId: input.refundId, amount, refundedTotal, status };
     },

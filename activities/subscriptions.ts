@@ -89,15 +89,6 @@ export function createSubscriptionActivities({ db, toss, secrets, shipWithinMs, 
         ? { id: paymentId }
         : await trx('payments').where({ orderId: p.orderId }).first('id');
       const approvedAt = new Date(Date.parse(p.approvedAt ?? p.requestedAt)).toISOString();
-      if (inserted.length) {
-        await countSale(trx, {
-          partnerId: sub.partnerId,
-          productId: sub.productId,
-          productName: sub.productName,
-          amount: p.totalAmount,
-          approvedAt,
-        });
-      }
       await trx('payment_events')
         .insert({
           kind: 'charge',
@@ -157,7 +148,6 @@ export function createSubscriptionActivities({ db, toss, secrets, shipWithinMs, 
           lastError: null,
           updatedAt: now(trx),
         });
-      if (before) await countStatusChange(trx, before, 'active', null);
       await enqueueNotification(trx, {
         dedupeKey: `receipt:${p.orderId}`,
         recipientUserId: sub.customerId,
@@ -169,6 +159,18 @@ export function createSubscriptionActivities({ db, toss, secrets, shipWithinMs, 
           receiptUrl: p.receipt?.url ?? null,
         },
       });
+      // The dashboard's counters last: a partner's day row is shared by all their charges, so its lock is held
+      // only from here to the commit.
+      if (inserted.length) {
+        await countSale(trx, {
+          partnerId: sub.partnerId,
+          productId: sub.productId,
+          productName: sub.productName,
+          amount: p.totalAmount,
+          approvedAt,
+        });
+      }
+      if (before) await countStatusChange(trx, before, 'active', null);
       return {
         outcome: 'approved',
         paymentId: payment.id,
@@ -381,10 +383,10 @@ export function createSubscriptionActivities({ db, toss, secrets, shipWithinMs, 
         await trx('subscriptions')
           .where({ id: input.subscriptionId })
           .update({ ...columns(input.patch), updatedAt: now(trx) });
+        if (input.notify) await enqueueNotification(trx, input.notify);
         if (before && input.patch.status) {
           await countStatusChange(trx, before, input.patch.status, input.patch.canceledAt ?? null);
         }
-        if (input.notify) await enqueueNotification(trx, input.notify);
       });
     },
 
