@@ -49,8 +49,9 @@ export async function up(knex: Knex): Promise<void> {
   await knex.raw(`CREATE INDEX subscriptions_upcoming ON subscriptions (partner_id, next_charge_at) INCLUDE (amount)
     WHERE status = 'active' AND NOT cancel_at_period_end`);
 
-  // Orders to ship, across partners too (the admin's dashboard): only open orders are in this index.
-  await knex.raw(`CREATE INDEX fulfilment_orders_open ON fulfilment_orders (partner_id, ship_by)
+  // Orders to ship: a partial index of open orders. The fulfilment migration (20261125000001, on main) creates the
+  // very same index under the same name; whichever runs first makes it, and it belongs to fulfilment.
+  await knex.raw(`CREATE INDEX IF NOT EXISTS fulfilment_orders_open ON fulfilment_orders (partner_id, ship_by, id)
     WHERE status IN ('to_roast', 'roasted')`);
 
   await buildDashboardReadModels(knex);
@@ -89,7 +90,7 @@ export async function buildDashboardReadModels(knex: Knex): Promise<void> {
 }
 
 export async function down(knex: Knex): Promise<void> {
-  await knex.raw('DROP INDEX IF EXISTS fulfilment_orders_open');
+  // fulfilment_orders_open stays: it is fulfilment's index (see up).
   await knex.raw('DROP INDEX IF EXISTS subscriptions_upcoming');
   for (const table of [
     'partner_subscription_counts',
