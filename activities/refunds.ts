@@ -1,5 +1,6 @@
 import type { RefundInput, RefundResult } from '../domain/payments';
 import { TossError } from '../payments/errors';
+import { countRefund } from './dashboard';
 import type { ActivityDeps } from './deps';
 import { enqueueNotification } from './outbox';
 
@@ -74,7 +75,7 @@ export function createRefundActivities({ db, toss }: ActivityDeps) {
           .where({ id: input.refundId })
           .update({ status: 'done', transactionKey: canceled.lastTransactionKey, doneAt: trx.fn.now() });
         await trx('payments').where({ id: payment.id }).update({ refundedAmount: refundedTotal, status });
-        await trx('payment_events')
+        const recorded = await trx('payment_events')
           .insert({
             kind: 'refund',
             subscriptionId: payment.subscriptionId,
@@ -89,7 +90,8 @@ export function createRefundActivities({ db, toss }: ActivityDeps) {
             dedupeKey: `refund:${input.refundId}`,
           })
           .onConflict('dedupeKey')
-          .ignore();
+          .ignore()
+          .returning('id');
         await trx('partner_ledger')
           .insert({
             partnerId: payment.partnerId,
@@ -106,6 +108,15 @@ export function createRefundActivities({ db, toss }: ActivityDeps) {
           template: 'payment_refunded',
           payload: { paymentId: payment.id, amount, reason: input.reason, orderName: payment.orderName },
         });
+        // The dashboard's counters last (the partner's day row is shared: its lock is held only until the commit).
+        if (recorded.length) {
+          await countRefund(trx, {
+            partnerId: payment.partnerId,
+            productId: payment.productId,
+            productName: payment.orderName,
+            amount,
+          });
+        }
       });
       return { ok: true, refundId: input.refundId, amount, refundedTotal, status };
     },

@@ -11,6 +11,7 @@ import {
 } from '../domain/subscription';
 import { TossError, TossNotFoundError } from '../payments/errors';
 import type { TossPayment } from '../payments/types';
+import { countNewSubscription, countSale, countStatusChange, lockSubscription } from './dashboard';
 import type { ActivityDeps } from './deps';
 import { fulfilmentInputFor } from './fulfilment';
 import { enqueueNotification, type Notification } from './outbox';
@@ -82,6 +83,7 @@ export function createSubscriptionActivities({
     nextChargeAt: string,
   ): Promise<ChargeResult> {
     return db.transaction(async (trx) => {
+      const before = await lockSubscription(trx, sub.id);
       const paymentId = randomUUID();
       const inserted = await trx('payments')
         .insert({
@@ -176,6 +178,18 @@ export function createSubscriptionActivities({
           receiptUrl: p.receipt?.url ?? null,
         },
       });
+      // The dashboard's counters last: a partner's day row is shared by all their charges, so its lock is held
+      // only from here to the commit.
+      if (inserted.length) {
+        await countSale(trx, {
+          partnerId: sub.partnerId,
+          productId: sub.productId,
+          productName: sub.productName,
+          amount: p.totalAmount,
+          approvedAt,
+        });
+      }
+      if (before) await countStatusChange(trx, before, 'active', null);
       return {
         outcome: 'approved',
         paymentId: payment.id,
@@ -291,26 +305,30 @@ export function createSubscriptionActivities({
       shipTo: ShipTo;
       nextChargeAt: string;
     }): Promise<void> {
-      await db('subscriptions')
-        .insert({
-          id: input.subscriptionId,
-          customerId: input.customerId,
-          productId: input.productId,
-          partnerId: input.partnerId,
-          workflowId: input.workflowId,
-          status: 'connecting',
-          productName: input.productName,
-          grams: input.options.grams,
-          grind: input.options.grind,
-          quantity: input.options.quantity,
-          cycleWeeks: input.options.cycleWeeks,
-          unitPrice: input.unitPrice,
-          amount: input.unitPrice * input.options.quantity,
-          shipTo: JSON.stringify(input.shipTo),
-          nextChargeAt: input.nextChargeAt,
-        })
-        .onConflict('id')
-        .ignore();
+      await db.transaction(async (trx) => {
+        const inserted = await trx('subscriptions')
+          .insert({
+            id: input.subscriptionId,
+            customerId: input.customerId,
+            productId: input.productId,
+            partnerId: input.partnerId,
+            workflowId: input.workflowId,
+            status: 'connecting',
+            productName: input.productName,
+            grams: input.options.grams,
+            grind: input.options.grind,
+            quantity: input.options.quantity,
+            cycleWeeks: input.options.cycleWeeks,
+            unitPrice: input.unitPrice,
+            amount: input.unitPrice * input.options.quantity,
+            shipTo: JSON.stringify(input.shipTo),
+            nextChargeAt: input.nextChargeAt,
+          })
+          .onConflict('id')
+          .ignore()
+          .returning('id');
+        if (inserted.length) await countNewSubscription(trx, input.partnerId);
+      });
     },
 
     /**
@@ -384,10 +402,14 @@ export function createSubscriptionActivities({
       notify?: Notification;
     }): Promise<void> {
       await db.transaction(async (trx) => {
+        const before = input.patch.status ? await lockSubscription(trx, input.subscriptionId) : undefined;
         await trx('subscriptions')
           .where({ id: input.subscriptionId })
           .update({ ...columns(input.patch), updatedAt: now(trx) });
         if (input.notify) await enqueueNotification(trx, input.notify);
+        if (before && input.patch.status) {
+          await countStatusChange(trx, before, input.patch.status, input.patch.canceledAt ?? null);
+        }
       });
     },
 

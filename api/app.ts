@@ -14,6 +14,7 @@ import { createCatalogCache, type CatalogCache } from '../infra/catalogCache';
 import { createAccessLogger } from '../infra/logger';
 import { authRoutes } from './routes/auth';
 import { configRoutes } from './routes/config';
+import { dashboardRoutes } from './routes/dashboard';
 import { catalogRoutes } from './routes/catalog';
 import { paymentRoutes } from './routes/payments';
 import { fulfilmentRoutes } from './routes/fulfilment';
@@ -45,6 +46,7 @@ export function allRoutes(
     ...fulfilmentRoutes(),
     ...codecRoutes(deps),
     ...settlementRoutes(),
+    ...dashboardRoutes(),
   ];
 }
 

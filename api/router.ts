@@ -63,6 +63,10 @@ export function buildRouter(routes: RouteDef[], deps: ApiDeps & { sessions: Sess
       } catch {
         throw new AppError('NOT_FOUND', 'No such resource');
       }
+      // PostgreSQL text cannot hold NUL: such a query string is refused here rather than failing in a query.
+      if (Object.values(ctx.query).some((v) => [v].flat().some((x) => x?.includes('\u0000')))) {
+        throw new AppError('VALIDATION_FAILED', 'Invalid query: NUL characters are not allowed');
+      }
       const query = parse(def.query, { ...ctx.query }, 'query');
       let raw = (ctx.request as { body?: unknown }).body;
       if (def.raw) {

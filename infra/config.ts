@@ -78,6 +78,18 @@ const schema = z.object({
     .min(10_000)
     .default(5 * 1024 * 1024),
   CATALOG_CACHE_TTL: duration('5m'),
+  // `0` turns the dashboard's cache off (every request reads the read models).
+  DASHBOARD_CACHE_TTL: z
+    .string()
+    .default('5s')
+    .transform((v, ctx) => {
+      const n = v === '0' ? 0 : ms(v as ms.StringValue);
+      if (typeof n !== 'number' || !Number.isFinite(n) || n < 0) {
+        ctx.addIssue({ code: 'custom', message: `"${v}" is not 0 or a duration like 5s` });
+        return z.NEVER;
+      }
+      return n;
+    }),
   TOSS_API_URL: url('http://127.0.0.1:4010'),
   TOSS_SECRET_KEY: z
     .string()
@@ -168,6 +180,7 @@ export interface Config {
   product: { reviewSlaMs: number };
   images: { dir: string; maxBytes: number };
   catalog: { cacheTtlMs: number };
+  dashboard: { cacheTtlMs: number };
   toss: {
     apiUrl: string;
     secretKey: string;
@@ -307,6 +320,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     product: Object.freeze({ reviewSlaMs: e.PRODUCT_REVIEW_SLA }),
     images: Object.freeze({ dir: e.IMAGE_DIR, maxBytes: e.MAX_IMAGE_BYTES }),
     catalog: Object.freeze({ cacheTtlMs: e.CATALOG_CACHE_TTL }),
+    dashboard: Object.freeze({ cacheTtlMs: e.DASHBOARD_CACHE_TTL }),
     toss: Object.freeze({
       apiUrl: e.TOSS_API_URL,
       secretKey: e.TOSS_SECRET_KEY,

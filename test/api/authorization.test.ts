@@ -153,6 +153,9 @@ const matrix: Record<string, Row> = {
     params: (f) => ({ id: f.otherPartnerId }),
     expect: adminOnly(400),
   },
+  // A partner's dashboard is always their own (no id to name someone else's); admins see every partner's.
+  'GET /api/partner/dashboard': { expect: partnerOnly(200) },
+  'GET /api/admin/dashboard': { expect: adminOnly(200) },
 };
 
 let stack: Stack;

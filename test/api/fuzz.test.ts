@@ -122,6 +122,40 @@ function assertClientError(res: Res, what: string): void {
   assert.equal(typeof body?.error?.message, 'string', `${what}: error shape`);
 }
 
+describe('fuzz: every read route with a query answers hostile query strings with 200 or a 4xx', () => {
+  it('never a 5xx, the error shape on a 4xx, and nothing written', async () => {
+    const before = await snapshot(stack);
+    const reads = allRoutes(stack.apiDeps).filter(
+      (r) => r.method === 'GET' && r.query && !r.path.includes(':'),
+    );
+    assert.ok(reads.some((r) => r.path === '/api/partner/dashboard'));
+    for (const def of reads) {
+      const key = `${def.method} ${def.path}`;
+      const keys = Object.keys(
+        (z.toJSONSchema(def.query!, { io: 'input', unrepresentable: 'any' }) as { properties?: object })
+          .properties ?? {},
+      );
+      const value = fc.oneof(
+        fc.constantFrom(...hostileStrings, '', '-1', '1e308', 'NaN', '30d', '12m'),
+        fc.string({ maxLength: 40 }),
+      );
+      const query = fc.dictionary(fc.constantFrom(...keys, '__proto__', 'partnerId', 'x'), value, {
+        minKeys: 1,
+        maxKeys: 4,
+      });
+      await fc.assert(
+        fc.asyncProperty(query, async (q) => {
+          const path = `${def.path}?${new URLSearchParams(q as Record<string, string>).toString()}`;
+          const res = await caller(def).request('GET', path);
+          if (res.status !== 200) assertClientError(res, `${key} ${path.slice(0, 160)}`);
+        }),
+        { numRuns: 40 },
+      );
+    }
+    assert.equal(await snapshot(stack), before, 'no table changed and no workflow started');
+  });
+});
+
 describe('fuzz: every mutating route rejects malformed and hostile input', () => {
   it('covers every mutating route that has path parameters', () => {
     const parameterised = mutating.filter((r) => r.path.includes(':')).map((r) => `${r.method} ${r.path}`);

@@ -2,6 +2,7 @@ import { validationMessages } from '$domain/validation';
 import { catalogEn, catalogKo } from './messages/catalog';
 import { fulfilmentEn, fulfilmentKo } from './messages/fulfilment';
 import { settlementEn, settlementKo } from './messages/settlement';
+import { dashboardEn, dashboardKo } from './messages/dashboard';
 import { subscriptionEn, subscriptionKo } from './messages/subscription';
 
 /** The UI's two languages: Korean first, English on request (remembered in localStorage). */
@@ -269,8 +270,8 @@ const en: Record<Key, string> = {
 };
 
 const dictionaries: Record<Lang, Record<string, string>> = {
-  ko: { ...ko, ...catalogKo, ...subscriptionKo, ...fulfilmentKo, ...settlementKo },
-  en: { ...en, ...catalogEn, ...subscriptionEn, ...fulfilmentEn, ...settlementEn },
+  ko: { ...ko, ...catalogKo, ...subscriptionKo, ...fulfilmentKo, ...settlementKo, ...dashboardKo },
+  en: { ...en, ...catalogEn, ...subscriptionEn, ...fulfilmentEn, ...settlementEn, ...dashboardEn },
 };
 
 const stored = typeof localStorage !== 'undefined' ? localStorage.getItem('lang') : null;
