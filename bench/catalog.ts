@@ -4,7 +4,7 @@
 import autocannon from 'autocannon';
 import { fork, spawnSync, type ChildProcess } from 'node:child_process';
 import { cpus } from 'node:os';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -214,6 +214,11 @@ const env = {
   API_DATABASE_URL: benchUrls.api,
   REDIS_KEY_PREFIX: `bench:${randomUUID().slice(0, 8)}:`,
   API_PORT: '3901',
+  // Production refuses the development keys (the catalog never opens a billing key or a payload).
+  BILLING_KEY_SECRETS: `bench:${randomBytes(32).toString('base64')}`,
+  BILLING_KEY_ACTIVE: 'bench',
+  PAYLOAD_KEYS: `bench:${randomBytes(32).toString('base64')}`,
+  PAYLOAD_KEY_ACTIVE: 'bench',
 };
 const api = await start('bench/catalogServer.ts', [], env);
 const listUrl = 'http://127.0.0.1:3901/api/catalog/products?sort=newest&limit=24';

@@ -319,6 +319,8 @@ async function main(): Promise<void> {
       // Production refuses the development key for billing keys at rest (the dashboard never opens one).
       BILLING_KEY_SECRETS: `bench:${randomBytes(32).toString('base64')}`,
       BILLING_KEY_ACTIVE: 'bench',
+      PAYLOAD_KEYS: `bench:${randomBytes(32).toString('base64')}`,
+      PAYLOAD_KEY_ACTIVE: 'bench',
     };
     const self = fileURLToPath(import.meta.url);
     // The API as deployed (answers reused from Redis for DASHBOARD_CACHE_TTL, default 5 s), the same API reading
