@@ -33,6 +33,7 @@ import {
   root,
   workerProcessEnv,
 } from '../scripts/services';
+import { buildWorker } from '../scripts/buildWorker';
 import { ensureTemporalCli, startDevServer, waitForTemporal } from '../scripts/temporal';
 import { createActivityDeps } from '../worker/deps';
 
@@ -77,7 +78,9 @@ const children: ChildProcess[] = [];
 function spawnNode(script: string, name: string): ChildProcess {
   // BENCH_PROFILE=1 writes a V8 CPU profile of each process to .cache/profiles/ (open it in Chrome DevTools).
   const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=.cache/profiles'] : [];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', script], {
+  // A .mjs (the built worker) runs as plain JavaScript; TypeScript sources run through tsx.
+  const loader = script.endsWith('.mjs') ? ['--enable-source-maps'] : ['--import', 'tsx'];
+  const child = spawn(process.execPath, [...profile, ...loader, script], {
     cwd: root,
     env: name === 'worker' ? workerProcessEnv({ ...process.env, ...env }) : { ...process.env, ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
@@ -151,7 +154,9 @@ children.push(temporal);
 await waitForTemporal(env.TEMPORAL_ADDRESS!);
 spawnNode('payments/sandbox/main.ts', 'sandbox');
 await waitForHttp(`${env.TOSS_API_URL}/sandbox/charges`);
-const worker = spawnNode('worker/main.ts', 'worker');
+// The worker as it is deployed: built to one ES module (BENCH_WORKER=tsx runs the TypeScript through tsx instead).
+const workerScript = process.env.BENCH_WORKER === 'tsx' ? 'worker/main.ts' : await buildWorker();
+const worker = spawnNode(workerScript, 'worker');
 const workerAllocator = workerProcessEnv({ ...process.env, ...env }).LD_PRELOAD?.includes('jemalloc')
   ? 'jemalloc'
   : 'glibc';

@@ -1,19 +1,11 @@
 import { z } from 'zod';
+import { carriers, type Carrier } from './carriers';
 
 /** Where a paid cycle's package is: roasted, shipped, delivered (DESIGN §4.4). */
 export const fulfilmentStatuses = ['to_roast', 'roasted', 'shipped', 'delivered'] as const;
 export type FulfilmentStatus = (typeof fulfilmentStatuses)[number];
 
-/** Carriers a partner ships with (Korean parcel services), by code. */
-export const carriers = {
-  cj: 'CJ대한통운',
-  lotte: '롯데택배',
-  hanjin: '한진택배',
-  post: '우체국택배',
-  logen: '로젠택배',
-  kdexp: '경동택배',
-} as const;
-export type Carrier = keyof typeof carriers;
+export { carriers, type Carrier };
 
 export const shipSchema = z.strictObject({
   carrier: z.enum(Object.keys(carriers) as [Carrier, ...Carrier[]], { error: 'unknown_carrier' }),

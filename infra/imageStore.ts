@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
 import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import sharp, { type OutputInfo } from 'sharp';
+import type { OutputInfo } from 'sharp';
+
+/** sharp (libvips, ~15 MB resident) loads on the first image, not in every process that might touch one. */
+const loadSharp = async () => (await import('sharp')).default;
 
 /** Formats accepted for upload, recognised by their magic bytes (the declared type is not trusted). */
 const MAGIC: { type: string; test: (b: Buffer) => boolean }[] = [
@@ -60,6 +63,7 @@ export function createImageStore(dir: string) {
       }
       let main: { data: Buffer; info: OutputInfo };
       let thumb: Buffer;
+      const sharp = await loadSharp();
       try {
         const source = sharp(input, { limitInputPixels: 40_000_000, failOn: 'error' }).rotate();
         const meta = await source.metadata();
@@ -93,7 +97,7 @@ export function createImageStore(dir: string) {
       const file = path(id);
       const s = await stat(file).catch(() => null);
       if (!s) return null;
-      const meta = await sharp(file).metadata();
+      const meta = await (await loadSharp())(file).metadata();
       return { id, width: meta.width ?? 0, height: meta.height ?? 0, bytes: s.size };
     },
   };

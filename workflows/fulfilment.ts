@@ -8,13 +8,8 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import {
-  carriers,
-  type FulfilmentInput,
-  type FulfilmentState,
-  type FulfilmentStatus,
-  type OrderActor,
-} from '../domain/fulfilment';
+import { carriers } from '../domain/carriers';
+import type { FulfilmentInput, FulfilmentState, FulfilmentStatus, OrderActor } from '../domain/fulfilment';
 import { FulfilmentStatus as FulfilmentStatusKey, ReviewState } from '../domain/searchAttributes';
 import {
   confirmDeliveredUpdate,

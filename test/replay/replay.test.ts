@@ -269,4 +269,15 @@ describe('replay of committed workflow histories', () => {
       );
     }
   });
+
+  it('keeps the workflow bundle lean: no validation library inside', async () => {
+    // Every cached workflow run instantiates the bundle's modules: zod inside cost ~2 MB a run, and a 1,000-charge
+    // burst took the worker past 2 GB (bench:charge-burst). Workflows import types, or zod-free modules only.
+    const { code } = await getWorkflowBundle();
+    assert.ok(
+      !code.includes('node_modules/zod'),
+      'zod is in the workflow bundle: a workflow imports a zod module',
+    );
+    assert.ok(code.length < 2_500_000, `the workflow bundle is ${code.length} bytes`);
+  });
 });
