@@ -8,7 +8,7 @@ RUN npm ci --no-audit --no-fund
 
 FROM deps AS build
 COPY . .
-RUN npm run ui:build
+RUN npm run ui:build && npm run build:worker
 
 FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production
@@ -25,10 +25,13 @@ COPY --from=build /app/api ./api
 COPY --from=build /app/worker ./worker
 COPY --from=build /app/db ./db
 COPY --from=build /app/infra ./infra
+COPY --from=build /app/payments ./payments
 COPY --from=build /app/scripts ./scripts
 COPY --from=build /app/tsconfig.json ./
 COPY --from=build /app/ui/build ./ui/build
-RUN mkdir -p /data/images && chown node:node /data/images
+# The worker runs as one built ES module (no TypeScript loader in the process): lighter, see bench:charge-burst.
+COPY --from=build /app/.cache/worker.mjs /app/.cache/worker.mjs.map ./.cache/
+RUN mkdir -p /data/images /app/.cache && chown node:node /data/images /app/.cache
 USER node
 EXPOSE 3000
 CMD ["node", "--import", "tsx", "api/main.ts"]

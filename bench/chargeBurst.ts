@@ -88,6 +88,7 @@ function spawnNode(script: string, name: string): ChildProcess {
   child.on('exit', (code, signal) => {
     if (!stopping) {
       console.error(`${name} exited (${code ?? signal}) in the middle of the benchmark`);
+      for (const c of children) c.kill('SIGKILL'); // no orphans holding the bench's ports
       process.exit(1);
     }
   });
@@ -154,7 +155,7 @@ children.push(temporal);
 await waitForTemporal(env.TEMPORAL_ADDRESS!);
 spawnNode('payments/sandbox/main.ts', 'sandbox');
 await waitForHttp(`${env.TOSS_API_URL}/sandbox/charges`);
-// The worker as it is deployed: built to one ES module (BENCH_WORKER=tsx runs the TypeScript through tsx instead).
+// The worker as the Docker image runs it: built to one ES module (BENCH_WORKER=tsx runs it through tsx instead).
 const workerScript = process.env.BENCH_WORKER === 'tsx' ? 'worker/main.ts' : await buildWorker();
 const worker = spawnNode(workerScript, 'worker');
 const workerAllocator = workerProcessEnv({ ...process.env, ...env }).LD_PRELOAD?.includes('jemalloc')

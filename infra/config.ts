@@ -52,7 +52,7 @@ const schema = z.object({
     .default('dalgona'),
   TEMPORAL_UI_URL: url('http://localhost:8233'),
   WORKER_DOMAINS: z.string().default('all'),
-  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(500),
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(200),
   WORKER_WORKFLOW_TASK_SLOTS: z.coerce.number().int().min(2).default(100),
   WORKER_LOCAL_ACTIVITY_SLOTS: z.coerce.number().int().min(1).default(100),
   WORKER_ACTIVITY_SLOTS: z.coerce.number().int().min(1).default(100),

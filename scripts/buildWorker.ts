@@ -21,3 +21,5 @@ export async function buildWorker(): Promise<string> {
   });
   return outfile;
 }
+
+if (process.argv[1]?.endsWith('buildWorker.ts')) console.log(`built ${await buildWorker()}`);
