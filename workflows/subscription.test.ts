@@ -180,6 +180,9 @@ describe('subscription workflow (real dev server, PostgreSQL, sandbox)', () => {
     const count = (await payments(a.id)).length;
     await waitFor(async () => (await sub(a.id)).status === 'canceled');
     assert.equal((await payments(a.id)).length, count, 'nothing charged at the end of the cycle');
+    // The read model says canceled a moment before the workflow finishes its last task.
+    const ended = await stack.client.workflow.getHandle(`subscription:${a.id}`).result();
+    assert.equal(ended.status, 'canceled');
     assert.equal(
       (await stack.client.workflow.getHandle(`subscription:${a.id}`).describe()).status.name,
       'COMPLETED',

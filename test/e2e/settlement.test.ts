@@ -49,7 +49,9 @@ describe('settlement in the browser', () => {
         },
       ],
     });
-    const statementId = run.statements[0]!.statementId;
+    // The run settles every partner with unsettled sales in the test database: pick this partner's statement.
+    const { id: partnerId } = await stack.db('partners').where({ userId: partner.me.id }).first('id');
+    const statementId = run.statements.find((s) => s.partnerId === partnerId)!.statementId;
 
     const phone = await loggedIn(browser, stack.baseUrl, partner.email, partner.password, {
       width: 390,
@@ -65,7 +67,7 @@ describe('settlement in the browser', () => {
 
     const desk = await loggedIn(browser, stack.baseUrl, admin.email, admin.password);
     await desk.goto(`${stack.baseUrl}/admin/settlements?status=open`);
-    const row = desk.locator('[data-testid=settlement-row]', { hasText: '₩14,400' }).first();
+    const row = desk.locator(`[data-testid=settlement-row][data-statement-id="${statementId}"]`);
     await row.locator('button').first().click();
     await row.locator('[data-testid=statement-detail]').waitFor();
     await row.locator('[data-testid=payout-reference]').fill('KB-E2E-0001');
