@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { Knex } from 'knex';
 import type Koa from 'koa';
 import type { Me } from '../domain/accounts';
+import { AppError } from '../domain/errors';
 import type { Config } from '../infra/config';
 import type { ImageStore } from '../infra/imageStore';
 import type { Logger } from '../infra/logger';
@@ -36,3 +37,10 @@ export interface ApiState {
 }
 
 export type ApiContext = Koa.ParameterizedContext<ApiState>;
+
+/** The signed-in partner's id; an account without an approved partner is refused. */
+export function partnerIdOf(ctx: ApiContext): string {
+  const partnerId = ctx.state.user?.partnerId;
+  if (!partnerId) throw new AppError('FORBIDDEN', 'This needs an approved partner account');
+  return partnerId;
+}

@@ -4,9 +4,8 @@ import {
   partnerDashboardQuerySchema,
   type Dashboard,
 } from '../../domain/dashboard';
-import { AppError } from '../../domain/errors';
 import type { Redis } from '../../infra/redis';
-import type { ApiContext } from '../context';
+import { type ApiContext, partnerIdOf } from '../context';
 import { RESPONDED, route, type RouteDef } from '../route';
 
 /**
@@ -46,8 +45,7 @@ export function dashboardRoutes(): RouteDef[] {
       access: 'partner',
       query: partnerDashboardQuerySchema,
       async handler({ ctx, query, deps: { db, redis, config } }) {
-        const partnerId = ctx.state.user?.partnerId;
-        if (!partnerId) throw new AppError('FORBIDDEN', 'This needs an approved partner account');
+        const partnerId = partnerIdOf(ctx);
         return answer(ctx, redis, config.dashboard.cacheTtlMs, `dashboard:${partnerId}:${query.range}`, () =>
           loadDashboard(db, partnerId, query.range),
         );

@@ -13,17 +13,11 @@ import {
   type PartnerOrdersQuery,
 } from '../../domain/fulfilment';
 import { confirmDeliveredUpdate, markRoastedUpdate, markShippedUpdate } from '../../workflows/messages';
-import type { ApiContext, ApiDeps } from '../context';
+import { type ApiContext, type ApiDeps, partnerIdOf } from '../context';
 import { RESPONDED, route, type RouteDef } from '../route';
 import { fromTemporal } from '../temporalErrors';
 
 const idParams = z.strictObject({ id: z.uuid() });
-
-function partnerIdOf(ctx: ApiContext): string {
-  const partnerId = ctx.state.user?.partnerId;
-  if (!partnerId) throw new AppError('FORBIDDEN', 'This needs an approved partner account');
-  return partnerId;
-}
 
 const actorOf = (ctx: ApiContext): OrderActor => ({
   userId: ctx.state.user!.id,

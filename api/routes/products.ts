@@ -8,7 +8,7 @@ import { PartnerId, ReviewState } from '../../domain/searchAttributes';
 import { taskQueue } from '../../domain/taskQueues';
 import { ACCEPTED_IMAGE_TYPES, InvalidImageError } from '../../infra/imageStore';
 import { setListingUpdate, submitRevisionUpdate } from '../../workflows/messages';
-import type { ApiContext, ApiDeps } from '../context';
+import { type ApiContext, type ApiDeps, partnerIdOf } from '../context';
 import { route, type RouteDef } from '../route';
 import { fromTemporal } from '../temporalErrors';
 
@@ -29,12 +29,6 @@ interface ProductRow {
 }
 
 const actorOf = (ctx: ApiContext) => ({ userId: ctx.state.user!.id, roles: ctx.state.user!.roles });
-
-function partnerIdOf(ctx: ApiContext): string {
-  const partnerId = ctx.state.user?.partnerId;
-  if (!partnerId) throw new AppError('FORBIDDEN', 'This needs an approved partner account');
-  return partnerId;
-}
 
 /** The product if it belongs to the signed-in partner; someone else's is "not found". */
 async function ownProduct(deps: ApiDeps, ctx: ApiContext, id: string): Promise<ProductRow> {

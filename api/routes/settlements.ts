@@ -18,7 +18,7 @@ import {
 } from '../../domain/settlement';
 import { taskQueue } from '../../domain/taskQueues';
 import { markPayoutUpdate } from '../../workflows/messages';
-import type { ApiContext, ApiDeps } from '../context';
+import { type ApiDeps, partnerIdOf } from '../context';
 import { route, type RouteDef } from '../route';
 import { fromTemporal } from '../temporalErrors';
 
@@ -73,12 +73,6 @@ async function linesOf(db: Knex, statementId: string): Promise<SettlementLine[]>
     orderName: string;
   }[];
   return rows.map((l) => ({ ...l, at: new Date(l.at).toISOString() }));
-}
-
-function partnerIdOf(ctx: ApiContext): string {
-  const partnerId = ctx.state.user?.partnerId;
-  if (!partnerId) throw new AppError('FORBIDDEN', 'This needs an approved partner account');
-  return partnerId;
 }
 
 /** When the Schedule settles next (null when it cannot be asked: the statements still show). */
