@@ -23,4 +23,6 @@ export interface ActivityDeps {
   shipWithinMs: number;
   /** Starts each paid cycle's fulfilment workflow (idempotent), with the fulfilment settings. */
   fulfilment: FulfilmentStarter & { settings: FulfilmentSettings };
+  /** Whether this deployment may import demo history (a sandbox deployment: the Toss key is a test key). */
+  demoData: boolean;
 }

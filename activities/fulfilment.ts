@@ -4,6 +4,7 @@ import { TypedSearchAttributes, WorkflowIdConflictPolicy } from '@temporalio/com
 import { fulfilmentWorkflowId, type FulfilmentInput, type FulfilmentStatus } from '../domain/fulfilment';
 import { CustomerId, FulfilmentStatus as FulfilmentStatusKey, PartnerId } from '../domain/searchAttributes';
 import { taskQueue } from '../domain/taskQueues';
+import { dashboardCacheKeysOf } from '../domain/dashboard';
 import type { ActivityDeps } from './deps';
 import { closeTask } from './inbox';
 import { enqueueNotification, type Notification } from './outbox';
@@ -64,7 +65,7 @@ export async function fulfilmentInputFor(
 }
 
 /** The fulfilment workflow's writes: the order's steps, the escalation and its resolution. */
-export function createFulfilmentActivities({ db }: ActivityDeps) {
+export function createFulfilmentActivities({ db, redis, log }: ActivityDeps) {
   return {
     /**
      * Moves an order to a step (and records carrier, tracking number, who confirmed delivery), with an optional
@@ -80,10 +81,10 @@ export function createFulfilmentActivities({ db }: ActivityDeps) {
       closeTaskId?: string | null;
       notify?: Notification;
     }): Promise<void> {
-      await db.transaction(async (trx) => {
+      const partnerId = await db.transaction(async (trx) => {
         const at = trx.fn.now();
         const stamp = (column: string) => trx.raw(`coalesce(??, ?)`, [column, at]);
-        await trx('fulfilment_orders')
+        const [order] = await trx('fulfilment_orders')
           .where({ id: input.orderId })
           .update({
             status: input.status,
@@ -99,11 +100,19 @@ export function createFulfilmentActivities({ db }: ActivityDeps) {
             ...(input.status === 'delivered'
               ? { deliveredAt: stamp('delivered_at'), deliveredBy: input.deliveredBy ?? 'auto' }
               : {}),
-          });
+          })
+          .returning('partnerId');
         if (input.closeTaskId)
           await closeTask(trx, input.closeTaskId, { state: 'done', outcome: 'shipped', resolvedBy: null });
         if (input.notify) await enqueueNotification(trx, input.notify);
+        return order?.partnerId as string | undefined;
       });
+      // The partner's "orders to ship" changed: their cached dashboard goes, so the next look shows it at once.
+      if (partnerId) {
+        await redis
+          .del(...dashboardCacheKeysOf(partnerId))
+          .catch((err: Error) => log.debug({ err: err.message }, 'dashboard cache not cleared'));
+      }
     },
 
     /** Marks an order escalated (its inbox task is open) and tells the roaster; idempotent. */

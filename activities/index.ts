@@ -1,5 +1,6 @@
 import { createAccountActivities } from './accounts';
 import type { ActivityDeps } from './deps';
+import { createDemoHistoryActivities } from './demoHistory';
 import { createFulfilmentActivities } from './fulfilment';
 import { createInboxActivities } from './inbox';
 import { createPartnerActivities } from './partners';
@@ -19,6 +20,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createRefundActivities(deps),
     ...createFulfilmentActivities(deps),
     ...createSettlementActivities(deps),
+    ...createDemoHistoryActivities(deps),
   };
 }
 

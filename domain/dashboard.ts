@@ -6,6 +6,17 @@ import { seoulDate } from './calendar';
 export const dashboardRanges = ['30d', '12w', '12m'] as const;
 export type DashboardRange = (typeof dashboardRanges)[number];
 
+/** Where the API caches a dashboard answer: a partner's (`partnerId`), or the admin's (`admin:<partner or all>`). */
+export const dashboardCacheKey = (scope: string, range: DashboardRange) => `dashboard:${scope}:${range}`;
+
+/** Every cached answer a change of one partner's figures makes stale: theirs and the admin's. */
+export const dashboardCacheKeysOf = (partnerId: string): string[] =>
+  dashboardRanges.flatMap((r) => [
+    dashboardCacheKey(partnerId, r),
+    dashboardCacheKey(`admin:${partnerId}`, r),
+    dashboardCacheKey('admin:all', r),
+  ]);
+
 /** A partner's dashboard query. */
 export const partnerDashboardQuerySchema = z.strictObject({
   range: z.enum(dashboardRanges).default('30d'),

@@ -70,6 +70,9 @@ const shots: {
   { name: 'my-products', as: roaster, path: '/partner/products' },
   { name: 'new-product', as: roaster, path: '/partner/products/new' },
   { name: 'partner-orders', as: roaster, path: '/partner/orders' },
+  { name: 'partner-dashboard', as: roaster, path: '/partner/dashboard' },
+  { name: 'partner-dashboard-12w', as: roaster, path: '/partner/dashboard?range=12w' },
+  { name: 'partner-settlements', as: roaster, path: '/partner/settlements' },
   { name: 'my-page', as: ['customer@dalgona.local', DEMO_PASSWORD], path: '/me' },
   {
     name: 'my-deliveries',
@@ -81,6 +84,8 @@ const shots: {
     },
   },
   { name: 'admin-payments', as: admin, path: '/admin/payments' },
+  { name: 'admin-dashboard', as: admin, path: '/admin/dashboard' },
+  { name: 'admin-settlements', as: admin, path: '/admin/settlements' },
   { name: 'inbox', as: admin, path: '/admin/inbox' },
   {
     name: 'inbox-application',

@@ -9,6 +9,7 @@ import type { Role } from '../domain/accounts';
 import type { PartnerApplicationForm, PartnerApplicationInput } from '../domain/partner';
 import { ApplicantId, PartnerId, ReviewState } from '../domain/searchAttributes';
 import { customerKeyFor } from '../domain/keys';
+import { pastMondaysSeoul } from '../domain/demoHistory';
 import { taskQueue } from '../domain/taskQueues';
 import { createDb } from '../db/knex';
 import { PartnerApplication, Task, User } from '../db/models';
@@ -19,7 +20,6 @@ import { hashPassword } from '../infra/passwords';
 import { dataConverterFor } from '../infra/payloadCodec';
 import { bagArtwork, demoPartners, type DemoPartner } from './demoCatalog';
 import { decideUpdate, submitRevisionUpdate } from '../workflows/messages';
-import { ensureSettlementSchedule, SETTLEMENT_SCHEDULE_ID } from '../worker/settlementSchedule';
 
 export const DEMO_PASSWORD = 'dalgona-demo';
 
@@ -234,6 +234,57 @@ async function apiSession(base: string, email: string, password: string) {
   return call;
 }
 
+/** A card the sandbox turns into a billing key for `customerKey` (the card window's step, without a browser). */
+async function sandboxAuthKey(c: Ctx, customerKey: string, cardNumber: string): Promise<string> {
+  const res = await fetch(`${c.config.toss.apiUrl}/sandbox/auth-keys`, {
+    method: 'POST',
+    headers: {
+      authorization: `Basic ${Buffer.from(`${c.config.toss.secretKey}:`).toString('base64')}`,
+      'content-type': 'application/json',
+    },
+    body: JSON.stringify({ customerKey, cardNumber }),
+  });
+  if (!res.ok) throw new Error(`sandbox auth key: ${res.status}`);
+  return ((await res.json()) as { authKey: string }).authKey;
+}
+
+/** A partner's live products, oldest first. */
+function liveProductsOf(c: Ctx, partnerEmail: string) {
+  return c
+    .db('catalog_products as c')
+    .join('partners as p', 'p.id', 'c.partnerId')
+    .join('users as u', 'u.id', 'p.userId')
+    .where({ 'c.status': 'live', 'u.email': partnerEmail })
+    .orderBy('c.publishedAt')
+    .select('c.productId', 'c.options');
+}
+
+/** Subscribes a demo customer the way a customer does (the API, a card through the sandbox); once per product. */
+async function ensureLiveSubscription(
+  c: Ctx,
+  who: { id: string; email: string; name: string },
+  productId: string,
+  options: unknown,
+  cardNumber: string,
+): Promise<void> {
+  const existing = await c
+    .db('subscriptions')
+    .where({ customerId: who.id, productId })
+    .whereNot({ status: 'canceled' })
+    .first('id');
+  if (existing) return;
+  const api = await apiSession(`http://${c.config.api.host}:${c.config.api.port}`, who.email, DEMO_PASSWORD);
+  const customerKey = customerKeyFor(who.id);
+  const o = options as { weights: { grams: number }[]; grinds: string[]; cycles: number[] };
+  await api('POST', '/api/subscriptions', {
+    productId,
+    options: { grams: o.weights[0]!.grams, grind: o.grinds[0], quantity: 1, cycleWeeks: o.cycles[0] },
+    shipTo: { name: who.name, phone: '010-1234-5678', address: '서울특별시 중구 세종대로 110, 101동 1001호' },
+    authKey: await sandboxAuthKey(c, customerKey, cardNumber),
+    customerKey,
+  });
+}
+
 /**
  * Two subscriptions for the demo customer, made the way a customer makes them (the sandbox's card window stands in
  * for the browser step): one on a card that approves, charging every demo week, and one on a card that declines,
@@ -242,69 +293,98 @@ async function apiSession(base: string, email: string, password: string) {
  */
 async function ensureDemoSubscriptions(c: Ctx, customerId: string): Promise<void> {
   if (!c.config.toss.secretKey.startsWith('test_')) return;
-  if (await c.db('subscriptions').where({ customerId }).first()) return;
   // The demo roaster's beans, so that roaster@dalgona.local finds the paid cycles waiting on 주문 · 발송.
-  const products = await c
-    .db('catalog_products as c')
-    .join('partners as p', 'p.id', 'c.partnerId')
-    .join('users as u', 'u.id', 'p.userId')
-    .where({ 'c.status': 'live', 'u.email': 'roaster@dalgona.local' })
-    .orderBy('c.publishedAt')
-    .limit(2)
-    .select('c.productId', 'c.options');
-  if (products.length < 2) return;
-  const api = await apiSession(
-    `http://${c.config.api.host}:${c.config.api.port}`,
-    'customer@dalgona.local',
-    DEMO_PASSWORD,
-  );
-  const customerKey = customerKeyFor(customerId);
+  const products = (await liveProductsOf(c, 'roaster@dalgona.local')).slice(0, 2);
   const cards = ['4330123412341234', '4000000000000002'];
+  const customer = { id: customerId, email: 'customer@dalgona.local', name: '김고객' };
   for (const [i, product] of products.entries()) {
-    const res = await fetch(`${c.config.toss.apiUrl}/sandbox/auth-keys`, {
-      method: 'POST',
-      headers: {
-        authorization: `Basic ${Buffer.from(`${c.config.toss.secretKey}:`).toString('base64')}`,
-        'content-type': 'application/json',
-      },
-      body: JSON.stringify({ customerKey, cardNumber: cards[i] }),
-    });
-    if (!res.ok) throw new Error(`sandbox auth key: ${res.status}`);
-    const { authKey } = (await res.json()) as { authKey: string };
-    const options = product.options as { weights: { grams: number }[]; grinds: string[]; cycles: number[] };
-    await api('POST', '/api/subscriptions', {
-      productId: product.productId,
-      options: {
-        grams: options.weights[0]!.grams,
-        grind: options.grinds[0],
-        quantity: 1,
-        cycleWeeks: options.cycles[0],
-      },
-      shipTo: {
-        name: '김고객',
-        phone: '010-1234-5678',
-        address: '서울특별시 중구 세종대로 110, 101동 1001호',
-      },
-      authKey,
-      customerKey,
-    });
+    await ensureLiveSubscription(c, customer, product.productId, product.options, cards[i]!);
   }
 }
 
+/** The members whose past subscriptions make the demo's history, and whom those who subscribe today subscribe to. */
+const demoMembers = [
+  { email: 'member01@dalgona.local', name: '박서연', subscribesTo: 'roaster@dalgona.local' },
+  { email: 'member02@dalgona.local', name: '정민준', subscribesTo: 'roaster@dalgona.local' },
+  { email: 'member03@dalgona.local', name: '강하은', subscribesTo: 'seongsu@dalgona.local' },
+  { email: 'member04@dalgona.local', name: '조예준', subscribesTo: 'jeju@dalgona.local' },
+  { email: 'member05@dalgona.local', name: '윤지우', subscribesTo: null },
+  { email: 'member06@dalgona.local', name: '장도윤', subscribesTo: null },
+  { email: 'member07@dalgona.local', name: '임수아', subscribesTo: null },
+  { email: 'member08@dalgona.local', name: '한시우', subscribesTo: null },
+];
+
+const WEEK = 7 * 24 * 3600_000;
+const HISTORY_WEEKS = 6;
+
 /**
- * A first settlement statement, so 정산 내역 and 정산 관리 have something to show: once the demo payments are
- * recorded, the settlement Schedule is triggered once (Temporal UI → Schedules → `settlement` shows the run).
+ * A few weeks of history, as if Dalgona had been running (sandbox deployments only): each demo partner's past
+ * subscriptions, paid cycles and delivered orders (the `demoHistory` workflow per partner), the weekly settlement
+ * runs of those weeks (`settlementRun` workflows naming the period they settle; the admin marks the older statements
+ * paid through the API and leaves the last one open), and some members subscribing today — so the dashboards have
+ * weeks of data, orders wait to ship and 정산 관리 has a payout to make.
  */
-async function ensureDemoSettlement(c: Ctx): Promise<void> {
-  if (await c.db('settlement_statements').first('id')) return;
-  for (let i = 0; i < 100 && !(await c.db('partner_ledger').first('id')); i++) {
-    await new Promise((r) => setTimeout(r, 200));
+async function ensureDemoHistory(c: Ctx, partnerUserIds: Map<string, string>): Promise<void> {
+  if (!c.config.toss.secretKey.startsWith('test_')) return;
+  const members: { id: string; email: string; name: string; subscribesTo: string | null }[] = [];
+  for (const m of demoMembers) {
+    members.push({ ...m, id: await ensureAccount(c, m.email, m.name, DEMO_PASSWORD, ['customer']) });
   }
-  if (!(await c.db('partner_ledger').first('id'))) return;
-  // A scheduled time has whole seconds, as has the provider's approvedAt: trigger in the next second.
-  await new Promise((r) => setTimeout(r, 1100));
-  await ensureSettlementSchedule(c.client, c.config);
-  await c.client.schedule.getHandle(SETTLEMENT_SCHEDULE_ID).trigger();
+  const asOf = new Date();
+  for (const userId of partnerUserIds.values()) {
+    const partnerId = (await c.db('partners').where({ userId }).first('id')).id as string;
+    const workflowId = `demoHistory:${partnerId}`;
+    if (await c.db('subscriptions').where({ workflowId }).first('id')) continue;
+    await c.client.workflow.execute('demoHistory', {
+      workflowId,
+      taskQueue: taskQueue(c.config.temporal.taskQueuePrefix, 'billing'),
+      args: [
+        { partnerId, customerIds: members.map((m) => m.id), weeks: HISTORY_WEEKS, asOf: asOf.toISOString() },
+      ],
+    });
+  }
+
+  // The weekly settlements of the past weeks, oldest first, as the Schedule would have run them.
+  const mondays = pastMondaysSeoul(asOf, HISTORY_WEEKS);
+  const lastMonday = mondays.at(-1)!;
+  if (!(await c.db('settlement_statements').where({ periodEnd: lastMonday }).first('id'))) {
+    for (const periodEnd of mondays) {
+      await c.client.workflow.execute('settlementRun', {
+        workflowId: `settlementRun-demo-${periodEnd.toISOString()}`,
+        taskQueue: taskQueue(c.config.temporal.taskQueuePrefix, 'billing'),
+        args: [
+          {
+            periodEnd: periodEnd.toISOString(),
+            periodMs: WEEK,
+            defaultCommissionBps: c.config.settlement.commissionBps,
+          },
+        ],
+      });
+    }
+    // The admin has paid out every week but the last (정산 관리 shows it waiting).
+    const admin = await apiSession(
+      `http://${c.config.api.host}:${c.config.api.port}`,
+      c.config.admin.email,
+      c.config.admin.password,
+    );
+    const older = await c
+      .db('settlement_statements')
+      .where({ status: 'open' })
+      .where('periodEnd', '<', lastMonday)
+      .select('id', 'periodEnd');
+    for (const s of older) {
+      const paidOn = new Date(new Date(s.periodEnd).getTime() + 2 * 24 * 3600_000).toISOString().slice(0, 10);
+      await admin('POST', `/api/admin/settlements/${s.id}/payout`, {
+        reference: `KB-${paidOn.replaceAll('-', '')}`,
+      });
+    }
+  }
+
+  for (const m of members) {
+    if (!m.subscribesTo) continue;
+    const [product] = await liveProductsOf(c, m.subscribesTo);
+    if (product) await ensureLiveSubscription(c, m, product.productId, product.options, '4330123412341234');
+  }
 }
 
 /** The demo accounts printed by `npm start`. */
@@ -334,8 +414,10 @@ export async function seed(config: Readonly<Config>): Promise<void> {
     const customerId = await ensureAccount(c, 'customer@dalgona.local', '김고객', DEMO_PASSWORD, [
       'customer',
     ]);
+    const partnerUserIds = new Map<string, string>();
     for (const partner of demoPartners) {
       const userId = await ensureAccount(c, partner.email, partner.name, DEMO_PASSWORD, ['customer']);
+      partnerUserIds.set(partner.email, userId);
       const applicationId = await ensureApplication(
         c,
         userId,
@@ -383,8 +465,8 @@ export async function seed(config: Readonly<Config>): Promise<void> {
         introduction: '항구 도시의 진한 다크 로스트 블렌드를 소개합니다.',
       }),
     );
+    await ensureDemoHistory(c, partnerUserIds);
     await ensureDemoSubscriptions(c, customerId);
-    await ensureDemoSettlement(c);
   } finally {
     await connection.close();
     await db.destroy();

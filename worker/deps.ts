@@ -32,5 +32,6 @@ export function createActivityDeps(
       autoDeliverMs: config.fulfilment.autoDeliverMs,
       escalationSlaMs: config.fulfilment.escalationSlaMs,
     }),
+    demoData: config.toss.secretKey.startsWith('test_'),
   };
 }

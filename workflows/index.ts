@@ -8,3 +8,4 @@ export { fulfilment } from './fulfilment';
 export { settlementRun } from './settlementRun';
 export { settlementStatement } from './settlementStatement';
 export { setPartnerCommission } from './setPartnerCommission';
+export { demoHistory } from './demoHistory';

@@ -1,6 +1,7 @@
 import { loadDashboard, partnerRanking } from '../dashboard';
 import {
   adminDashboardQuerySchema,
+  dashboardCacheKey,
   partnerDashboardQuerySchema,
   type Dashboard,
 } from '../../domain/dashboard';
@@ -46,8 +47,12 @@ export function dashboardRoutes(): RouteDef[] {
       query: partnerDashboardQuerySchema,
       async handler({ ctx, query, deps: { db, redis, config } }) {
         const partnerId = partnerIdOf(ctx);
-        return answer(ctx, redis, config.dashboard.cacheTtlMs, `dashboard:${partnerId}:${query.range}`, () =>
-          loadDashboard(db, partnerId, query.range),
+        return answer(
+          ctx,
+          redis,
+          config.dashboard.cacheTtlMs,
+          dashboardCacheKey(partnerId, query.range),
+          () => loadDashboard(db, partnerId, query.range),
         );
       },
     }),
@@ -59,7 +64,7 @@ export function dashboardRoutes(): RouteDef[] {
       access: 'admin',
       query: adminDashboardQuerySchema,
       async handler({ ctx, query, deps: { db, redis, config } }) {
-        const key = `dashboard:admin:${query.partnerId ?? 'all'}:${query.range}`;
+        const key = dashboardCacheKey(`admin:${query.partnerId ?? 'all'}`, query.range);
         return answer(ctx, redis, config.dashboard.cacheTtlMs, key, async () => {
           const now = new Date();
           const [dashboard, partners] = await Promise.all([

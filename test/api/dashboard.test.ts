@@ -4,6 +4,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createActivities } from '../../activities';
+import { createDemoHistoryActivities, type DemoHistoryResult } from '../../activities/demoHistory';
+import { pastMondaysSeoul, type DemoHistoryInput } from '../../domain/demoHistory';
+import { taskQueue } from '../../domain/taskQueues';
 import { buildDashboardReadModels } from '../../db/migrations/20261125000003_dashboard';
 import { customerKeyFor } from '../../domain/subscription';
 import { mondayOf, type Dashboard, type DashboardRange } from '../../domain/dashboard';
@@ -21,6 +24,7 @@ import {
   publishProduct,
   startStack,
   stopTemporal,
+  uniq,
   type Stack,
 } from '../harness';
 
@@ -434,5 +438,88 @@ describe('sales dashboard (매출 관리)', () => {
       .catch((err: Error) => {
         if (err.message !== 'rollback') throw err;
       });
+  });
+});
+
+describe('demo history (npm start)', () => {
+  it('imports weeks of a partner’s sales that the dashboard shows exactly, once; weekly settlements take them', async () => {
+    const partnerC = await makePartner(stack, admin.me.id);
+    await publishProduct(stack, partnerC.browser, admin.me.id);
+    const members = [await makeUser(stack), await makeUser(stack)];
+    const partnerId = partnerC.me.partnerId!;
+    const asOf = new Date();
+    const input: DemoHistoryInput = {
+      partnerId,
+      customerIds: members.map((m) => m.me.id),
+      weeks: 6,
+      asOf: asOf.toISOString(),
+    };
+    const importHistory = () =>
+      stack.client.workflow.execute('demoHistory', {
+        workflowId: `demoHistory:${partnerId}`,
+        taskQueue: taskQueue(stack.config.temporal.taskQueuePrefix, 'billing'),
+        args: [input],
+      }) as Promise<DemoHistoryResult>;
+    const first = await importHistory();
+    assert.equal(first.imported, true);
+    assert.ok(first.payments > first.subscriptions && first.subscriptions >= 10, JSON.stringify(first));
+    assert.equal(
+      Number((await stack.db('payments').where({ partnerId }).count('* as n'))[0]!.n),
+      first.payments,
+    );
+
+    // Weeks of data in the read models, equal to the raw tables; nothing waits to ship (all delivered).
+    const d = await assertExact(partnerC.browser, '/api/partner/dashboard?range=12w', partnerId, '12w');
+    assert.ok(d.series.filter((b) => b.orders > 0).length >= 4, JSON.stringify(d.series));
+    assert.equal(d.churn.started, first.subscriptions);
+    assert.equal(d.toShip.count, 0);
+    await assertExact(partnerC.browser, '/api/partner/dashboard?range=30d', partnerId, '30d');
+    // A member sees their delivered orders on my page.
+    const mine = await members[0]!.browser.get<{ items: { status: string }[] }>('/api/me/deliveries');
+    assert.equal(mine.status, 200);
+    assert.ok(mine.body.items.length > 0 && mine.body.items.every((o) => o.status === 'delivered'));
+
+    // Imported again (the seed run twice): nothing changes.
+    const again = await importHistory();
+    assert.deepEqual(again, { subscriptions: 0, payments: 0, imported: false });
+    const d2 = await dashboardOf(partnerC.browser, '/api/partner/dashboard?range=12w');
+    assert.deepEqual(figures(d2), figures(d));
+
+    // The weekly settlements of those weeks, as the seed runs them: every sale before the last Monday in exactly one
+    // statement, and the statements add up to the ledger.
+    const mondays = pastMondaysSeoul(asOf, 6);
+    for (const periodEnd of mondays) {
+      await stack.client.workflow.execute('settlementRun', {
+        workflowId: `settlementRun-demo-${uniq()}`,
+        taskQueue: taskQueue(stack.config.temporal.taskQueuePrefix, 'billing'),
+        args: [{ periodEnd: periodEnd.toISOString(), periodMs: 7 * 86_400_000, defaultCommissionBps: 1000 }],
+      });
+    }
+    const statements = await stack.db('settlement_statements').where({ partnerId });
+    assert.ok(statements.length >= 3, `${statements.length} statements`);
+    const ledger = await stack.db('partner_ledger').where({ partnerId }).where('at', '<', mondays.at(-1)!);
+    const lines = await stack.db('settlement_lines').where({ partnerId });
+    assert.equal(lines.length, ledger.length);
+    assert.equal(
+      statements.reduce((s, r) => s + Number(r.grossSales), 0),
+      ledger.reduce((s, l) => s + l.amount, 0),
+    );
+    for (const s of statements) {
+      assert.equal(s.lineCount, lines.filter((l) => l.statementId === s.id).length);
+      assert.equal(Number(s.commission), Math.round(Number(s.netSales) / 10));
+    }
+  });
+
+  it('is refused by a production worker (no Toss test key)', async () => {
+    const acts = createDemoHistoryActivities({ db: stack.db, demoData: false });
+    await assert.rejects(
+      acts.importDemoHistory({
+        partnerId: partnerA.me.partnerId!,
+        customerIds: [admin.me.id],
+        weeks: 2,
+        asOf: new Date().toISOString(),
+      }),
+      (err: Error & { type?: string }) => err.type === 'DEMO_DATA_DISABLED',
+    );
   });
 });

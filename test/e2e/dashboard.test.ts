@@ -1,5 +1,6 @@
 // The sales dashboard in a real browser, on a phone-sized screen: a paid cycle shows up in the partner's cards and
-// the revenue chart draws (pixels on the canvas); the range toggle re-buckets it; the admin's view renders too.
+// the revenue chart draws (pixels on the canvas); the partner ships the order and the dashboard follows; the range
+// toggle re-buckets it; the admin's view renders too.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
@@ -73,6 +74,24 @@ describe('sales dashboard in the browser', () => {
     assert.ok((await paintedPixels(p)) > 500, 'the chart is drawn');
     // Nothing wider than the phone's screen.
     assert.ok((await p.$eval('html', (h) => (h as unknown as { scrollWidth: number }).scrollWidth)) <= 390);
+
+    // The partner ships the order from 주문 · 발송 and comes back: "orders to ship" has gone down at once (the
+    // shipment cleared the cached dashboard), while the sale stays in the cards.
+    await p.click('.menu-btn');
+    await p.click('[data-testid=nav-orders]');
+    await p.waitForURL('**/partner/orders');
+    const order = p.locator('[data-testid=order]').first();
+    await order.locator('[data-testid=roasted]').click();
+    await order.locator('[data-testid=order-status]:has-text("로스팅 완료")').waitFor();
+    await order.locator('[data-testid=carrier]').selectOption('cj');
+    await order.locator('[data-testid=tracking]').fill('6123-4567-8901');
+    await order.locator('[data-testid=ship]').click();
+    await p.locator('[role=status]:has-text("1건 발송 처리")').waitFor();
+    await p.click('.menu-btn');
+    await p.click('[data-testid=nav-dashboard]');
+    await p.waitForURL('**/partner/dashboard');
+    await p.waitForSelector('[data-testid=kpi-to-ship]:text-is("0")');
+    assert.equal(await p.textContent('[data-testid=kpi-net]'), krw);
 
     await p.click('[data-testid=range-12m]');
     await p.waitForSelector('[data-testid=revenue-chart][data-points="12"]');
