@@ -40,7 +40,9 @@ describe('sales dashboard buckets (Asia/Seoul)', () => {
   });
 
   it('churn: cancelled over those live at the start of the range; none live, no rate', () => {
-    assert.equal(churnRate(90, 20, 10), 0.125); // 80 at the start, 10 left
+    assert.equal(churnRate(90, 20, 10), 0.1); // 80 at the start and 20 new: 10 of those 100 left
+    assert.equal(churnRate(4, 16, 15), 0.7895); // a young shop: 3 at the start, 16 new, 15 left — not 500 %
+    assert.equal(churnRate(0, 3, 3), 1);
     assert.equal(churnRate(0, 0, 0), null);
   });
 

@@ -48,7 +48,7 @@ export interface Dashboard {
   totals: { gross: number; refunds: number; net: number; orders: number };
   /** Subscriptions by status now; `active` counts active and past-due (still being charged). */
   subscribers: { active: number; pastDue: number; paused: number; suspended: number };
-  /** New and cancelled subscriptions in the range; churn = cancelled ÷ active at the start of the range. */
+  /** New and cancelled subscriptions in the range; churn = cancelled ÷ everyone subscribed during it (see churnRate). */
   churn: { started: number; canceled: number; rate: number | null };
   /** The next scheduled charge of each active subscription falling in the next 7 / 30 days. */
   upcoming: { days7: { count: number; amount: number }; days30: { count: number; amount: number } };
@@ -105,8 +105,11 @@ export function fillSeries(
   });
 }
 
-/** Cancelled in the range ÷ live at its start (live now − started + cancelled); null when nobody was. */
+/**
+ * Cancelled in the range ÷ everyone subscribed at some time in it (live at its start, i.e. live now − started +
+ * cancelled, plus those who started in it): between 0 and 1 however young the shop; null when nobody was.
+ */
 export function churnRate(activeNow: number, started: number, canceled: number): number | null {
-  const atStart = activeNow - started + canceled;
-  return atStart > 0 ? Math.round((canceled / atStart) * 10_000) / 10_000 : null;
+  const exposed = activeNow + canceled;
+  return exposed > 0 ? Math.round((canceled / exposed) * 10_000) / 10_000 : null;
 }
