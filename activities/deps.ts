@@ -4,13 +4,17 @@ import type { FulfilmentStarter } from './fulfilment';
 import type { TossClient } from '../payments/client';
 import type { ImageStore } from '../infra/imageStore';
 import type { Logger } from '../infra/logger';
+import type { BusinessMetrics } from '../infra/metrics';
 import type { Redis } from '../infra/redis';
 import type { SecretBox } from '../infra/secretBox';
 
 /** What activities need from the outside world; tests pass real or fake ones. */
 export interface ActivityDeps {
   db: Knex;
+  /** Inside an activity, its lines carry workflowId, runId and activityType (see activityScopedLogger). */
   log: Logger;
+  /** Business counters (charges, dunning, refunds, settlements, escalations), served by the worker at /metrics. */
+  metrics: BusinessMetrics;
   redis: Redis;
   /** The key prefix `redis` applies (pub/sub channels are not keys, so it is added by hand). */
   redisPrefix: string;

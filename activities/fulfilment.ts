@@ -65,7 +65,7 @@ export async function fulfilmentInputFor(
 }
 
 /** The fulfilment workflow's writes: the order's steps, the escalation and its resolution. */
-export function createFulfilmentActivities({ db, redis, log }: ActivityDeps) {
+export function createFulfilmentActivities({ db, redis, log, metrics }: ActivityDeps) {
   return {
     /**
      * Moves an order to a step (and records carrier, tracking number, who confirmed delivery), with an optional
@@ -121,7 +121,11 @@ export function createFulfilmentActivities({ db, redis, log }: ActivityDeps) {
       taskId: string;
       partnerId: string;
     }): Promise<void> {
-      await db.transaction(async (trx) => {
+      const escalatedNow = await db.transaction(async (trx) => {
+        const before = (await trx('fulfilment_orders')
+          .where({ id: input.orderId })
+          .forUpdate()
+          .first('escalatedAt')) as { escalatedAt: Date | null } | undefined;
         await trx('fulfilment_orders')
           .where({ id: input.orderId })
           .update({
@@ -136,7 +140,10 @@ export function createFulfilmentActivities({ db, redis, log }: ActivityDeps) {
             template: 'order_overdue',
             payload: { orderId: input.orderId },
           });
+        return before !== undefined && before.escalatedAt === null;
       });
+      // Once per order: only the transaction that set escalated_at counts it.
+      if (escalatedNow) metrics.fulfilmentEscalations.inc();
     },
 
     /** An admin resolved the escalation (e.g. reached the roaster): the task closes; the order stays open. */

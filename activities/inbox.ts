@@ -21,7 +21,7 @@ export async function closeTask(
 }
 
 /** Generic inbox activities, shared by every workflow that waits on an admin. */
-export function createInboxActivities({ db }: ActivityDeps) {
+export function createInboxActivities({ db, metrics }: ActivityDeps) {
   return {
     /** Opens an inbox task; idempotent: the task id comes from the workflow, a retry inserts nothing. */
     async openTask(input: OpenTaskInput): Promise<void> {
@@ -58,20 +58,25 @@ export function createInboxActivities({ db }: ActivityDeps) {
 
     /** Flags an open task overdue and reminds the admins; idempotent: coalesce keeps the first time, the reminder is deduped. */
     async markTaskOverdue(input: { taskId: string }): Promise<void> {
-      await db.transaction(async (trx) => {
+      const flaggedKind = await db.transaction(async (trx) => {
+        const before = (await trx('tasks').where({ id: input.taskId }).forUpdate().first('overdueAt')) as
+          { overdueAt: Date | null } | undefined;
         const task = await Task.query(trx)
           .patch({ overdueAt: trx.raw('coalesce(overdue_at, now())') as unknown as Date })
           .where({ id: input.taskId, state: 'open' })
           .returning(['id', 'kind', 'title'])
           .first();
-        if (!task) return;
+        if (!task) return null;
         await enqueueNotification(trx, {
           dedupeKey: `task:${input.taskId}:overdue`,
           recipientRole: 'admin',
           template: 'task_overdue',
           payload: { taskId: task.id, kind: task.kind, title: task.title },
         });
+        return before?.overdueAt === null ? task.kind : null;
       });
+      // Once per task: only the transaction that set overdue_at counts it.
+      if (flaggedKind) metrics.tasksOverdue.inc({ kind: flaggedKind });
     },
   };
 }

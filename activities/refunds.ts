@@ -5,7 +5,7 @@ import type { ActivityDeps } from './deps';
 import { enqueueNotification } from './outbox';
 
 /** Refund activities. */
-export function createRefundActivities({ db, toss }: ActivityDeps) {
+export function createRefundActivities({ db, toss, metrics }: ActivityDeps) {
   return {
     /**
      * Refunds through the provider and records it (payment balance, history, the partner's ledger, a notice to the
@@ -70,7 +70,7 @@ export function createRefundActivities({ db, toss }: ActivityDeps) {
       }
       const refundedTotal = canceled.totalAmount - canceled.balanceAmount;
       const status = canceled.balanceAmount === 0 ? 'refunded' : 'partially_refunded';
-      await db.transaction(async (trx) => {
+      const recordedNow = await db.transaction(async (trx) => {
         await trx('refunds')
           .where({ id: input.refundId })
           .update({ status: 'done', transactionKey: canceled.lastTransactionKey, doneAt: trx.fn.now() });
@@ -117,7 +117,13 @@ export function createRefundActivities({ db, toss }: ActivityDeps) {
             amount,
           });
         }
+        return recorded.length > 0;
       });
+      // Counted once, when this attempt's history row was committed (a retry finds it and counts nothing).
+      if (recordedNow) {
+        metrics.refunds.inc();
+        metrics.refundedKrw.inc(amount);
+      }
       return { ok: true, refundId: input.refundId, amount, refundedTotal, status };
     },
   };

@@ -31,7 +31,7 @@ const payoutState = (s: StatementRow): StatementPayoutState => ({
 });
 
 /** Settlement activities (DESIGN §4.4): statements from the partner ledger, and payouts. */
-export function createSettlementActivities({ db }: ActivityDeps) {
+export function createSettlementActivities({ db, metrics }: ActivityDeps) {
   return {
     /**
      * The partners with something to settle before `periodEnd`, and those already holding a statement for it (so a
@@ -59,7 +59,7 @@ export function createSettlementActivities({ db }: ActivityDeps) {
      * line per statement line, and a per-partner advisory lock serialises concurrent runs (a re-fire, a backfill).
      */
     async settlePartner(input: SettlePartnerInput): Promise<SettlePartnerResult> {
-      return db.transaction(async (trx) => {
+      const result = await db.transaction(async (trx): Promise<SettlePartnerResult> => {
         await trx.raw(`SELECT pg_advisory_xact_lock(hashtext('settlement:' || ?::text))`, [input.partnerId]);
         const existing = (await trx('settlement_statements')
           .where({ partnerId: input.partnerId, periodEnd: input.periodEnd })
@@ -162,6 +162,9 @@ export function createSettlementActivities({ db }: ActivityDeps) {
           created: true,
         };
       });
+      // `created` only for the run that inserted (and committed) the statement.
+      if (result?.created) metrics.settlementStatements.inc({ status: result.status });
+      return result;
     },
 
     /**
@@ -205,8 +208,9 @@ export function createSettlementActivities({ db }: ActivityDeps) {
       note?: string;
       actorId: string;
     }): Promise<StatementPayoutState> {
-      return db.transaction(async (trx) => {
-        await trx('settlement_statements')
+      let paidNow = false;
+      const state = await db.transaction(async (trx) => {
+        const changed = await trx('settlement_statements')
           .where({ id: input.statementId, status: 'open' })
           .update({
             status: 'paid',
@@ -215,6 +219,7 @@ export function createSettlementActivities({ db }: ActivityDeps) {
             payoutReference: input.reference,
             payoutNote: input.note ?? null,
           });
+        paidNow = changed > 0;
         const s = (await trx('settlement_statements').where({ id: input.statementId }).first()) as
           StatementRow | undefined;
         if (!s || s.status !== 'paid' || s.payoutReference !== input.reference) {
@@ -234,6 +239,8 @@ export function createSettlementActivities({ db }: ActivityDeps) {
         });
         return payoutState(s);
       });
+      if (paidNow) metrics.settlementPayouts.inc();
+      return state;
     },
   };
 }

@@ -73,6 +73,7 @@ export function createSubscriptionActivities({
   shipWithinMs,
   fulfilment,
   log,
+  metrics,
 }: ActivityDeps) {
   /** The payment and everything that follows from it, in one transaction; idempotent by order id. */
   async function recordApproved(
@@ -82,7 +83,8 @@ export function createSubscriptionActivities({
     p: TossPayment,
     nextChargeAt: string,
   ): Promise<ChargeResult> {
-    return db.transaction(async (trx) => {
+    let recordedNow = false;
+    const result = await db.transaction(async (trx): Promise<ChargeResult> => {
       const before = await lockSubscription(trx, sub.id);
       const paymentId = randomUUID();
       const inserted = await trx('payments')
@@ -104,6 +106,7 @@ export function createSubscriptionActivities({
         .onConflict('orderId')
         .ignore()
         .returning('id');
+      recordedNow = inserted.length > 0;
       const payment = inserted.length
         ? { id: paymentId }
         : await trx('payments').where({ orderId: p.orderId }).first('id');
@@ -198,6 +201,13 @@ export function createSubscriptionActivities({
         unitPrice: sub.unitPrice,
       };
     });
+    // Counted once the payment row this attempt inserted is committed: a replayed record counts nothing.
+    if (recordedNow) {
+      metrics.charges.inc({ outcome: 'approved' });
+      metrics.chargedKrw.inc(p.totalAmount);
+      if (attempt > 1) metrics.chargeRetries.inc();
+    }
+    return result;
   }
 
   async function recordDecline(
@@ -208,7 +218,7 @@ export function createSubscriptionActivities({
     err: TossError,
   ): Promise<ChargeResult> {
     const at = new Date().toISOString();
-    await db('payment_events')
+    const inserted = await db('payment_events')
       .insert({
         kind: 'charge',
         subscriptionId: sub.id,
@@ -224,7 +234,12 @@ export function createSubscriptionActivities({
         dedupeKey: `charge:${orderId}:a${attempt}`,
       })
       .onConflict('dedupeKey')
-      .ignore();
+      .ignore()
+      .returning('id');
+    if (inserted.length) {
+      metrics.charges.inc({ outcome: 'declined' });
+      if (attempt > 1) metrics.chargeRetries.inc();
+    }
     return {
       outcome: 'declined',
       code: err.code,
@@ -385,7 +400,13 @@ export function createSubscriptionActivities({
      * before a new charge.
      */
     async chargeCycle(input: ChargeCycleInput): Promise<ChargeResult> {
-      const result = await charge(input);
+      let result: ChargeResult;
+      try {
+        result = await charge(input);
+      } catch (err) {
+        metrics.chargeErrors.inc(); // this attempt failed; every failed attempt is its own event
+        throw err;
+      }
       // The paid cycle's fulfilment workflow exists before the charge counts as done: a retry after a crash here
       // finds the cycle recorded and starts it again (the start is idempotent by order id).
       if (result.outcome === 'approved') {
@@ -401,7 +422,7 @@ export function createSubscriptionActivities({
       patch: SubscriptionPatch;
       notify?: Notification;
     }): Promise<void> {
-      await db.transaction(async (trx) => {
+      const entered = await db.transaction(async (trx) => {
         const before = input.patch.status ? await lockSubscription(trx, input.subscriptionId) : undefined;
         await trx('subscriptions')
           .where({ id: input.subscriptionId })
@@ -410,7 +431,11 @@ export function createSubscriptionActivities({
         if (before && input.patch.status) {
           await countStatusChange(trx, before, input.patch.status, input.patch.canceledAt ?? null);
         }
+        // The status this save moved the row into (the row was locked: a retry finds it there already).
+        return before && before.status !== input.patch.status ? input.patch.status : null;
       });
+      if (entered === 'past_due') metrics.dunningEntries.inc();
+      if (entered === 'suspended') metrics.suspensions.inc();
     },
 
     /**

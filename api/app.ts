@@ -12,6 +12,9 @@ import { buildRouter } from './router';
 import type { RouteDef } from './route';
 import { createCatalogCache, type CatalogCache } from '../infra/catalogCache';
 import { createAccessLogger } from '../infra/logger';
+import { createHttpMetrics } from '../infra/metrics';
+import { httpMetrics } from './middleware/metrics';
+import { metricsRoutes } from './routes/metrics';
 import { authRoutes } from './routes/auth';
 import { configRoutes } from './routes/config';
 import { dashboardRoutes } from './routes/dashboard';
@@ -35,6 +38,7 @@ export function allRoutes(
 ): RouteDef[] {
   return [
     ...healthRoutes(),
+    ...metricsRoutes(),
     ...configRoutes(),
     ...authRoutes(deps),
     ...partnerApplicationRoutes(),
@@ -84,7 +88,8 @@ const securityHeaders: Koa.Middleware = async (ctx, next) => {
 };
 
 /** The Koa app: thin — validate, authorise, then start / update / query a workflow or read a read model. */
-export function createApp(deps: ApiDeps): Koa<ApiState> {
+export function createApp(given: ApiDeps): Koa<ApiState> {
+  const deps: ApiDeps = { ...given, metrics: given.metrics ?? createHttpMetrics() };
   const app = new Koa<ApiState>();
   app.proxy = deps.config.api.trustProxy;
   const sessions = createSessions(deps);
@@ -97,6 +102,7 @@ export function createApp(deps: ApiDeps): Koa<ApiState> {
   });
 
   const access = createAccessLogger('api', deps.config.logLevel);
+  app.use(httpMetrics(deps.metrics!));
   app.use(requestLog(deps.log, access));
   app.use(errorHandler());
   app.use(securityHeaders);
@@ -126,7 +132,7 @@ export function createApp(deps: ApiDeps): Koa<ApiState> {
     }),
   );
   app.use(serveUi(deps.config.api.uiDist));
-  edges.set(app, withEdgeCache(app.callback(), catalogCache, access));
+  edges.set(app, withEdgeCache(app.callback(), catalogCache, access, deps.metrics!));
   return app;
 }
 

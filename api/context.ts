@@ -6,6 +6,7 @@ import { AppError } from '../domain/errors';
 import type { Config } from '../infra/config';
 import type { ImageStore } from '../infra/imageStore';
 import type { Logger } from '../infra/logger';
+import type { HttpMetrics } from '../infra/metrics';
 import type { Redis } from '../infra/redis';
 
 /** What the API process is built from; tests build it with their own. */
@@ -19,6 +20,8 @@ export interface ApiDeps {
   images: ImageStore;
   temporal: Client;
   log: Logger;
+  /** This process's request metrics, served at /metrics (createApp makes a registry when none is given). */
+  metrics?: HttpMetrics;
 }
 
 /** A signed-in session as stored in Redis (keyed by a hash of the opaque id). */

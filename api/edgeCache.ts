@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { CatalogCache } from '../infra/catalogCache';
 import type { Logger } from '../infra/logger';
+import { UNMATCHED, type HttpMetrics } from '../infra/metrics';
 
 const STATIC_HEADERS = [
   'X-Content-Type-Options',
@@ -12,6 +13,13 @@ const STATIC_HEADERS = [
   'memory',
 ];
 
+/** The route pattern of a catalog path the edge answers (the label Koa's router would have given it). */
+function edgeRoute(path: string): string {
+  if (path === '/api/catalog/products' || path === '/api/catalog/facets') return path;
+  if (path.startsWith('/api/catalog/products/')) return '/api/catalog/products/:id';
+  return UNMATCHED;
+}
+
 /** The key under which the catalog routes remember an answer by its exact request URL. */
 export const urlKey = (url: string) => `url:${url}`;
 
@@ -21,7 +29,12 @@ export const urlKey = (url: string) => `url:${url}`;
  * it is invalidated the moment a product is published. Only answers that passed every one of those steps are ever
  * remembered; everything else goes to the app untouched.
  */
-export function withEdgeCache(app: RequestListener, cache: CatalogCache, access: Logger): RequestListener {
+export function withEdgeCache(
+  app: RequestListener,
+  cache: CatalogCache,
+  access: Logger,
+  metrics?: HttpMetrics,
+): RequestListener {
   return (req: IncomingMessage, res: ServerResponse) => {
     const url = req.url ?? '';
     if (req.method === 'GET' && url.startsWith('/api/catalog/')) {
@@ -46,12 +59,15 @@ export function withEdgeCache(app: RequestListener, cache: CatalogCache, access:
           res.writeHead(200, headers).end(hit.body);
         }
         const q = url.indexOf('?');
-        const ms = Math.round((performance.now() - started) * 10) / 10;
+        const path = q < 0 ? url : url.slice(0, q);
+        const elapsed = performance.now() - started;
+        metrics?.observe('GET', edgeRoute(path), res.statusCode, elapsed / 1000);
+        const ms = Math.round(elapsed * 10) / 10;
         access.info(
           {
             requestId,
             method: 'GET',
-            path: q < 0 ? url : url.slice(0, q),
+            path,
             route: 'edge',
             status: res.statusCode,
             ms,

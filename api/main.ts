@@ -1,57 +1,74 @@
-// The API process: serves /api and the built UI on API_HOST:API_PORT until SIGINT / SIGTERM.
-import { dataConverterFor } from '../infra/payloadCodec';
+// The API process: serves /api, /metrics and the built UI on API_HOST:API_PORT until SIGINT / SIGTERM, then stops
+// taking connections, lets in-flight requests finish (up to API_SHUTDOWN_GRACE) and closes its pools.
 import { Client, Connection } from '@temporalio/client';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createDb } from '../db/knex';
-import { ConfigError, loadConfig, loadDotEnv } from '../infra/config';
 import { createImageStore } from '../infra/imageStore';
 import { createLogger, flushLogs } from '../infra/logger';
+import { createHttpMetrics } from '../infra/metrics';
+import { dataConverterFor } from '../infra/payloadCodec';
 import { createRedis } from '../infra/redis';
-import http from 'node:http';
+import { loadConfigOrExit, mustReach, withoutPassword } from '../infra/startup';
 import { apiHandler, createApp } from './app';
 
-loadDotEnv();
-let config;
-try {
-  config = loadConfig();
-} catch (err) {
-  if (err instanceof ConfigError) {
-    console.error(err.message);
-    process.exit(78);
-  }
-  throw err;
-}
+const config = loadConfigOrExit();
 const log = createLogger('api', config.logLevel);
 const db = createDb(config.apiDatabaseUrl, { pool: { max: 20 } });
+await mustReach('PostgreSQL', 'API_DATABASE_URL', withoutPassword(config.apiDatabaseUrl), () =>
+  db.raw('select 1'),
+);
+// Redis is not required to start: sessions and caches degrade (readyz names it) and come back with it.
 const redis = createRedis(config.redisUrl, config.redisKeyPrefix);
 redis.on('error', (err) => log.warn({ err: err.message }, 'redis error'));
 const subscriber = createRedis(config.redisUrl, config.redisKeyPrefix);
 subscriber.on('error', () => undefined); // reported through the main connection
 const images = createImageStore(config.images.dir);
-const connection = await Connection.connect({ address: config.temporal.address });
+const connection = await mustReach('Temporal', 'TEMPORAL_ADDRESS', config.temporal.address, () =>
+  Connection.connect({ address: config.temporal.address, connectTimeout: '10s' }),
+);
 const temporal = new Client({
   connection,
   namespace: config.temporal.namespace,
   dataConverter: dataConverterFor(config.payloadKeys),
 });
-const app = createApp({ config, db, redis, subscriber, images, temporal, log });
-const server = http.createServer(apiHandler(app)).listen(config.api.port, config.api.host, () => {
-  log.info({ url: `http://${config.api.host}:${config.api.port}` }, 'api listening');
+const metrics = createHttpMetrics({ processMetrics: true });
+const app = createApp({ config, db, redis, subscriber, images, temporal, log, metrics });
+const server = http.createServer(apiHandler(app));
+server.once('error', (err) => {
+  console.error(
+    `Cannot listen on ${config.api.host}:${config.api.port} (API_HOST / API_PORT): ${err.message}`,
+  );
+  flushLogs();
+  process.exit(1);
+});
+server.listen(config.api.port, config.api.host, () => {
+  const { port } = server.address() as AddressInfo;
+  log.info({ url: `http://${config.api.host}:${port}` }, 'api listening');
 });
 
 let stopping = false;
 const stop = (signal: string) => {
   if (stopping) return;
   stopping = true;
-  log.info({ signal }, 'closing api');
+  log.info({ signal, graceMs: config.apiShutdownGraceMs }, 'closing api');
+  const force = setTimeout(() => {
+    log.error('requests still in flight after API_SHUTDOWN_GRACE: exiting');
+    flushLogs();
+    process.exit(1);
+  }, config.apiShutdownGraceMs);
+  force.unref();
   server.close(async () => {
     subscriber.disconnect();
     await Promise.allSettled([db.destroy(), connection.close(), redis.quit()]);
+    clearTimeout(force);
     log.info('api stopped');
     flushLogs();
     process.exit(0);
   });
+  // Keep-alive connections: closed as soon as their request has been answered.
   server.closeIdleConnections();
-  setTimeout(() => process.exit(0), 10_000).unref();
+  setInterval(() => server.closeIdleConnections(), 100).unref();
 };
 process.on('SIGINT', () => stop('SIGINT'));
 process.on('SIGTERM', () => stop('SIGTERM'));

@@ -49,4 +49,29 @@ describe('loadConfig', () => {
     assert.throws(() => loadConfig({ SETTLEMENT_TIMEZONE: 'Mars/Olympus' }), /SETTLEMENT_TIMEZONE/);
     assert.throws(() => loadConfig({ SETTLEMENT_INTERVAL: 'often' }), /SETTLEMENT_INTERVAL/);
   });
+
+  it('serves metrics and drains on shutdown with operator-friendly defaults', () => {
+    const config = loadConfig({});
+    assert.equal(config.workerMetricsAddress, '127.0.0.1:9464');
+    assert.equal(config.workerBusinessMetricsAddress, '127.0.0.1:9465');
+    assert.equal(config.workerShutdownGraceMs, 30_000);
+    assert.equal(config.apiShutdownGraceMs, 10_000);
+    assert.equal(config.metricsToken, null);
+    const set = loadConfig({
+      WORKER_BUSINESS_METRICS_ADDRESS: 'off',
+      WORKER_METRICS_ADDRESS: '0.0.0.0:9464',
+      WORKER_SHUTDOWN_GRACE: '2m',
+      METRICS_TOKEN: 'a-long-metrics-token-123',
+    });
+    assert.equal(set.workerBusinessMetricsAddress, '');
+    assert.equal(set.workerMetricsAddress, '0.0.0.0:9464');
+    assert.equal(set.workerShutdownGraceMs, 120_000);
+    assert.equal(set.metricsToken, 'a-long-metrics-token-123');
+    assert.throws(() => loadConfig({ METRICS_TOKEN: 'short' }), /METRICS_TOKEN/);
+    assert.throws(
+      () => loadConfig({ WORKER_BUSINESS_METRICS_ADDRESS: '9465' }),
+      /WORKER_BUSINESS_METRICS_ADDRESS/,
+    );
+    assert.throws(() => loadConfig({ WORKER_SHUTDOWN_GRACE: 'a while' }), /WORKER_SHUTDOWN_GRACE/);
+  });
 });

@@ -35,6 +35,17 @@ const bool = (fallback: boolean) =>
     .default(fallback ? 'true' : 'false')
     .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+// host:port to listen on, or `off` (an empty value means the default, like every other setting).
+const address = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .refine(
+      (v) => v === 'off' || /^[^\s:]+:\d{1,5}$|^\[[0-9a-fA-F:]+\]:\d{1,5}$/.test(v),
+      'must be host:port or off',
+    )
+    .transform((v) => (v === 'off' ? '' : v));
+
 const url = (fallback: string) => z.string().default(fallback).pipe(z.url());
 
 const schema = z.object({
@@ -57,7 +68,14 @@ const schema = z.object({
   WORKER_LOCAL_ACTIVITY_SLOTS: z.coerce.number().int().min(1).default(100),
   WORKER_ACTIVITY_SLOTS: z.coerce.number().int().min(1).default(100),
   WORKER_WORKFLOW_TASK_POLLERS: z.coerce.number().int().min(1).default(10),
-  WORKER_METRICS_ADDRESS: z.string().default('127.0.0.1:9464'),
+  WORKER_METRICS_ADDRESS: address('127.0.0.1:9464'),
+  WORKER_BUSINESS_METRICS_ADDRESS: address('127.0.0.1:9465'),
+  WORKER_SHUTDOWN_GRACE: duration('30s'),
+  API_SHUTDOWN_GRACE: duration('10s'),
+  METRICS_TOKEN: z
+    .string()
+    .regex(/^[\x21-\x7e]{16,}$/, 'must be at least 16 printable characters without spaces')
+    .optional(),
   API_HOST: z.string().default('127.0.0.1'),
   API_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   PUBLIC_URL: url('http://localhost:3000'),
@@ -172,6 +190,14 @@ export interface Config {
   };
   /** Where the worker serves the Temporal SDK's Prometheus metrics (host:port; empty: off). */
   workerMetricsAddress: string;
+  /** Where the worker serves its business counters and process metrics at /metrics (host:port; empty: off). */
+  workerBusinessMetricsAddress: string;
+  /** How long a stopping worker lets in-flight activities finish before cancelling them. */
+  workerShutdownGraceMs: number;
+  /** How long a stopping API lets in-flight requests finish before it exits anyway. */
+  apiShutdownGraceMs: number;
+  /** The bearer token `/metrics` asks for; null: only direct requests from loopback / private addresses. */
+  metricsToken: string | null;
   api: { host: string; port: number; publicUrl: string; uiDist: string; trustProxy: boolean };
   cookieSecure: boolean;
   sessionTtlMs: number;
@@ -302,6 +328,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       workflowTaskPollers: e.WORKER_WORKFLOW_TASK_POLLERS,
     }),
     workerMetricsAddress: e.WORKER_METRICS_ADDRESS,
+    workerBusinessMetricsAddress: e.WORKER_BUSINESS_METRICS_ADDRESS,
+    workerShutdownGraceMs: e.WORKER_SHUTDOWN_GRACE,
+    apiShutdownGraceMs: e.API_SHUTDOWN_GRACE,
+    metricsToken: e.METRICS_TOKEN ?? null,
     api: Object.freeze({
       host: e.API_HOST,
       port: e.API_PORT,

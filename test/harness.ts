@@ -25,6 +25,7 @@ import { startSandbox, TEST_SECRET_KEY, type Sandbox } from './sandbox';
 import { loadConfig, type Config } from '../infra/config';
 import { createImageStore } from '../infra/imageStore';
 import { createLogger } from '../infra/logger';
+import { createBusinessMetrics, type BusinessMetrics } from '../infra/metrics';
 import { createRedis, redisReady, type Redis } from '../infra/redis';
 import { createWorkers, installRuntime } from '../worker/createWorkers';
 import { createActivityDeps } from '../worker/deps';
@@ -82,6 +83,8 @@ export interface Stack {
   apiDeps: ApiDeps;
   /** The Toss sandbox the workers charge. */
   sandbox: Sandbox;
+  /** The workers' business counters (what the worker process serves at /metrics). */
+  workerMetrics: BusinessMetrics;
   stop(): Promise<void>;
 }
 
@@ -102,7 +105,14 @@ export async function startStack(overrides: Record<string, string> = {}): Promis
   await redisReady(redis);
   const subscriber = createRedis(config.redisUrl, config.redisKeyPrefix);
   const images = createImageStore(config.images.dir);
-  const activityDeps = createActivityDeps(config, { db, log, redis, client: env.client });
+  const workerMetrics = createBusinessMetrics();
+  const activityDeps = createActivityDeps(config, {
+    db,
+    log,
+    redis,
+    client: env.client,
+    metrics: workerMetrics,
+  });
   const workers: Worker[] = await createWorkers({
     config,
     connection: env.nativeConnection,
@@ -125,6 +135,7 @@ export async function startStack(overrides: Record<string, string> = {}): Promis
     server,
     apiDeps,
     sandbox,
+    workerMetrics,
     async stop() {
       server.closeAllConnections();
       await new Promise((r) => server.close(r));

@@ -15,6 +15,9 @@ import { getWorkflowBundle } from './bundle';
 
 let runtimeInstalled = false;
 
+/** How long after the grace time a draining worker may still take before it is abandoned. */
+const SHUTDOWN_FORCE_MS = 15_000;
+
 const pinoLevel: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = {
   TRACE: 'trace',
   DEBUG: 'debug',
@@ -54,7 +57,8 @@ function install(log: Logger | undefined, level: LogLevel, metricsAddress?: stri
 
 /** One worker per domain task queue named in `config.workerDomains`, sharing one connection and bundle. */
 export async function createWorkers(opts: {
-  config: Pick<Config, 'temporal' | 'workerDomains' | 'workerTuning' | 'payloadKeys'>;
+  config: Pick<Config, 'temporal' | 'workerDomains' | 'workerTuning' | 'payloadKeys'> &
+    Partial<Pick<Config, 'workerShutdownGraceMs'>>;
   connection: NativeConnection;
   deps: ActivityDeps;
   domains?: Domain[];
@@ -63,6 +67,7 @@ export async function createWorkers(opts: {
   const activities = createActivities(opts.deps);
   const domains = opts.domains ?? opts.config.workerDomains;
   const tuning = opts.config.workerTuning;
+  const grace = opts.config.workerShutdownGraceMs ?? 30_000;
   // Every payload the workers send or receive is encrypted (the history holds ciphertext only).
   const dataConverter = dataConverterFor(opts.config.payloadKeys);
   return Promise.all(
@@ -83,6 +88,10 @@ export async function createWorkers(opts: {
         maxConcurrentLocalActivityExecutions: tuning.localActivitySlots,
         maxConcurrentActivityTaskExecutions: tuning.activitySlots,
         workflowTaskPollerBehavior: { type: 'simple-maximum', maximum: tuning.workflowTaskPollers },
+        // Draining: in-flight activities get the grace time to finish, then are cancelled; a worker still busy
+        // SHUTDOWN_FORCE_MS later gives up (run() rejects and the process exits non-zero).
+        shutdownGraceTime: grace,
+        shutdownForceTime: grace + SHUTDOWN_FORCE_MS,
       }),
     ),
   );

@@ -6,17 +6,21 @@ import { createTossClient } from '../payments/client';
 import type { Config } from '../infra/config';
 import { createImageStore } from '../infra/imageStore';
 import type { Logger } from '../infra/logger';
+import { createBusinessMetrics, type BusinessMetrics } from '../infra/metrics';
+import { activityScopedLogger } from '../activities/log';
 import type { Redis } from '../infra/redis';
 import { createSecretBox } from '../infra/secretBox';
 
 /** The activities' dependencies for a configuration (the worker process and the tests build them the same way). */
 export function createActivityDeps(
   config: Readonly<Config>,
-  base: { db: Knex; log: Logger; redis: Redis; client: Client },
+  base: { db: Knex; log: Logger; redis: Redis; client: Client; metrics?: BusinessMetrics },
 ): ActivityDeps {
-  const { client, ...rest } = base;
+  const { client, log, metrics, ...rest } = base;
   return {
     ...rest,
+    log: activityScopedLogger(log),
+    metrics: metrics ?? createBusinessMetrics(),
     redisPrefix: config.redisKeyPrefix,
     images: createImageStore(config.images.dir),
     toss: createTossClient({

@@ -1,34 +1,40 @@
-// The worker process: serves the domains in WORKER_DOMAINS (default all) until SIGINT / SIGTERM.
+// The worker process: serves the domains in WORKER_DOMAINS (default all) until SIGINT / SIGTERM, then drains: it
+// stops polling, lets in-flight activities finish (up to WORKER_SHUTDOWN_GRACE) and exits 0.
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { createDb } from '../db/knex';
-import { ConfigError, loadConfig, loadDotEnv } from '../infra/config';
 import { createLogger, flushLogs } from '../infra/logger';
+import { createBusinessMetrics } from '../infra/metrics';
 import { dataConverterFor } from '../infra/payloadCodec';
 import { createRedis } from '../infra/redis';
+import { loadConfigOrExit, mustReach, withoutPassword } from '../infra/startup';
 import { createWorkers, installRuntime } from './createWorkers';
 import { createActivityDeps } from './deps';
+import { serveMetrics } from './metricsServer';
 import { ensureSettlementSchedule } from './settlementSchedule';
 
-loadDotEnv();
-let config;
-try {
-  config = loadConfig();
-} catch (err) {
-  if (err instanceof ConfigError) {
-    console.error(err.message);
-    process.exit(78);
-  }
-  throw err;
-}
+const config = loadConfigOrExit();
 const log = createLogger('worker', config.logLevel);
 installRuntime(log, 'WARN', config.workerMetricsAddress || undefined);
+const metrics = createBusinessMetrics({ processMetrics: true });
+const metricsServer = config.workerBusinessMetricsAddress
+  ? await serveMetrics(metrics.registry, config.workerBusinessMetricsAddress, {
+      log,
+      token: config.metricsToken,
+    })
+  : null;
 const db = createDb(config.databaseUrl, { pool: { max: 20 } });
+await mustReach('PostgreSQL', 'DATABASE_URL', withoutPassword(config.databaseUrl), () => db.raw('select 1'));
+// Redis is not required to start: catalog invalidations are published when it is back.
 const redis = createRedis(config.redisUrl, config.redisKeyPrefix);
 redis.on('error', (err) => log.warn({ err: err.message }, 'redis error'));
-const connection = await NativeConnection.connect({ address: config.temporal.address });
+const connection = await mustReach('Temporal', 'TEMPORAL_ADDRESS', config.temporal.address, () =>
+  NativeConnection.connect({ address: config.temporal.address }),
+);
 // Activities that start workflows (a paid cycle's fulfilment) use a client of their own.
-const clientConnection = await Connection.connect({ address: config.temporal.address });
+const clientConnection = await mustReach('Temporal', 'TEMPORAL_ADDRESS', config.temporal.address, () =>
+  Connection.connect({ address: config.temporal.address, connectTimeout: '10s' }),
+);
 const client = new Client({
   connection: clientConnection,
   namespace: config.temporal.namespace,
@@ -37,32 +43,41 @@ const client = new Client({
 const workers = await createWorkers({
   config,
   connection,
-  deps: createActivityDeps(config, { db, log, redis, client }),
+  deps: createActivityDeps(config, { db, log, redis, client, metrics }),
 });
 // The billing workers own the settlement Schedule: created, or updated to this configuration, at every start.
 if (config.workerDomains.includes('billing')) {
   await ensureSettlementSchedule(client, config);
   log.info({ settlement: config.settlement }, 'settlement schedule ready');
 }
-log.info(
-  { domains: config.workerDomains, taskQueuePrefix: config.temporal.taskQueuePrefix },
-  'worker started',
-);
 
 let stopping = false;
 const stop = (signal: string) => {
   if (stopping) return;
   stopping = true;
-  log.info({ signal }, 'draining worker');
-  for (const w of workers) w.shutdown();
+  log.info({ signal, graceMs: config.workerShutdownGraceMs }, 'draining worker');
+  // The SDK also listens for these signals; whichever comes first shuts a worker down, the other finds it stopping.
+  for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
 };
 process.on('SIGINT', () => stop('SIGINT'));
 process.on('SIGTERM', () => stop('SIGTERM'));
 
-await Promise.all(workers.map((w) => w.run()));
-await connection.close();
-await clientConnection.close();
-await db.destroy();
+const running = Promise.all(workers.map((w) => w.run()));
+log.info(
+  { domains: config.workerDomains, taskQueuePrefix: config.temporal.taskQueuePrefix },
+  'worker started',
+);
+let code = 0;
+try {
+  await running;
+} catch (err) {
+  // A fatal worker error, or activities still running when the forced shutdown time ran out.
+  log.error({ err }, 'worker failed');
+  code = 1;
+}
+metricsServer?.close();
+await Promise.allSettled([connection.close(), clientConnection.close(), db.destroy()]);
 redis.disconnect();
-log.info('worker stopped');
+log.info({ code }, 'worker stopped');
 flushLogs();
+process.exit(code);

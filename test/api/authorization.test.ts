@@ -36,6 +36,8 @@ const partnerOnly = (e: Expect): Record<Who, Expect> => ({
 const matrix: Record<string, Row> = {
   'GET /healthz': { expect: everyone(200) },
   'GET /readyz': { expect: everyone(200) },
+  // The tests call from 127.0.0.1 with no METRICS_TOKEN set: a private address (test/api/metrics.test.ts covers refusal).
+  'GET /metrics': { expect: everyone(200) },
   'GET /api/config': { expect: everyone(200) },
   'POST /api/auth/signup': { expect: everyone('pass') },
   'POST /api/auth/login': { expect: everyone('pass') },
