@@ -129,6 +129,32 @@ describe('Toss request limiter', () => {
     assert.deepEqual(sources, ['local', 'redis']);
   });
 
+  it('a request that wakes up too late for its slot (a stalled event loop) takes a fresh one instead of crowding', async () => {
+    const { redis } = flakyRedis(one);
+    let clock = 0;
+    const waits: number[] = [];
+    const limiter = createTossRateLimiter({
+      redis,
+      key: 'slots-f',
+      perSecond: 10,
+      maxWaitMs: 10_000,
+      slackMs: 50,
+      withoutRedis: { mode: 'local', processes: 1 },
+      now: () => clock,
+      // The first sleep oversleeps by 300 ms (past the 50 ms slack); the second is on time.
+      sleep: async (ms) => {
+        waits.push(ms);
+        clock += ms + (waits.length === 1 ? 300 : 0);
+      },
+    });
+    await limiter.acquire(); // slot 0, no wait
+    await limiter.acquire(); // slot 105, woke at 405: given up; the next free slot is 210… taken at 405, so 405
+    assert.deepEqual(waits, [105]);
+    await limiter.acquire(); // slot at 510
+    assert.deepEqual(waits, [105, 105]);
+    assert.equal(clock, 510);
+  });
+
   it('Redis down, fail closed: nothing is sent, retry later', async () => {
     const { redis } = flakyRedis(one);
     const limiter = createTossRateLimiter({

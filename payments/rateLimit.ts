@@ -9,7 +9,9 @@ import { TossRateLimitedError } from './errors';
  *
  * Slots are spaced (1 s + slack) / rate apart, not 1 s / rate: between taking a slot and reaching Toss a request is
  * delayed by the event loop and the network, and those delays differ from request to request. As long as they differ
- * by less than the slack, no one-second window at Toss — aligned or sliding — receives more than `perSecond`.
+ * by less than the slack, no one-second window at Toss — aligned or sliding — receives more than `perSecond`. A request
+ * that wakes up later than the slack after its slot (a stalled event loop fires many timers at once) does not go:
+ * it gives the slot up and takes the next free one, within the same bounded wait.
  */
 export interface TossRateLimiter {
   /** Waits for this request's slot; throws TossRateLimitedError (nothing sent) when none is free within maxWaitMs. */
@@ -38,7 +40,7 @@ export interface TossRateLimitOptions {
   onSourceChange?: (source: TossRateLimiter['source'], err?: Error) => void;
   /** How long to wait for Redis before treating it as down. */
   redisTimeoutMs?: number;
-  /** For tests: how the limiter waits, and the fallback's clock. */
+  /** For tests: how the limiter waits, and this process's clock (lateness, and the fallback's slots). */
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
 }
@@ -100,17 +102,33 @@ export function createTossRateLimiter(opts: TossRateLimitOptions): TossRateLimit
   if (!(opts.perSecond > 0)) throw new Error('perSecond must be positive');
   const intervalMs = (1000 + opts.slackMs) / opts.perSecond;
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const now = opts.now ?? (() => performance.now());
   const fromRedis = redisSlots(opts.redis, opts.key, intervalMs, opts.redisTimeoutMs);
   const fallback =
-    opts.withoutRedis.mode === 'local'
-      ? localSlots(intervalMs * opts.withoutRedis.processes, opts.now)
-      : null;
+    opts.withoutRedis.mode === 'local' ? localSlots(intervalMs * opts.withoutRedis.processes, now) : null;
   let source: TossRateLimiter['source'] = 'redis';
   const switchTo = (next: TossRateLimiter['source'], err?: Error) => {
     if (next === source) return;
     source = next;
     opts.onSourceChange?.(next, err);
   };
+
+  async function takeSlot(maxWaitMs: number): Promise<Take> {
+    try {
+      const take = await fromRedis(maxWaitMs);
+      switchTo('redis');
+      return take;
+    } catch (err) {
+      switchTo(fallback ? 'local' : 'closed', err as Error);
+      if (!fallback) {
+        throw limited(
+          'Toss request limiter unavailable (Redis down): nothing was sent',
+          5000 + Math.random() * 5000,
+        );
+      }
+      return fallback(maxWaitMs);
+    }
+  }
 
   const limited = (message: string, retryAfterMs: number) =>
     new TossRateLimitedError(message, Math.max(Math.ceil(retryAfterMs), Math.ceil(intervalMs)));
@@ -120,28 +138,23 @@ export function createTossRateLimiter(opts: TossRateLimitOptions): TossRateLimit
       return source;
     },
     async acquire(): Promise<void> {
-      let take: Take;
-      try {
-        take = await fromRedis(opts.maxWaitMs);
-        switchTo('redis');
-      } catch (err) {
-        switchTo(fallback ? 'local' : 'closed', err as Error);
-        if (!fallback) {
+      const deadline = now() + opts.maxWaitMs;
+      for (;;) {
+        const asked = now();
+        const take = await takeSlot(Math.max(0, deadline - asked));
+        if (!take.taken) {
+          // Spread the retries over the next maxWait window, so they do not all come back at once.
           throw limited(
-            'Toss request limiter unavailable (Redis down): nothing was sent',
-            5000 + Math.random() * 5000,
+            `Toss request limit (${opts.perSecond}/s) taken for the next ${Math.round(take.waitMs)} ms: nothing was sent`,
+            take.waitMs - opts.maxWaitMs + Math.random() * opts.maxWaitMs,
           );
         }
-        take = fallback(opts.maxWaitMs);
+        // Redis took the slot somewhere between asking and answering: wait from the answer (never early), and
+        // count lateness from the ask (the round trip, stalls included, uses up slack).
+        if (take.waitMs > 0) await sleep(take.waitMs);
+        if (opts.slackMs === 0 || now() - (asked + take.waitMs) <= opts.slackMs) return;
+        // Woke up too late to stay within the slack: going now could crowd the next slots. Take a fresh one.
       }
-      if (!take.taken) {
-        // Spread the retries over the next maxWait window, so they do not all come back at once.
-        throw limited(
-          `Toss request limit (${opts.perSecond}/s) taken for the next ${Math.round(take.waitMs)} ms: nothing was sent`,
-          take.waitMs - opts.maxWaitMs + Math.random() * opts.maxWaitMs,
-        );
-      }
-      if (take.waitMs > 0) await sleep(take.waitMs);
     },
   };
 }
