@@ -54,7 +54,7 @@ describe('loadConfig', () => {
     const defaults = loadConfig({});
     assert.deepEqual(defaults.toss.rateLimit, {
       perSecond: 50,
-      maxWaitMs: 20_000,
+      maxWaitMs: 5000,
       slackMs: 50,
       withoutRedis: 'local',
       processes: 1,
@@ -62,7 +62,7 @@ describe('loadConfig', () => {
     assert.equal(defaults.workerTuning.billingMaxActivitiesPerSecond, null);
     const set = loadConfig({
       TOSS_MAX_REQUESTS_PER_SECOND: '10',
-      TOSS_RATE_LIMIT_MAX_WAIT: '5s',
+      TOSS_RATE_LIMIT_MAX_WAIT: '2s',
       TOSS_RATE_LIMIT_SLACK: '0',
       TOSS_RATE_LIMIT_WITHOUT_REDIS: 'closed',
       TOSS_RATE_LIMIT_PROCESSES: '3',
@@ -70,7 +70,7 @@ describe('loadConfig', () => {
     });
     assert.deepEqual(set.toss.rateLimit, {
       perSecond: 10,
-      maxWaitMs: 5000,
+      maxWaitMs: 2000,
       slackMs: 0,
       withoutRedis: 'closed',
       processes: 3,

@@ -105,7 +105,7 @@ const schema = z.object({
   TOSS_CONNECT_TIMEOUT: duration('3s'),
   TOSS_READ_TIMEOUT: duration('60s'),
   TOSS_MAX_REQUESTS_PER_SECOND: z.coerce.number().positive().default(50),
-  TOSS_RATE_LIMIT_MAX_WAIT: duration('20s'),
+  TOSS_RATE_LIMIT_MAX_WAIT: duration('5s'),
   TOSS_RATE_LIMIT_SLACK: z
     .string()
     .default('50ms')
