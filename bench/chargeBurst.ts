@@ -2,7 +2,9 @@
 // every one is charged (sandbox), recorded (payment, fulfilment order, ledger line) and in payment history —
 // side by side with a floor loop that runs the very same charge activity (same SQL, same HTTP to the same sandbox)
 // at the same concurrency, without Temporal. Duplicate and missing charges are counted against the sandbox's
-// ledger. Writes bench/results/charge-burst.json.
+// ledger. The sandbox counts the requests it receives: the run reports the peak per second beside the configured Toss
+// request limit (TOSS_MAX_REQUESTS_PER_SECOND from the shell) and whether it held. Writes bench/results/charge-burst.json
+// (or `--out <file>` in bench/results/).
 //
 // Set-up (not timed): customers, billing keys issued by the sandbox, sealed cards and subscription rows, and one
 // subscription workflow each, started as a run that continued-as-new (carried state: active, cycle 0, next charge
@@ -45,6 +47,10 @@ const sizes = (arg('n') ?? '1000').split(',').map(Number);
 if (sizes.some((n) => !Number.isInteger(n) || n < 1))
   throw new Error('--n takes counts like 1000 or 1000,10000');
 
+const out = arg('out') ?? 'charge-burst.json';
+if (!/^[a-z0-9-]+\.json$/.test(out))
+  throw new Error('--out takes a file name like charge-burst-limited.json');
+
 const ports = { temporal: 7243, ui: 8243, metrics: 7245, sandbox: 4020 };
 const env: Record<string, string> = {
   NODE_ENV: 'development',
@@ -62,11 +68,11 @@ const env: Record<string, string> = {
   SANDBOX_DATABASE_URL: 'postgres://toss_sandbox:toss_sandbox@127.0.0.1:5432/toss_sandbox_bench',
   IMAGE_DIR: '.cache/bench-images',
   WORKER_METRICS_ADDRESS: '127.0.0.1:9474',
-  // Worker tuning from the shell (WORKER_MAX_CACHED_WORKFLOWS, WORKER_LOCAL_ACTIVITY_SLOTS, …) reaches the worker.
-  ...(Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('WORKER_'))) as Record<
-    string,
-    string
-  >),
+  // Worker tuning and limits from the shell (WORKER_LOCAL_ACTIVITY_SLOTS, TOSS_MAX_REQUESTS_PER_SECOND, …) reach
+  // the worker.
+  ...(Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => /^(WORKER_|TOSS_MAX_|TOSS_RATE_LIMIT_|BILLING_MAX_)/.test(k)),
+  ) as Record<string, string>),
   WORKER_DOMAINS: 'billing',
 };
 const config = loadConfig(env);
@@ -297,6 +303,15 @@ async function prepare(n: number, chargeAt: Date, label: string): Promise<Prepar
   return rows.map((r, i) => ({ ...r, cardMasked: cards[i]!.numberMasked }));
 }
 
+interface Traffic {
+  requests: number;
+  peakPerSecond: number;
+  peakPerSlidingSecond: number;
+}
+/** The sandbox's request counts since the last reset (`reset` starts afresh). */
+const sandboxTraffic = (reset = false) =>
+  sandboxCall<Traffic>(reset ? 'POST' : 'GET', reset ? '/sandbox/stats/reset' : '/sandbox/stats');
+
 async function sandboxLedger(ids: string[]) {
   const charged = new Map<string, number>();
   const { payments } = await sandboxCall<{ payments: { order_id: string; status: string }[] }>(
@@ -362,11 +377,19 @@ interface Run {
   /** The worker's malloc (jemalloc when LD_PRELOADed, else glibc) and its sticky-cache size. */
   worker_allocator: string;
   worker_max_cached_workflows: number;
+  /** The Toss request limit the worker (and the floor loop) kept, and what the sandbox saw from T0 on. */
+  toss_max_requests_per_second: number;
+  sandbox_requests: number;
+  sandbox_peak_requests_per_s: number;
+  sandbox_peak_requests_per_sliding_s: number;
+  floor_sandbox_peak_requests_per_s: number;
+  holds: boolean;
 }
 
 async function run(n: number): Promise<Run> {
   say(`n = ${n}: floor loop (the charge activity, ${concurrency} at a time, no Temporal)`);
   const floorSubs = await prepare(n, new Date(), `floor${n}`);
+  await sandboxTraffic(true);
   const floorStart = performance.now();
   await pMap(
     floorSubs,
@@ -387,6 +410,7 @@ async function run(n: number): Promise<Run> {
     { concurrency },
   );
   const floorSeconds = (performance.now() - floorStart) / 1000;
+  const floorTraffic = await sandboxTraffic();
   const floorIds = floorSubs.map((s) => s.id);
   if ((await recordedCount(floorIds)) !== n) throw new Error('the floor loop did not record every charge');
   const floorLedger = await sandboxLedger(floorIds);
@@ -399,6 +423,8 @@ async function run(n: number): Promise<Run> {
   // Start-up takes about 10 ms a workflow here: T0 leaves room for all of them to be waiting on their timer.
   const t0 = new Date(Date.now() + 15_000 + n * 14);
   const subs = await prepare(n, t0, `burst${n}`);
+  // From here on only the workflows call Toss (set-up's billing-key issues are done): counted even if set-up overruns T0.
+  await sandboxTraffic(true);
   const settings = { weekMs: 7 * 86_400_000, dunningLadderMs: [86_400_000, 3 * 86_400_000, 5 * 86_400_000] };
   await pMap(
     subs,
@@ -471,6 +497,7 @@ async function run(n: number): Promise<Run> {
   const perCycle = after.reduce((a, l, i) => a + l - before[i]!, 0) / sample.length;
   const history = await sample[0]!.fetchHistory();
   const tasks = history.events?.filter((e) => e.workflowTaskCompletedEventAttributes).length ?? 0;
+  const traffic = await sandboxTraffic();
   const ledger = await sandboxLedger(ids);
   const recorded = await recordedCount(ids);
   const result: Run = {
@@ -492,6 +519,12 @@ async function run(n: number): Promise<Run> {
     setup_seconds: round(setupSeconds),
     worker_allocator: workerAllocator,
     worker_max_cached_workflows: config.workerTuning.maxCachedWorkflows,
+    toss_max_requests_per_second: config.toss.rateLimit.perSecond,
+    sandbox_requests: traffic.requests,
+    sandbox_peak_requests_per_s: traffic.peakPerSecond,
+    sandbox_peak_requests_per_sliding_s: traffic.peakPerSlidingSecond,
+    floor_sandbox_peak_requests_per_s: floorTraffic.peakPerSecond,
+    holds: traffic.peakPerSecond <= config.toss.rateLimit.perSecond,
   };
   // The workflows are done with the benchmark: end them so the next size starts from a quiet server.
   await pMap(subs, (s) => client.workflow.getHandle(`subscription:${s.id}`).terminate('bench done'), {
@@ -510,7 +543,9 @@ try {
     console.log(
       `\n  n=${r.n}: ${r.seconds} s → ${r.cycles_per_s} cycles/s | floor ${r.floor_cycles_per_s}/s | ratio ${r.ratio}` +
         ` | duplicates ${r.duplicates}, missing ${r.missing} | ${r.history_events_per_cycle} history events,` +
-        ` ${r.workflow_tasks_per_cycle} workflow tasks per cycle | worker peak RSS ${r.worker_peak_rss_mb} MB\n`,
+        ` ${r.workflow_tasks_per_cycle} workflow tasks per cycle | worker peak RSS ${r.worker_peak_rss_mb} MB` +
+        ` | Toss limit ${r.toss_max_requests_per_second}/s, sandbox peak ${r.sandbox_peak_requests_per_s}/s` +
+        ` (sliding ${r.sandbox_peak_requests_per_sliding_s}) → holds: ${r.holds}\n`,
     );
   }
 } finally {
@@ -521,7 +556,7 @@ try {
   await stopAll();
 }
 
-const file = join(root, 'bench', 'results', 'charge-burst.json');
+const file = join(root, 'bench', 'results', out);
 mkdirSync(join(root, 'bench', 'results'), { recursive: true });
 let previous: { runs?: Run[] } = {};
 try {
@@ -544,6 +579,7 @@ writeFileSync(
         ratio: 0.25,
         history_events_per_cycle: 15,
         worker_peak_rss_mb: 400,
+        holds: true,
       },
       machine: { cores: (await import('node:os')).cpus().length, node: process.version },
       measured_at: new Date().toISOString(),

@@ -74,4 +74,38 @@ describe('loadConfig', () => {
     );
     assert.throws(() => loadConfig({ WORKER_SHUTDOWN_GRACE: 'a while' }), /WORKER_SHUTDOWN_GRACE/);
   });
+
+  it('limits requests to Toss (50/s, shared; local share without Redis) and, when set, the billing queue', () => {
+    const defaults = loadConfig({});
+    assert.deepEqual(defaults.toss.rateLimit, {
+      perSecond: 50,
+      maxWaitMs: 5000,
+      slackMs: 50,
+      withoutRedis: 'local',
+      processes: 1,
+    });
+    assert.equal(defaults.workerTuning.billingMaxActivitiesPerSecond, null);
+    const set = loadConfig({
+      TOSS_MAX_REQUESTS_PER_SECOND: '10',
+      TOSS_RATE_LIMIT_MAX_WAIT: '2s',
+      TOSS_RATE_LIMIT_SLACK: '0',
+      TOSS_RATE_LIMIT_WITHOUT_REDIS: 'closed',
+      TOSS_RATE_LIMIT_PROCESSES: '3',
+      BILLING_MAX_ACTIVITIES_PER_SECOND: '20',
+    });
+    assert.deepEqual(set.toss.rateLimit, {
+      perSecond: 10,
+      maxWaitMs: 2000,
+      slackMs: 0,
+      withoutRedis: 'closed',
+      processes: 3,
+    });
+    assert.equal(set.workerTuning.billingMaxActivitiesPerSecond, 20);
+    assert.throws(() => loadConfig({ TOSS_MAX_REQUESTS_PER_SECOND: '0' }), /TOSS_MAX_REQUESTS_PER_SECOND/);
+    assert.throws(() => loadConfig({ TOSS_RATE_LIMIT_SLACK: '2s' }), /TOSS_RATE_LIMIT_SLACK/);
+    assert.throws(
+      () => loadConfig({ TOSS_RATE_LIMIT_WITHOUT_REDIS: 'open' }),
+      /TOSS_RATE_LIMIT_WITHOUT_REDIS/,
+    );
+  });
 });

@@ -76,6 +76,8 @@ const schema = z.object({
     .string()
     .regex(/^[\x21-\x7e]{16,}$/, 'must be at least 16 printable characters without spaces')
     .optional(),
+  // Unset: no limit. Temporal's task-queue limit for the billing queue's regular activities (not local ones).
+  BILLING_MAX_ACTIVITIES_PER_SECOND: z.coerce.number().positive().optional(),
   API_HOST: z.string().default('127.0.0.1'),
   API_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   PUBLIC_URL: url('http://localhost:3000'),
@@ -120,6 +122,21 @@ const schema = z.object({
   TOSS_SDK_URL: url('http://localhost:4010/v2/standard'),
   TOSS_CONNECT_TIMEOUT: duration('3s'),
   TOSS_READ_TIMEOUT: duration('60s'),
+  TOSS_MAX_REQUESTS_PER_SECOND: z.coerce.number().positive().default(50),
+  TOSS_RATE_LIMIT_MAX_WAIT: duration('5s'),
+  TOSS_RATE_LIMIT_SLACK: z
+    .string()
+    .default('50ms')
+    .transform((v, ctx) => {
+      const n = v === '0' ? 0 : ms(v as ms.StringValue);
+      if (typeof n !== 'number' || !Number.isFinite(n) || n < 0 || n >= 1000) {
+        ctx.addIssue({ code: 'custom', message: `"${v}" is not 0 or a duration under 1s like 50ms` });
+        return z.NEVER;
+      }
+      return n;
+    }),
+  TOSS_RATE_LIMIT_WITHOUT_REDIS: z.enum(['local', 'closed']).default('local'),
+  TOSS_RATE_LIMIT_PROCESSES: z.coerce.number().int().min(1).default(1),
   BILLING_KEY_SECRETS: z.string().default(`dev:${DEV_SECRET}`),
   BILLING_KEY_ACTIVE: z.string().default('dev'),
   PAYLOAD_KEYS: z.string().default(`dev:${DEV_PAYLOAD_KEY}`),
@@ -187,6 +204,8 @@ export interface Config {
     localActivitySlots: number;
     activitySlots: number;
     workflowTaskPollers: number;
+    /** Temporal's server-side limit on the billing queue's regular activities per second (null: none). */
+    billingMaxActivitiesPerSecond: number | null;
   };
   /** Where the worker serves the Temporal SDK's Prometheus metrics (host:port; empty: off). */
   workerMetricsAddress: string;
@@ -214,6 +233,15 @@ export interface Config {
     sdkUrl: string;
     connectTimeoutMs: number;
     readTimeoutMs: number;
+    /** The account's request limit, shared by every worker process through Redis (payments/rateLimit.ts). */
+    rateLimit: {
+      perSecond: number;
+      maxWaitMs: number;
+      slackMs: number;
+      /** While Redis is unreachable: each process keeps to perSecond / processes, or sends nothing. */
+      withoutRedis: 'local' | 'closed';
+      processes: number;
+    };
   };
   admin: { email: string; password: string };
   /** Partner settlement: the Schedule's calendar (cron in a time zone, or a fixed interval) and the commission. */
@@ -326,6 +354,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       localActivitySlots: e.WORKER_LOCAL_ACTIVITY_SLOTS,
       activitySlots: e.WORKER_ACTIVITY_SLOTS,
       workflowTaskPollers: e.WORKER_WORKFLOW_TASK_POLLERS,
+      billingMaxActivitiesPerSecond: e.BILLING_MAX_ACTIVITIES_PER_SECOND ?? null,
     }),
     workerMetricsAddress: e.WORKER_METRICS_ADDRESS,
     workerBusinessMetricsAddress: e.WORKER_BUSINESS_METRICS_ADDRESS,
@@ -358,6 +387,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       sdkUrl: e.TOSS_SDK_URL,
       connectTimeoutMs: e.TOSS_CONNECT_TIMEOUT,
       readTimeoutMs: e.TOSS_READ_TIMEOUT,
+      rateLimit: Object.freeze({
+        perSecond: e.TOSS_MAX_REQUESTS_PER_SECOND,
+        maxWaitMs: e.TOSS_RATE_LIMIT_MAX_WAIT,
+        slackMs: e.TOSS_RATE_LIMIT_SLACK,
+        withoutRedis: e.TOSS_RATE_LIMIT_WITHOUT_REDIS,
+        processes: e.TOSS_RATE_LIMIT_PROCESSES,
+      }),
     }),
     admin: Object.freeze({ email: e.ADMIN_EMAIL.toLowerCase(), password: e.ADMIN_PASSWORD }),
     settlement: Object.freeze({

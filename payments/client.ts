@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Agent, errors as undiciErrors } from 'undici';
 import { TossTransientError, tossErrorFrom, transportError, type TossError } from './errors';
+import type { TossRateLimiter } from './rateLimit';
 import type {
   CancelPaymentRequest,
   ChargeBillingKeyRequest,
@@ -19,6 +20,8 @@ export interface TossClientOptions {
   readTimeoutMs?: number;
   /** Extra headers on every request (e.g. `TossPayments-Test-Code` against a test key). */
   headers?: Record<string, string>;
+  /** Takes a slot of the account's request limit before every request (payments/rateLimit.ts); none: unlimited. */
+  limiter?: Pick<TossRateLimiter, 'acquire'>;
 }
 
 /** Options of one POST: its Idempotency-Key (one is made up if absent, so every POST carries one). */
@@ -58,6 +61,8 @@ export function createTossClient(opts: TossClientOptions) {
       headers['content-type'] = 'application/json';
       headers['idempotency-key'] = post.idempotencyKey ?? randomUUID();
     }
+    // Before anything leaves: a request refused here (TossRateLimitedError) was never sent.
+    await opts.limiter?.acquire();
     let statusCode: number;
     let text: string;
     try {

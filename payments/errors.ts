@@ -52,6 +52,21 @@ export class TossInvalidRequestError extends TossError {
   override name = 'TossInvalidRequestError';
   override readonly retryClass = 'invalid';
 }
+/**
+ * Our own request limit for Toss (payments/rateLimit.ts) had no slot soon enough: nothing was sent, so the same request
+ * may simply run again after `retryAfterMs` (same Idempotency-Key, nothing to look up because of it).
+ */
+export class TossRateLimitedError extends TossTransientError {
+  override name = 'TossRateLimitedError';
+
+  constructor(
+    message: string,
+    /** When a slot is likely to be free again. */
+    readonly retryAfterMs: number,
+  ) {
+    super('RATE_LIMITED', message, 0);
+  }
+}
 /** The payment or order does not exist (404 NOT_FOUND_PAYMENT): an answer, not a failure, for a lookup. */
 export class TossNotFoundError extends TossInvalidRequestError {
   override name = 'TossNotFoundError';

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { ensureDatabase } from '../db/setup';
 import { createSandboxApp, type Faults } from '../payments/sandbox/app';
 import { createSandboxDb, migrateSandbox } from '../payments/sandbox/db';
+import type { TrafficStats } from '../payments/sandbox/traffic';
 import { adminUrl } from '../scripts/services';
 import type { Knex } from 'knex';
 
@@ -24,6 +25,8 @@ export interface Sandbox {
   }>;
   /** A one-time authKey for a card, as if the customer had used the card window. */
   authKey(customerKey: string, cardNumber?: string): Promise<string>;
+  /** Requests to /v1 and the most per second since the last reset (`reset: true` starts counting afresh). */
+  traffic(opts?: { reset?: boolean }): Promise<TrafficStats>;
   stop(): Promise<void>;
 }
 
@@ -68,6 +71,9 @@ export async function startSandbox(opts: { hangMs?: number; port?: number } = {}
     },
     async authKey(customerKey, cardNumber = '4330123412341234') {
       return (await call('POST', '/sandbox/auth-keys', { customerKey, cardNumber })).authKey;
+    },
+    traffic(opts = {}) {
+      return opts.reset ? call('POST', '/sandbox/stats/reset') : call('GET', '/sandbox/stats');
     },
     async stop() {
       server.closeAllConnections();

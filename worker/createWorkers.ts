@@ -12,6 +12,7 @@ import type { Config } from '../infra/config';
 import { dataConverterFor } from '../infra/payloadCodec';
 import { taskQueue, type Domain } from '../domain/taskQueues';
 import { getWorkflowBundle } from './bundle';
+import { rateLimitedRetries } from './rateLimited';
 
 let runtimeInstalled = false;
 
@@ -92,6 +93,12 @@ export async function createWorkers(opts: {
         // SHUTDOWN_FORCE_MS later gives up (run() rejects and the process exits non-zero).
         shutdownGraceTime: grace,
         shutdownForceTime: grace + SHUTDOWN_FORCE_MS,
+        // Temporal's server-side limit covers the billing queue's regular activities (card issue, refunds, …) but not
+        // the charge, a local activity: every request to Toss also takes a slot of the shared limiter (worker/deps.ts).
+        ...(domain === 'billing' && tuning.billingMaxActivitiesPerSecond
+          ? { maxTaskQueueActivitiesPerSecond: tuning.billingMaxActivitiesPerSecond }
+          : {}),
+        interceptors: { activity: [rateLimitedRetries] },
       }),
     ),
   );

@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import { createFulfilmentStarter } from '../activities/fulfilment';
 import type { ActivityDeps } from '../activities';
 import { createTossClient } from '../payments/client';
+import { createTossRateLimiter } from '../payments/rateLimit';
 import type { Config } from '../infra/config';
 import { createImageStore } from '../infra/imageStore';
 import type { Logger } from '../infra/logger';
@@ -17,6 +18,26 @@ export function createActivityDeps(
   base: { db: Knex; log: Logger; redis: Redis; client: Client; metrics?: BusinessMetrics },
 ): ActivityDeps {
   const { client, log, metrics, ...rest } = base;
+  const limit = config.toss.rateLimit;
+  // One limit for the provider account, whichever worker process or activity calls it.
+  const limiter = createTossRateLimiter({
+    redis: base.redis,
+    key: 'toss:request-slots',
+    perSecond: limit.perSecond,
+    maxWaitMs: limit.maxWaitMs,
+    slackMs: limit.slackMs,
+    withoutRedis:
+      limit.withoutRedis === 'local' ? { mode: 'local', processes: limit.processes } : { mode: 'closed' },
+    onSourceChange: (source, err) =>
+      source === 'redis'
+        ? base.log.info('toss rate limit: shared through Redis again')
+        : base.log.warn(
+            { err: err?.message, perSecond: source === 'local' ? limit.perSecond / limit.processes : 0 },
+            source === 'local'
+              ? 'toss rate limit: Redis unreachable, this process keeps to its share'
+              : 'toss rate limit: Redis unreachable, no requests to Toss until it is back',
+          ),
+  });
   return {
     ...rest,
     log: activityScopedLogger(log),
@@ -28,6 +49,7 @@ export function createActivityDeps(
       secretKey: config.toss.secretKey,
       connectTimeoutMs: config.toss.connectTimeoutMs,
       readTimeoutMs: config.toss.readTimeoutMs,
+      limiter,
     }),
     secrets: createSecretBox(config.billingKeys.secrets, config.billingKeys.activeId),
     shipWithinMs: config.subscription.shipWithinMs,

@@ -16,6 +16,7 @@ import {
 } from './payment';
 import { billingAuthPage, receiptPage, sdkScript, withQuery } from './pages';
 import { SandboxError, tossErrors } from './tossErrors';
+import { trafficCounter } from './traffic';
 
 export interface SandboxOptions {
   db: Knex;
@@ -78,6 +79,13 @@ export function createSandboxApp(opts: SandboxOptions) {
 
   const app = new Koa<State>();
   app.proxy = true;
+
+  // Every API request as it arrives, whatever becomes of it: the rate a provider's request limit would see.
+  const traffic = trafficCounter();
+  app.use(async (ctx, next) => {
+    if (ctx.path.startsWith('/v1/')) traffic.arrived();
+    await next();
+  });
 
   // Toss's error body for every failure.
   app.use(async (ctx, next) => {
@@ -512,6 +520,14 @@ export function createSandboxApp(opts: SandboxOptions) {
       attempts.where('order_id', 'like', `${q.orderIdPrefix.replace(/[%_\\]/g, '\\$&')}%`);
     }
     ctx.body = { payments: await payments, attempts: await attempts };
+  });
+  // Requests to /v1 and the most per second since the last reset (benchmarks reset it at the start of a burst).
+  testing.get('/stats', (ctx) => {
+    ctx.body = traffic.stats();
+  });
+  testing.post('/stats/reset', (ctx) => {
+    traffic.reset();
+    ctx.body = traffic.stats();
   });
   testing.get('/faults', (ctx) => {
     ctx.body = faults;
