@@ -87,14 +87,16 @@ export function createSessions({ redis, config, db }: ApiDeps) {
 }
 export type Sessions = ReturnType<typeof createSessions>;
 
+const ME_SQL = `SELECT u.id, u.email, u.name, u.roles, p.id AS "partnerId"
+  FROM users u LEFT JOIN partners p ON p.user_id = u.id WHERE u.id = ? LIMIT 1`;
+
 /** The signed-in account with its partner id, read from the read-only pool. */
 export async function loadMe(db: ApiDeps['db'], userId: string): Promise<Me | null> {
-  // One round trip for every signed-in request (a partner's id comes with the account).
-  const user = (await db('users as u')
-    .leftJoin('partners as p', 'p.user_id', 'u.id')
-    .where('u.id', userId)
-    .first('u.id', 'u.email', 'u.name', 'u.roles', 'p.id as partnerId')) as
-    { id: string; email: string; name: string; roles: string[]; partnerId: string | null } | undefined;
+  // One round trip for every signed-in request (a partner's id comes with the account), as fixed SQL: the query
+  // builder's per-request compile was a measurable share of a cached dashboard answer.
+  const user = (await db.raw(ME_SQL, [userId])).rows[0] as
+    | { id: string; email: string; name: string; roles: string[]; partnerId: string | null }
+    | undefined;
   if (!user) return null;
   const partner = user.roles.includes('partner') && user.partnerId ? { id: user.partnerId } : undefined;
   return {
