@@ -22,6 +22,12 @@ export const redactPaths = [
 
 const destinations: ReturnType<typeof pino.destination>[] = [];
 
+/** Where loggers made from now on write instead of stdout (tests that read what was logged), or null for stdout. */
+let sink: { write(line: string): unknown } | null = null;
+export function redirectLogs(to: { write(line: string): unknown } | null): void {
+  sink = to;
+}
+
 // Lines are buffered up to 4 KB (one write for many lines under load) and flushed at least once a second.
 function bufferedStdout(): ReturnType<typeof pino.destination> {
   const destination = pino.destination({ dest: 1, sync: false, minLength: 4096 });
@@ -40,7 +46,10 @@ function bufferedStdout(): ReturnType<typeof pino.destination> {
  * The JSON-lines logger every process uses, writing to stdout in batches; `flushLogs` on shutdown writes out the rest.
  */
 export function createLogger(name: string, level = 'info'): Logger {
-  return pino({ name, level, redact: { paths: redactPaths, censor: '[redacted]' } }, bufferedStdout());
+  return pino(
+    { name, level, redact: { paths: redactPaths, censor: '[redacted]' } },
+    sink ?? bufferedStdout(),
+  );
 }
 
 /**
@@ -48,7 +57,7 @@ export function createLogger(name: string, level = 'info'): Logger {
  * skips the redaction pass every other logger makes on every line.
  */
 export function createAccessLogger(name: string, level = 'info'): Logger {
-  return pino({ name, level, base: { name, pid: process.pid } }, bufferedStdout());
+  return pino({ name, level, base: { name, pid: process.pid } }, sink ?? bufferedStdout());
 }
 
 /** Writes out every logger's buffered lines (call before exiting). */
