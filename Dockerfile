@@ -1,5 +1,6 @@
-# Dalgona: one image for the worker, the API (with the built UI) and the one-shot setup jobs.
 # syntax=docker/dockerfile:1
+# Dalgona: one image for the worker, the API (with the built UI), the payment sandbox and the one-shot setup jobs.
+# (The syntax directive only counts on the very first line.)
 
 FROM node:20-bookworm-slim AS deps
 WORKDIR /app

@@ -28,6 +28,7 @@ import { subscriptionRoutes } from './routes/subscriptions';
 import { healthRoutes } from './routes/health';
 import { inboxRoutes } from './routes/inbox';
 import { partnerApplicationRoutes } from './routes/partnerApplications';
+import { securityHeaders } from './securityHeaders';
 import { createSessions } from './sessions';
 import { serveUi } from './static';
 
@@ -72,21 +73,6 @@ function uiOrigins(uiUrl: string): string[] {
   return [origin, origin.replace('//127.0.0.1', '//localhost'), origin.replace('//localhost', '//127.0.0.1')];
 }
 
-/** Basic hardening headers on every response. */
-const securityHeaders: Koa.Middleware = async (ctx, next) => {
-  ctx.set('X-Content-Type-Options', 'nosniff');
-  if (ctx.path.startsWith('/api/')) {
-    // JSON is never framed or navigated to: only the headers that matter for it.
-    await next();
-    if (!ctx.response.get('Cache-Control')) ctx.set('Cache-Control', 'no-store');
-    return;
-  }
-  ctx.set('Referrer-Policy', 'strict-origin-when-cross-origin');
-  ctx.set('X-Frame-Options', 'DENY');
-  ctx.set('Cross-Origin-Opener-Policy', 'same-origin');
-  await next();
-};
-
 /** The Koa app: thin — validate, authorise, then start / update / query a workflow or read a read model. */
 export function createApp(given: ApiDeps): Koa<ApiState> {
   const deps: ApiDeps = { ...given, metrics: given.metrics ?? createHttpMetrics() };
@@ -105,7 +91,13 @@ export function createApp(given: ApiDeps): Koa<ApiState> {
   app.use(httpMetrics(deps.metrics!));
   app.use(requestLog(deps.log, access));
   app.use(errorHandler());
-  app.use(securityHeaders);
+  app.use(
+    securityHeaders({
+      uiDist: deps.config.api.uiDist,
+      tossSdkUrl: deps.config.toss.sdkUrl,
+      https: deps.config.api.hsts,
+    }),
+  );
   app.use(codecCors(uiOrigins(deps.config.temporal.uiUrl)));
   app.use(async (ctx, next) => {
     await sessions.load(ctx);

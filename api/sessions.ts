@@ -2,6 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Me, Role } from '../domain/accounts';
 import type { ApiContext, ApiDeps, SessionData } from './context';
 
+type CookieOptions = NonNullable<Parameters<ApiContext['cookies']['set']>[2]>;
+
 export const SESSION_COOKIE = 'dalgona_sid';
 export const CSRF_COOKIE = 'dalgona_csrf';
 
@@ -20,9 +22,15 @@ export function createSessions({ redis, config, db }: ApiDeps) {
     overwrite: true,
   };
 
+  /** Sets a cookie; `Secure` when the public URL is https, even if TLS ends at a proxy this process does not trust. */
+  function setCookie(ctx: ApiContext, name: string, value: string | null, opts: CookieOptions): void {
+    if (config.cookieSecure) ctx.cookies.secure = true;
+    ctx.cookies.set(name, value, opts);
+  }
+
   function setCsrfCookie(ctx: ApiContext, value: string): void {
     // Readable by our own script (double submit); SameSite=Strict keeps other sites from sending it.
-    ctx.cookies.set(CSRF_COOKIE, value, {
+    setCookie(ctx, CSRF_COOKIE, value, {
       ...cookieBase,
       httpOnly: false,
       sameSite: 'strict',
@@ -60,15 +68,18 @@ export function createSessions({ redis, config, db }: ApiDeps) {
       }
     },
 
-    /** Starts a fresh session (new id, new CSRF token) for a user who just proved who they are. */
-    async create(ctx: ApiContext, userId: string): Promise<Me> {
+    /**
+     * Starts a fresh session (new id, new CSRF token) for a user who just proved who they are. `known`: the account
+     * as just created, so a sign-up does not read its own write back (the API may read from a lagging replica).
+     */
+    async create(ctx: ApiContext, userId: string, known?: Me): Promise<Me> {
       if (ctx.state.session) await redis.del(ctx.state.session.key).catch(() => undefined);
       const sid = token();
       const data: SessionData = { userId, csrf: token(), createdAt: Date.now() };
       await redis.set(redisKey(sid), JSON.stringify(data), 'EX', ttlSeconds);
-      ctx.cookies.set(SESSION_COOKIE, sid, { ...cookieBase, maxAge: config.sessionTtlMs });
+      setCookie(ctx, SESSION_COOKIE, sid, { ...cookieBase, maxAge: config.sessionTtlMs });
       setCsrfCookie(ctx, data.csrf);
-      const me = await loadMe(db, userId);
+      const me = known ?? (await loadMe(db, userId));
       if (!me) throw new Error(`user ${userId} vanished after sign-in`);
       ctx.state.session = { ...data, key: redisKey(sid) };
       ctx.state.user = me;
@@ -78,7 +89,7 @@ export function createSessions({ redis, config, db }: ApiDeps) {
     /** Ends the session everywhere it is stored. */
     async destroy(ctx: ApiContext): Promise<void> {
       if (ctx.state.session) await redis.del(ctx.state.session.key);
-      ctx.cookies.set(SESSION_COOKIE, null, { ...cookieBase, maxAge: 0 });
+      setCookie(ctx, SESSION_COOKIE, null, { ...cookieBase, maxAge: 0 });
       setCsrfCookie(ctx, token());
       ctx.state.session = null;
       ctx.state.user = null;

@@ -108,4 +108,27 @@ describe('loadConfig', () => {
       /TOSS_RATE_LIMIT_WITHOUT_REDIS/,
     );
   });
+
+  it('derives Secure cookies and HSTS from an https PUBLIC_URL; either can be overridden', () => {
+    const local = loadConfig({});
+    assert.deepEqual([local.cookieSecure, local.api.hsts], [false, false]);
+    const tls = loadConfig({ PUBLIC_URL: 'https://dalgona.example' });
+    assert.deepEqual([tls.cookieSecure, tls.api.hsts], [true, true]);
+    const early = loadConfig({ PUBLIC_URL: 'https://dalgona.example', API_HSTS: 'false' });
+    assert.deepEqual([early.cookieSecure, early.api.hsts], [true, false]);
+  });
+
+  it('refuses the development keys in production, the workflow-id key included', () => {
+    const real = () => Buffer.from(Array.from({ length: 32 }, (_, i) => i + 1)).toString('base64');
+    const prod = {
+      NODE_ENV: 'production',
+      BILLING_KEY_SECRETS: `k1:${real()}`,
+      BILLING_KEY_ACTIVE: 'k1',
+      PAYLOAD_KEYS: `p1:${real()}`,
+      PAYLOAD_KEY_ACTIVE: 'p1',
+    };
+    assert.throws(() => loadConfig(prod), /WORKFLOW_ID_SECRET/);
+    assert.equal(loadConfig({ ...prod, WORKFLOW_ID_SECRET: real() }).workflowIdSecret, real());
+    assert.throws(() => loadConfig({ WORKFLOW_ID_SECRET: 'c2hvcnQ=' }), /WORKFLOW_ID_SECRET/);
+  });
 });

@@ -6,6 +6,7 @@ import { createSecretBox, parseKeys, type SecretKey } from './secretBox';
 /** The development key for billing keys at rest: fine on a laptop, refused in production. */
 const DEV_SECRET = Buffer.from('dalgona-development-only-key-000').toString('base64');
 const DEV_PAYLOAD_KEY = Buffer.from('dalgona-dev-only-payload-key-000').toString('base64');
+const DEV_WORKFLOW_ID_SECRET = Buffer.from('dalgona-dev-only-workflow-id-key').toString('base64');
 
 const toMs = (v: string, ctx: z.RefinementCtx): number => {
   const n = ms(v as ms.StringValue);
@@ -45,6 +46,9 @@ const address = (fallback: string) =>
       'must be host:port or off',
     )
     .transform((v) => (v === 'off' ? '' : v));
+/** An optional boolean setting: its value when set, else the fallback derived from other settings. */
+const flag = (v: string | undefined, fallback: boolean) =>
+  v === undefined ? fallback : v === 'true' || v === '1' || v === 'yes';
 
 const url = (fallback: string) => z.string().default(fallback).pipe(z.url());
 
@@ -83,7 +87,10 @@ const schema = z.object({
   PUBLIC_URL: url('http://localhost:3000'),
   UI_DIST: z.string().default('ui/build'),
   TRUST_PROXY: bool(false),
-  COOKIE_SECURE: bool(false),
+  // Unset: derived from PUBLIC_URL (https → Secure cookies, HSTS). Set to override, e.g. API_HSTS=false on a
+  // domain whose TLS is not yet permanent.
+  COOKIE_SECURE: z.enum(['true', 'false', '1', '0', 'yes', 'no']).optional(),
+  API_HSTS: z.enum(['true', 'false', '1', '0', 'yes', 'no']).optional(),
   SESSION_TTL: duration('7d'),
   LOGIN_MAX_FAILS_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
   LOGIN_MAX_FAILS_PER_IP: z.coerce.number().int().min(1).default(100),
@@ -141,6 +148,11 @@ const schema = z.object({
   BILLING_KEY_ACTIVE: z.string().default('dev'),
   PAYLOAD_KEYS: z.string().default(`dev:${DEV_PAYLOAD_KEY}`),
   PAYLOAD_KEY_ACTIVE: z.string().default('dev'),
+  // Keys the hash in workflow ids derived from personal data (sign-up: the e-mail), so ids reveal nothing.
+  WORKFLOW_ID_SECRET: z
+    .string()
+    .default(DEV_WORKFLOW_ID_SECRET)
+    .refine((v) => Buffer.from(v, 'base64').length >= 32, 'must be base64 of at least 32 bytes'),
   SUBSCRIPTION_WEEK: duration('7d'),
   DUNNING_LADDER: z
     .string()
@@ -217,7 +229,9 @@ export interface Config {
   apiShutdownGraceMs: number;
   /** The bearer token `/metrics` asks for; null: only direct requests from loopback / private addresses. */
   metricsToken: string | null;
-  api: { host: string; port: number; publicUrl: string; uiDist: string; trustProxy: boolean };
+  /** `hsts`: send Strict-Transport-Security (and upgrade-insecure-requests): the public URL is https. */
+  api: { host: string; port: number; publicUrl: string; uiDist: string; trustProxy: boolean; hsts: boolean };
+  /** Session and CSRF cookies carry `Secure` (the public URL is https unless COOKIE_SECURE says otherwise). */
   cookieSecure: boolean;
   sessionTtlMs: number;
   login: { maxFailsPerAccount: number; maxFailsPerIp: number; windowMs: number };
@@ -257,6 +271,8 @@ export interface Config {
   billingKeys: { secrets: SecretKey[]; activeId: string };
   /** Keys of the payload codec: every workflow and activity payload is encrypted with the active one. */
   payloadKeys: { keys: SecretKey[]; activeId: string };
+  /** The HMAC key of workflow ids built from personal data (base64; see infra/workflowIds.ts). */
+  workflowIdSecret: string;
   subscription: {
     weekMs: number;
     dunningLadderMs: number[];
@@ -317,6 +333,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       'Invalid configuration:\n  BILLING_KEY_SECRETS: set a real key in production (openssl rand -base64 32)',
     );
   }
+  if (e.NODE_ENV === 'production' && e.WORKFLOW_ID_SECRET === DEV_WORKFLOW_ID_SECRET) {
+    throw new ConfigError(
+      'Invalid configuration:\n  WORKFLOW_ID_SECRET: set a real key in production (openssl rand -base64 32)',
+    );
+  }
   if (e.TOSS_SECRET_KEY.startsWith('live_') !== e.TOSS_CLIENT_KEY.startsWith('live_')) {
     throw new ConfigError(
       'Invalid configuration:\n  TOSS_SECRET_KEY and TOSS_CLIENT_KEY must both be test keys or both live keys',
@@ -334,6 +355,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       'Invalid configuration:\n  PARTNER_REVIEW_SLA must be shorter than PARTNER_APPLICATION_EXPIRY',
     );
   }
+  const https = new URL(e.PUBLIC_URL).protocol === 'https:';
   return Object.freeze({
     env: e.NODE_ENV,
     logLevel: e.LOG_LEVEL,
@@ -367,8 +389,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       publicUrl: e.PUBLIC_URL,
       uiDist: e.UI_DIST,
       trustProxy: e.TRUST_PROXY,
+      hsts: flag(e.API_HSTS, https),
     }),
-    cookieSecure: e.COOKIE_SECURE,
+    cookieSecure: flag(e.COOKIE_SECURE, https),
     sessionTtlMs: e.SESSION_TTL,
     login: Object.freeze({
       maxFailsPerAccount: e.LOGIN_MAX_FAILS_PER_ACCOUNT,
@@ -405,6 +428,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     }),
     billingKeys: Object.freeze({ secrets: billingSecrets, activeId: e.BILLING_KEY_ACTIVE }),
     payloadKeys: Object.freeze({ keys: payloadKeys, activeId: e.PAYLOAD_KEY_ACTIVE }),
+    workflowIdSecret: e.WORKFLOW_ID_SECRET,
     subscription: Object.freeze({
       weekMs: e.SUBSCRIPTION_WEEK,
       dunningLadderMs: Object.freeze([...e.DUNNING_LADDER]) as number[],

@@ -23,6 +23,18 @@ const MAGIC: { type: string; test: (b: Buffer) => boolean }[] = [
 
 export const ACCEPTED_IMAGE_TYPES = MAGIC.map((m) => m.type);
 
+const PNG_IEND = Buffer.from([0, 0, 0, 0, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82]);
+
+/**
+ * The file ends where its format says the image ends: decoders ignore trailing bytes, which is how a polyglot (an
+ * image that is also an HTML page, a script or an archive) hides its second meaning.
+ */
+function endsAtImageEnd(b: Buffer, type: string): boolean {
+  if (type === 'image/png') return b.subarray(-PNG_IEND.length).equals(PNG_IEND);
+  if (type === 'image/jpeg') return b[b.length - 2] === 0xff && b[b.length - 1] === 0xd9;
+  return b.readUInt32LE(4) + 8 === b.length; // WebP: the RIFF size covers the whole file
+}
+
 /** An image that is not one we accept; the message is safe to show. */
 export class InvalidImageError extends Error {
   override name = 'InvalidImageError';
@@ -54,12 +66,18 @@ export function createImageStore(dir: string) {
     dir,
     path,
 
-    /** Checks, re-encodes and stores an upload; throws InvalidImageError for anything that is not a real image. */
+    /**
+     * Checks (magic bytes, declared type, nothing after the image, decodes cleanly), re-encodes and stores an upload;
+     * throws InvalidImageError — before anything is written — for anything that is not exactly one real image.
+     */
     async save(input: Buffer, declaredType?: string): Promise<StoredImage> {
       const kind = MAGIC.find((m) => m.test(input));
       if (!kind) throw new InvalidImageError('Upload a JPEG, PNG or WebP image');
       if (declaredType && declaredType !== kind.type) {
         throw new InvalidImageError(`The file is ${kind.type}, not ${declaredType}`);
+      }
+      if (!endsAtImageEnd(input, kind.type)) {
+        throw new InvalidImageError('The file has data after the end of the image');
       }
       let main: { data: Buffer; info: OutputInfo };
       let thumb: Buffer;

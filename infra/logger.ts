@@ -96,6 +96,12 @@ function scrubbedErr(err: Error): unknown {
 
 const destinations: ReturnType<typeof pino.destination>[] = [];
 
+/** Where loggers made from now on write instead of stdout (tests that read what was logged), or null for stdout. */
+let sink: { write(line: string): unknown } | null = null;
+export function redirectLogs(to: { write(line: string): unknown } | null): void {
+  sink = to;
+}
+
 // Lines are buffered up to 4 KB (one write for many lines under load) and flushed at least once a second.
 function bufferedStdout(): ReturnType<typeof pino.destination> {
   const destination = pino.destination({ dest: 1, sync: false, minLength: 4096 });
@@ -116,7 +122,7 @@ function bufferedStdout(): ReturnType<typeof pino.destination> {
 export function createLogger(
   name: string,
   level = 'info',
-  destination: pino.DestinationStream = bufferedStdout(),
+  destination: pino.DestinationStream | { write(line: string): unknown } = sink ?? bufferedStdout(),
 ): Logger {
   return pino(
     {
@@ -134,7 +140,7 @@ export function createLogger(
  * skips the redaction pass every other logger makes on every line.
  */
 export function createAccessLogger(name: string, level = 'info'): Logger {
-  return pino({ name, level, base: { name, pid: process.pid } }, bufferedStdout());
+  return pino({ name, level, base: { name, pid: process.pid } }, sink ?? bufferedStdout());
 }
 
 /** Writes out every logger's buffered lines (call before exiting). */

@@ -20,6 +20,7 @@ import { hashPassword } from '../infra/passwords';
 import { dataConverterFor } from '../infra/payloadCodec';
 import { bagArtwork, demoPartners, type DemoPartner } from './demoCatalog';
 import { decideUpdate, submitRevisionUpdate } from '../workflows/messages';
+import { signUpWorkflowId } from '../infra/workflowIds';
 
 export const DEMO_PASSWORD = 'dalgona-demo';
 
@@ -40,7 +41,7 @@ async function ensureAccount(
   if (existing) return existing.id;
   const userId = randomUUID();
   const result = await c.client.workflow.execute('signUp', {
-    workflowId: `signUp:${email}`,
+    workflowId: signUpWorkflowId(c.config.workflowIdSecret, email),
     taskQueue: taskQueue(c.config.temporal.taskQueuePrefix, 'accounts'),
     workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
     args: [{ userId, email, name, passwordHash: await hashPassword(password), roles }],

@@ -31,6 +31,7 @@ import { createWorkers, installRuntime } from '../worker/createWorkers';
 import { createActivityDeps } from '../worker/deps';
 import { ensureTemporalCli } from '../scripts/temporal';
 import { testDatabaseUrls } from '../scripts/testEnv';
+import { signUpWorkflowId } from '../infra/workflowIds';
 
 /** A unique suffix so tests sharing the test database never collide. */
 export const uniq = () => randomBytes(5).toString('hex');
@@ -56,7 +57,9 @@ let envPromise: Promise<TestWorkflowEnvironment> | null = null;
 
 /** One local Temporal dev server per test file (the CLI from PATH or .tools), with our search attributes. */
 export function temporalEnv(): Promise<TestWorkflowEnvironment> {
-  installRuntime(createLogger('sdk', process.env.TEST_LOG_LEVEL ?? 'error'), 'WARN');
+  const level = process.env.TEST_LOG_LEVEL ?? 'error';
+  // Debug logging (the secrets test reads every line) reaches the SDK's workflow and activity loggers too.
+  installRuntime(createLogger('sdk', level), level === 'debug' || level === 'trace' ? 'DEBUG' : 'WARN');
   envPromise ??= TestWorkflowEnvironment.createLocal({
     // The tests' clients encrypt payloads like the API's and the workers' (the default development key).
     client: { dataConverter: dataConverterFor(testConfig().payloadKeys) },
@@ -213,7 +216,7 @@ export async function makeUser(
   const email = `${roles.join('-')}-${uniq()}@example.com`;
   const password = 'correct-horse-1';
   const result = await stack.client.workflow.execute('signUp', {
-    workflowId: `signUp:${email}`,
+    workflowId: signUpWorkflowId(stack.config.workflowIdSecret, email),
     taskQueue: taskQueue(stack.config.temporal.taskQueuePrefix, 'accounts'),
     args: [
       {

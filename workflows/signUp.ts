@@ -8,7 +8,7 @@ const { createAccount } = proxyLocalActivities<Activities>({
   retry: { initialInterval: '200ms', backoffCoefficient: 2, maximumInterval: '5s', maximumAttempts: 10 },
 });
 
-/** Creates an account; the API waits for the result. Workflow id: `signUp:<email>`. */
+/** Creates an account; the API waits for the result. Workflow id: `signUp:<HMAC of the e-mail>` (infra/workflowIds.ts). */
 export async function signUp(input: SignUpInput): Promise<SignUpResult> {
   return createAccount(input);
 }

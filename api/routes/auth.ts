@@ -9,6 +9,7 @@ import { User } from '../../db/models';
 import { hashPassword, verifyPassword } from '../../infra/passwords';
 import type { ApiDeps } from '../context';
 import { route, type RouteDef } from '../route';
+import { signUpWorkflowId } from '../../infra/workflowIds';
 
 /** Login throttles: failures per account and per client IP, in Redis (so every API instance shares them). */
 export function createLoginLimiter({ redis, config }: ApiDeps) {
@@ -68,7 +69,7 @@ export function authRoutes(deps: ApiDeps): RouteDef[] {
         let result;
         try {
           result = await temporal.workflow.execute('signUp', {
-            workflowId: `signUp:${body.email}`,
+            workflowId: signUpWorkflowId(config.workflowIdSecret, body.email),
             taskQueue: taskQueue(config.temporal.taskQueuePrefix, 'accounts'),
             workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
             workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
@@ -90,7 +91,13 @@ export function authRoutes(deps: ApiDeps): RouteDef[] {
           throw err;
         }
         if (!result.ok) throw new AppError('EMAIL_TAKEN', 'An account with this e-mail already exists');
-        return sessions.create(ctx, result.userId);
+        return sessions.create(ctx, result.userId, {
+          id: result.userId,
+          email: body.email,
+          name: body.name,
+          roles: ['customer'],
+          partnerId: null,
+        });
       },
     }),
     route({

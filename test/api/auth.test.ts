@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { User } from '../../db/models';
 import { Browser } from '../browser';
 import { makeUser, startStack, stopTemporal, uniq, type Stack } from '../harness';
+import { signUpWorkflowId } from '../../infra/workflowIds';
 
 let stack: Stack;
 before(async () => {
@@ -43,8 +44,10 @@ describe('accounts API (real Temporal, PostgreSQL, Redis)', () => {
     assert.ok(await stack.redis.exists(`session:${hashed}`));
     assert.equal(await stack.redis.exists(`session:${sid}`), 0);
 
-    // The workflow is in Temporal under its business key.
-    const described = await stack.client.workflow.getHandle(`signUp:${email.toLowerCase()}`).describe();
+    // The workflow is in Temporal under a keyed hash of the e-mail: the id does not show the address.
+    const workflowId = signUpWorkflowId(stack.config.workflowIdSecret, email);
+    assert.match(workflowId, /^signUp:[A-Za-z0-9_-]{43}$/);
+    const described = await stack.client.workflow.getHandle(workflowId).describe();
     assert.equal(described.status.name, 'COMPLETED');
   });
 

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Browser } from '../browser';
 import { makeUser, startStack, stopTemporal, type Stack } from '../harness';
+import { signUpWorkflowId } from '../../infra/workflowIds';
 
 let stack: Stack;
 before(async () => {
@@ -24,7 +25,9 @@ describe('payload encryption and the codec endpoint', () => {
     const user = await makeUser(stack); // signed up through the signUp workflow
     // A client without the codec reads the history as Temporal stores it.
     const raw = new Client({ connection: stack.env.connection });
-    const history = await raw.workflow.getHandle(`signUp:${user.email}`).fetchHistory();
+    const history = await raw.workflow
+      .getHandle(signUpWorkflowId(stack.config.workflowIdSecret, user.email))
+      .fetchHistory();
     const started = history.events![0]!.workflowExecutionStartedEventAttributes!;
     const input = started.input!.payloads![0]!;
     assert.equal(Buffer.from(input.metadata!.encoding!).toString(), 'binary/encrypted');
