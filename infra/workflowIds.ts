@@ -6,6 +6,11 @@ import { createHmac } from 'node:crypto';
  * workflows (the Temporal UI) from reading the address or testing a guess against it.
  */
 export function signUpWorkflowId(secret: string, email: string): string {
+  return `signUp:${emailDigest(secret, email)}`;
+}
+
+/** A keyed digest of a normalised e-mail, for ids and keys that must not show the address (workflow ids, Redis). */
+export function emailDigest(secret: string, email: string): string {
   const mac = createHmac('sha256', Buffer.from(secret, 'base64'));
-  return `signUp:${mac.update(email.trim().toLowerCase(), 'utf8').digest('base64url')}`;
+  return mac.update(email.trim().toLowerCase(), 'utf8').digest('base64url');
 }

@@ -9,7 +9,7 @@ import { User } from '../../db/models';
 import { hashPassword, verifyPassword } from '../../infra/passwords';
 import type { ApiDeps } from '../context';
 import { route, type RouteDef } from '../route';
-import { signUpWorkflowId } from '../../infra/workflowIds';
+import { emailDigest, signUpWorkflowId } from '../../infra/workflowIds';
 
 /** Login throttles: failures per account and per client IP, in Redis (so every API instance shares them). */
 export function createLoginLimiter({ redis, config }: ApiDeps) {
@@ -35,17 +35,20 @@ export function createLoginLimiter({ redis, config }: ApiDeps) {
       retryAfterSeconds: Math.max(1, Math.ceil((res?.msBeforeNext ?? config.login.windowMs) / 1000)),
     });
 
+  // Keyed by a digest of the address: Redis never holds the e-mails people tried.
+  const account = (email: string) => emailDigest(config.workflowIdSecret, email);
+
   return {
     async check(email: string, ip: string): Promise<void> {
-      const [acct, addr] = await Promise.all([byAccount.get(email), byIp.get(ip)]);
+      const [acct, addr] = await Promise.all([byAccount.get(account(email)), byIp.get(ip)]);
       if (limited(acct, config.login.maxFailsPerAccount)) throw tooMany(acct);
       if (limited(addr, config.login.maxFailsPerIp)) throw tooMany(addr);
     },
     async failed(email: string, ip: string): Promise<void> {
-      await Promise.allSettled([byAccount.penalty(email, 1), byIp.penalty(ip, 1)]);
+      await Promise.allSettled([byAccount.penalty(account(email), 1), byIp.penalty(ip, 1)]);
     },
     async succeeded(email: string): Promise<void> {
-      await byAccount.delete(email).catch(() => undefined);
+      await byAccount.delete(account(email)).catch(() => undefined);
     },
   };
 }

@@ -307,6 +307,7 @@ describe('secrets in plain text', () => {
       'partner e-mail': form.email,
     };
 
+    const all = (h: { bytes: Buffer }[]) => Buffer.concat(h.map((x) => x.bytes));
     const dalgonaDb = (await dumpDatabase(stack.db)).map((t) => ({
       what: `PostgreSQL ${t.table}`,
       bytes: Buffer.from(t.text),
@@ -315,13 +316,19 @@ describe('secrets in plain text', () => {
       what: `sandbox PostgreSQL ${t.table}`,
       bytes: Buffer.from(t.text),
     }));
+    // A mistyped password: the login limiter counts it against the account (keyed without the address).
+    const typo = await new Browser(stack.baseUrl).post('/api/auth/login', {
+      email: customerEmail,
+      password: 'not-the-password',
+    });
+    assert.equal(typo.status, 401);
     const redis = [{ what: 'Redis', bytes: Buffer.from(await dumpRedis()) }];
+    assert.ok(all(redis).includes('login-fail-account'), 'Redis has the failed sign-in count');
     await new Promise((r) => setTimeout(r, 200)); // the SDK's log forwarding is asynchronous
     const logText = [{ what: 'logs', bytes: Buffer.from(logs.join('')) }];
     const history = await dumpTemporal();
 
     // Each haystack is real: it holds what it should (so a search that finds nothing means something).
-    const all = (h: { bytes: Buffer }[]) => Buffer.concat(h.map((x) => x.bytes));
     assert.ok(all(dalgonaDb).includes(customerEmail), 'the database dump has the customer');
     assert.ok(all(dalgonaDb).includes(cards[1]!.billingKeyEnc), 'and the sealed billing key');
     assert.ok(all(sandboxDb).includes(customerKey), 'the sandbox dump has the customer key');
@@ -343,5 +350,6 @@ describe('secrets in plain text', () => {
     assert.deepEqual(hits(nowhere, [...dalgonaSide, ...sandboxDb]), []);
     assert.deepEqual(hits(providerOnly, dalgonaSide), []);
     assert.deepEqual(hits(personal, history), []);
+    assert.deepEqual(hits(personal, redis), []);
   });
 });
