@@ -170,12 +170,26 @@ export async function prepareTemporalDatabases(
     );
     for (const db of [t.database, t.visibility]) {
       const found = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [db]);
-      if (found.rowCount) continue;
-      await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(db)} OWNER ${pg.escapeIdentifier(t.user)}`);
-      fresh.push(db);
+      if (!found.rowCount)
+        await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(db)} OWNER ${pg.escapeIdentifier(t.user)}`);
     }
   } finally {
     await admin.end();
+  }
+  // A database without the tool's version table has never had a schema (new, or created empty by someone else).
+  for (const db of [t.database, t.visibility]) {
+    const inDb = new URL(adminUrl);
+    inDb.pathname = `/${db}`;
+    const client = new pg.Client({ connectionString: inDb.toString() });
+    await client.connect();
+    try {
+      // PostgreSQL 15 lets only the owner create in `public`: a database made by someone else needs the grant.
+      await client.query(`GRANT USAGE, CREATE ON SCHEMA public TO ${pg.escapeIdentifier(t.user)}`);
+      const { rows } = await client.query("SELECT to_regclass('public.schema_version') AS t");
+      if (!(rows[0] as { t: string | null }).t) fresh.push(db);
+    } finally {
+      await client.end();
+    }
   }
   const tool = (db: string, ...args: string[]) => {
     const res = spawnSync(
@@ -205,7 +219,7 @@ export async function prepareTemporalDatabases(
     [t.visibility, 'postgresql/v12/visibility'],
   ] as const) {
     if (fresh.includes(db)) {
-      log(`  ${db}: new database, schema set up`);
+      log(`  ${db}: no schema yet: setting it up`);
       tool(db, 'setup-schema', '-v', '0.0');
     }
     tool(db, 'update-schema', '--schema-name', name);
