@@ -10,18 +10,14 @@
 // subscription workflow each, started as a run that continued-as-new (carried state: active, cycle 0, next charge
 // at T0): the path a long-lived subscription is on. T0 is chosen so that every workflow is started and waiting.
 import { Client, Connection } from '@temporalio/client';
-import { TypedSearchAttributes } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import pMap from 'p-map';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createActivities } from '../activities';
 import { createDb } from '../db/knex';
-import { customerKeyFor } from '../domain/keys';
-import { CustomerId, PartnerId } from '../domain/searchAttributes';
-import type { ChargeResult, SubscriptionInput, SubscriptionState } from '../domain/subscription';
+import type { ChargeResult } from '../domain/subscription';
 import { taskQueue } from '../domain/taskQueues';
 import { loadConfig } from '../infra/config';
 import { createLogger } from '../infra/logger';
@@ -38,6 +34,7 @@ import {
 import { buildWorker } from '../scripts/buildWorker';
 import { ensureTemporalCli, startDevServer, waitForTemporal } from '../scripts/temporal';
 import { createActivityDeps } from '../worker/deps';
+import { createBurstKit } from './burst';
 
 const arg = (name: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -177,131 +174,17 @@ const client = new Client({ connection, dataConverter: dataConverterFor(config.p
 const activityDeps = createActivityDeps(config, { db, log, redis, client });
 const activities = createActivities(activityDeps);
 const toss = createTossClient({ baseUrl: config.toss.apiUrl, secretKey: config.toss.secretKey });
-const sandboxAuth = `Basic ${Buffer.from(`${config.toss.secretKey}:`).toString('base64')}`;
-const sandboxCall = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-  const res = await fetch(env.TOSS_API_URL + path, {
-    method,
-    headers: { authorization: sandboxAuth, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`sandbox ${path}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-};
-
-// One partner and one product the subscriptions are for.
-const partnerUserId = randomUUID();
-const partnerId = randomUUID();
-const productId = randomUUID();
-await db.transaction(async (trx) => {
-  const applicationId = randomUUID();
-  const company = {
-    companyName: 'Burst Roasters',
-    businessNumber: '1248100998',
-    representative: 'Bench',
-    phone: '010-0000-0000',
-    email: 'burst@example.com',
-    address: 'Seoul',
-    bankName: 'KB',
-    bankAccount: '123-456',
-    introduction: 'The charge-burst benchmark partner.',
-  };
-  await trx('users').insert({
-    id: partnerUserId,
-    email: `burst-${partnerUserId}@example.com`,
-    name: 'Bench',
-    passwordHash: 'x',
-    roles: ['customer', 'partner'],
-  });
-  await trx('partner_applications').insert({
-    id: applicationId,
-    applicantId: partnerUserId,
-    workflowId: 'bench',
-    status: 'approved',
-    ...company,
-  });
-  await trx('partners').insert({
-    id: partnerId,
-    userId: partnerUserId,
-    applicationId,
-    approvedAt: trx.fn.now(),
-    ...company,
-  });
-  await trx('products').insert({ id: productId, partnerId, workflowId: 'bench', status: 'published' });
+const kit = createBurstKit({
+  db,
+  toss,
+  secrets: activityDeps.secrets,
+  sandboxUrl: env.TOSS_API_URL!,
+  secretKey: config.toss.secretKey,
 });
-
-const options = { grams: 200, grind: 'whole_bean', quantity: 1, cycleWeeks: 1 } as const;
-const unitPrice = 16000;
-const shipTo = { name: '김고객', phone: '010-1234-5678', address: '서울특별시 마포구 와우산로 94' };
-
-interface Prepared {
-  id: string;
-  customerId: string;
-  customerKey: string;
-  cardId: string;
-  cardMasked: string;
-}
-
-/** N customers with a card each (billing keys issued by the sandbox, sealed) and an active subscription row. */
-async function prepare(n: number, chargeAt: Date, label: string): Promise<Prepared[]> {
-  const rows = Array.from({ length: n }, () => {
-    const customerId = randomUUID();
-    return { id: randomUUID(), customerId, customerKey: customerKeyFor(customerId), cardId: randomUUID() };
-  });
-  for (let i = 0; i < n; i += 1000) {
-    await db('users').insert(
-      rows.slice(i, i + 1000).map((r) => ({
-        id: r.customerId,
-        email: `${label}-${r.customerId}@example.com`,
-        name: '구독자',
-        passwordHash: 'x',
-        roles: ['customer'],
-      })),
-    );
-  }
-  const secrets = activityDeps.secrets;
-  const cards = await pMap(
-    rows,
-    async (r) => {
-      const { authKey } = await sandboxCall<{ authKey: string }>('POST', '/sandbox/auth-keys', {
-        customerKey: r.customerKey,
-        cardNumber: '4330123412341234',
-      });
-      const billing = await toss.issueBillingKey({ authKey, customerKey: r.customerKey });
-      return {
-        id: r.cardId,
-        userId: r.customerId,
-        customerKey: r.customerKey,
-        billingKeyEnc: secrets.seal(billing.billingKey, `card:${r.cardId}`),
-        numberMasked: billing.card.number,
-        authKeyHash: `bench:${authKey}`,
-      };
-    },
-    { concurrency: 32 },
-  );
-  for (let i = 0; i < n; i += 1000) {
-    await db('cards').insert(cards.slice(i, i + 1000));
-    await db('subscriptions').insert(
-      rows.slice(i, i + 1000).map((r, j) => ({
-        id: r.id,
-        customerId: r.customerId,
-        productId,
-        partnerId,
-        workflowId: `subscription:${r.id}`,
-        status: 'active',
-        productName: 'Burst Blend',
-        ...options,
-        cycleWeeks: options.cycleWeeks,
-        unitPrice,
-        amount: unitPrice * options.quantity,
-        shipTo: JSON.stringify(shipTo),
-        cardId: r.cardId,
-        cardMasked: cards[i + j]!.numberMasked,
-        nextChargeAt: chargeAt,
-      })),
-    );
-  }
-  return rows.map((r, i) => ({ ...r, cardMasked: cards[i]!.numberMasked }));
-}
+const { sandboxCall, sandboxLedger, recordedCount, waitRecorded } = kit;
+// One partner and one product the subscriptions are for.
+const product = await kit.seedPartner();
+const prepare = (n: number, chargeAt: Date, label: string) => kit.prepare(n, chargeAt, label, product);
 
 interface Traffic {
   requests: number;
@@ -312,50 +195,6 @@ interface Traffic {
 const sandboxTraffic = (reset = false) =>
   sandboxCall<Traffic>(reset ? 'POST' : 'GET', reset ? '/sandbox/stats/reset' : '/sandbox/stats');
 
-async function sandboxLedger(ids: string[]) {
-  const charged = new Map<string, number>();
-  const { payments } = await sandboxCall<{ payments: { order_id: string; status: string }[] }>(
-    'GET',
-    '/sandbox/charges?orderIdPrefix=sub_',
-  );
-  const wanted = new Set(ids.map((id) => id.replace(/-/g, '')));
-  let stray = 0;
-  for (const p of payments) {
-    const m = p.order_id.match(/^sub_([0-9a-f]{32})_c(\d+)$/);
-    if (!m || !wanted.has(m[1]!)) continue;
-    if (m[2] !== '1') stray += 1; // a cycle that was not due
-    charged.set(m[1]!, (charged.get(m[1]!) ?? 0) + 1);
-  }
-  let duplicates = stray;
-  let missing = 0;
-  for (const id of wanted) {
-    const count = charged.get(id) ?? 0;
-    if (count === 0) missing += 1;
-    if (count > 1) duplicates += count - 1;
-  }
-  return { duplicates, missing };
-}
-
-const recordedCount = async (ids: string[]) => {
-  const [paid, history] = await Promise.all([
-    db('payments').whereIn('subscriptionId', ids).where({ cycle: 1 }).count('* as n').first(),
-    db('payment_events')
-      .whereIn('subscriptionId', ids)
-      .where({ cycle: 1, outcome: 'approved' })
-      .count('* as n')
-      .first(),
-  ]);
-  return Math.min(Number(paid?.n), Number(history?.n));
-};
-
-async function waitRecorded(ids: string[], timeoutMs: number): Promise<number> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const done = await recordedCount(ids);
-    if (done >= ids.length || Date.now() > deadline) return Date.now();
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 interface Run {
   n: number;
@@ -426,53 +265,14 @@ async function run(n: number): Promise<Run> {
   // From here on only the workflows call Toss (set-up's billing-key issues are done): counted even if set-up overruns T0.
   await sandboxTraffic(true);
   const settings = { weekMs: 7 * 86_400_000, dunningLadderMs: [86_400_000, 3 * 86_400_000, 5 * 86_400_000] };
-  await pMap(
+  await kit.startWorkflows({
+    client,
+    taskQueue: taskQueue(config.temporal.taskQueuePrefix, 'billing'),
     subs,
-    async (s) => {
-      const carried: SubscriptionState = {
-        status: 'active',
-        paymentState: 'idle',
-        cycle: 0,
-        nextChargeAt: t0.toISOString(),
-        options,
-        unitPrice,
-        cardId: s.cardId,
-        cardMasked: s.cardMasked,
-        skipNext: false,
-        cancelAtPeriodEnd: false,
-        dunningStep: 0,
-        firstDeclineAt: null,
-        needsNewCard: false,
-        lastPayment: null,
-        lastError: null,
-        pausedFrom: null,
-      };
-      const input: SubscriptionInput = {
-        subscriptionId: s.id,
-        customerId: s.customerId,
-        customerKey: s.customerKey,
-        productId,
-        partnerId,
-        productName: 'Burst Blend',
-        options,
-        unitPrice,
-        shipTo,
-        firstChargeAt: t0.toISOString(),
-        settings,
-        carried,
-      };
-      await client.workflow.start('subscription', {
-        workflowId: `subscription:${s.id}`,
-        taskQueue: taskQueue(config.temporal.taskQueuePrefix, 'billing'),
-        typedSearchAttributes: new TypedSearchAttributes([
-          { key: CustomerId, value: s.customerId },
-          { key: PartnerId, value: partnerId },
-        ]),
-        args: [input],
-      });
-    },
-    { concurrency: 64 },
-  );
+    t0,
+    product,
+    settings,
+  });
   const sample = subs.slice(0, Math.min(50, n)).map((s) => client.workflow.getHandle(`subscription:${s.id}`));
   // Every workflow has run its first task (its timer is set) before T0.
   const idle = async () => {

@@ -45,9 +45,13 @@ export async function checkServices(redisUrl: string): Promise<void> {
   }
 }
 
-/** Roles, database and migrations for one environment (idempotent). */
-export async function prepareDatabase(workerUrl: string, apiUrl: string): Promise<string[]> {
-  await ensureDatabase(adminUrl(), workerUrl, apiUrl);
+/** Roles, database and migrations for one environment (idempotent); `admin` is a superuser's URL on that server. */
+export async function prepareDatabase(
+  workerUrl: string,
+  apiUrl: string,
+  admin = adminUrl(),
+): Promise<string[]> {
+  await ensureDatabase(admin, workerUrl, apiUrl);
   const db = createDb(workerUrl, { pool: { max: 1 } });
   try {
     return await migrateLatest(db);
@@ -78,8 +82,8 @@ export async function emptyDatabase(workerUrl: string): Promise<void> {
 }
 
 /** The payment sandbox's own database (role, database, migrations). */
-export async function prepareSandboxDatabase(url: string): Promise<void> {
-  await ensureDatabase(adminUrl(), url);
+export async function prepareSandboxDatabase(url: string, admin = adminUrl()): Promise<void> {
+  await ensureDatabase(admin, url);
   const db = createSandboxDb(url);
   try {
     await migrateSandbox(db);

@@ -1,5 +1,7 @@
 // `npm start`: the Temporal dev server (SQLite in .data/, Web UI), the worker, the API with the built UI,
 // demo data, then the URLs and logins. Ctrl-C stops everything cleanly (API, worker drained, Temporal).
+// `npm run start:cluster` (`--cluster`): the same with the production topology in place of the dev server — the
+// official Temporal server on PostgreSQL and the Temporal UI server (scripts/cluster.ts).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { Transform } from 'node:stream';
@@ -7,7 +9,8 @@ import ms from 'ms';
 import { prettyFactory } from 'pino-pretty';
 import { loadConfig, loadDotEnv, ConfigError } from '../infra/config';
 import { demoLogins, seed } from './seed';
-import { checkServices, ensureUiBuilt, prepareDatabase, root, workerProcessEnv } from './services';
+import { loadClusterConfig, startCluster, type ClusterConfig } from './cluster';
+import { adminUrl, checkServices, ensureUiBuilt, prepareDatabase, root, workerProcessEnv } from './services';
 import { ensureTemporalCli, startDevServer, temporalUp, waitForTemporal } from './temporal';
 
 const started = Date.now();
@@ -22,7 +25,14 @@ if (process.env.NODE_ENV !== 'production') {
   process.env.SETTLEMENT_INTERVAL ??= '15m';
 }
 let config;
+let cluster: ClusterConfig | null = null;
 try {
+  if (process.argv.includes('--cluster')) {
+    cluster = loadClusterConfig();
+    // The cluster's ports are the Temporal address and UI everything else uses (the dev server's are ignored).
+    process.env.TEMPORAL_ADDRESS = `127.0.0.1:${cluster.frontendPort}`;
+    process.env.TEMPORAL_UI_URL = `http://localhost:${cluster.uiPort}`;
+  }
   config = loadConfig();
 } catch (err) {
   if (err instanceof ConfigError) {
@@ -106,7 +116,7 @@ async function shutdown(code: number): Promise<void> {
   if (stopping) return;
   stopping = true;
   say('Stopping: API, then worker (drains in-flight activities), then Temporal…');
-  const order = ['api', 'worker', 'sandbox', 'temporal'];
+  const order = ['api', 'worker', 'sandbox', 'temporal-ui', 'temporal'];
   for (const name of order) {
     const child = children.find((c) => c.name === name);
     if (child) await stopChild(name, child.proc, name === 'worker' ? 30_000 : 10_000);
@@ -125,7 +135,38 @@ try {
   if (applied.length) say(`  applied ${applied.join(', ')}`);
   ensureUiBuilt(say);
 
-  if (await temporalUp(config.temporal.address)) {
+  const exitStops = (name: string, proc: ChildProcess) => {
+    children.push({ name, proc });
+    proc.on('exit', (code) => {
+      if (!stopping) {
+        console.error(`${name} exited unexpectedly (${code}); stopping everything.`);
+        void shutdown(1);
+      }
+    });
+  };
+  if (cluster) {
+    say(
+      `Starting the Temporal server on PostgreSQL (${cluster.shards} history shards) and the Temporal UI server`,
+    );
+    const running = await startCluster({
+      cluster,
+      adminUrl: adminUrl(),
+      cli,
+      namespace: config.temporal.namespace,
+      codecEndpoint: `${config.api.publicUrl}/codec`,
+      logLevel: 'warn',
+      waitReady: waitForTemporal,
+      log: say,
+      onServer: (server) => {
+        pipeOutput('temporal', '\x1b[35m', server, false);
+        exitStops('temporal', server);
+      },
+    });
+    if (running.ui) {
+      pipeOutput('temporal-ui', '\x1b[35m', running.ui, false);
+      exitStops('temporal-ui', running.ui);
+    }
+  } else if (await temporalUp(config.temporal.address)) {
     say(`Temporal already answers on ${config.temporal.address}: using it`);
   } else {
     say('Starting the Temporal dev server (SQLite in .data/temporal.db)');
@@ -139,13 +180,7 @@ try {
       extraArgs: ['--ui-codec-endpoint', `${config.api.publicUrl}/codec`],
     });
     pipeOutput('temporal', '\x1b[35m', temporal, false);
-    children.push({ name: 'temporal', proc: temporal });
-    temporal.on('exit', (code) => {
-      if (!stopping) {
-        console.error(`temporal exited unexpectedly (${code}); stopping everything.`);
-        void shutdown(1);
-      }
-    });
+    exitStops('temporal', temporal);
     await waitForTemporal(config.temporal.address);
   }
 

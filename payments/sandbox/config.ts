@@ -1,3 +1,4 @@
+import ms from 'ms';
 import { z } from 'zod';
 
 const schema = z.object({
@@ -8,6 +9,18 @@ const schema = z.object({
     .string()
     .default('postgres://toss_sandbox:toss_sandbox@127.0.0.1:5432/toss_sandbox')
     .pipe(z.url()),
+  // How long a "timeout" fault holds a request before dropping the connection (longer than the client waits).
+  SANDBOX_TIMEOUT_HANG: z
+    .string()
+    .default('65s')
+    .transform((v, ctx) => {
+      const n = ms(v as ms.StringValue);
+      if (typeof n !== 'number' || !Number.isFinite(n) || n <= 0) {
+        ctx.addIssue({ code: 'custom', message: `"${v}" is not a duration like 10s` });
+        return z.NEVER;
+      }
+      return n;
+    }),
 });
 
 /** The sandbox process's settings (SANDBOX_*), read once, failing fast. */
@@ -24,5 +37,6 @@ export function loadSandboxConfig(env: Record<string, string | undefined> = proc
     port: r.data.SANDBOX_PORT,
     publicUrl: r.data.SANDBOX_PUBLIC_URL,
     databaseUrl: r.data.SANDBOX_DATABASE_URL,
+    timeoutHangMs: r.data.SANDBOX_TIMEOUT_HANG,
   });
 }

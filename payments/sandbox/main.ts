@@ -9,7 +9,7 @@ loadDotEnv();
 const config = loadSandboxConfig();
 await prepareSandboxDatabase(config.databaseUrl);
 const db = createSandboxDb(config.databaseUrl);
-const sandbox = createSandboxApp({ db, publicUrl: config.publicUrl });
+const sandbox = createSandboxApp({ db, publicUrl: config.publicUrl, hangMs: config.timeoutHangMs });
 await sandbox.restore();
 const server = sandbox.app.listen(config.port, config.host, () => {
   console.log(
