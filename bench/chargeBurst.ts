@@ -195,7 +195,6 @@ interface Traffic {
 const sandboxTraffic = (reset = false) =>
   sandboxCall<Traffic>(reset ? 'POST' : 'GET', reset ? '/sandbox/stats/reset' : '/sandbox/stats');
 
-
 interface Run {
   n: number;
   seconds: number;
