@@ -219,6 +219,7 @@ const env = {
   BILLING_KEY_ACTIVE: 'bench',
   PAYLOAD_KEYS: `bench:${randomBytes(32).toString('base64')}`,
   PAYLOAD_KEY_ACTIVE: 'bench',
+  WORKFLOW_ID_SECRET: randomBytes(32).toString('base64'),
 };
 const api = await start('bench/catalogServer.ts', [], env);
 const listUrl = 'http://127.0.0.1:3901/api/catalog/products?sort=newest&limit=24';
