@@ -65,6 +65,8 @@ const env: Record<string, string> = {
   SANDBOX_DATABASE_URL: 'postgres://toss_sandbox:toss_sandbox@127.0.0.1:5432/toss_sandbox_bench',
   IMAGE_DIR: '.cache/bench-images',
   WORKER_METRICS_ADDRESS: '127.0.0.1:9474',
+  // The worker's business counters: scraped during the burst, as Prometheus would.
+  WORKER_BUSINESS_METRICS_ADDRESS: '127.0.0.1:9475',
   // Worker tuning and limits from the shell (WORKER_LOCAL_ACTIVITY_SLOTS, TOSS_MAX_REQUESTS_PER_SECOND, …) reach
   // the worker.
   ...(Object.fromEntries(
@@ -222,6 +224,21 @@ interface Run {
   sandbox_peak_requests_per_sliding_s: number;
   floor_sandbox_peak_requests_per_s: number;
   holds: boolean;
+  /** `dalgona_charges_total{outcome="approved"}` scraped from the worker's /metrics about once a second from T0. */
+  metrics_charges_approved: number[];
+}
+
+/** The worker's approved-charge counter, as a Prometheus scrape reads it (null while it cannot be read). */
+async function scrapeApproved(): Promise<number | null> {
+  try {
+    const res = await fetch(`http://${env.WORKER_BUSINESS_METRICS_ADDRESS}/metrics`);
+    const line = (await res.text())
+      .split('\n')
+      .find((l) => l.startsWith('dalgona_charges_total{outcome="approved"}'));
+    return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
+  } catch {
+    return null;
+  }
 }
 
 async function run(n: number): Promise<Run> {
@@ -287,7 +304,13 @@ async function run(n: number): Promise<Run> {
   await new Promise((r) => setTimeout(r, Math.max(0, slack - 1000)));
   const cpuBefore = cpuSeconds(worker.pid!);
   const ids = subs.map((s) => s.id);
+  const scraped: number[] = [];
+  const scraper = setInterval(() => {
+    void scrapeApproved().then((v) => v !== null && scraped.push(v));
+  }, 1000);
   const doneAt = await waitRecorded(ids, Math.max(120_000, n * 60));
+  clearInterval(scraper);
+  scraped.push((await scrapeApproved()) ?? Number.NaN);
   const seconds = (doneAt - t0.getTime()) / 1000;
   const cpu = cpuSeconds(worker.pid!) - cpuBefore;
   // Let each sample workflow finish its cycle's task (the timer for the next cycle set), then count its events.
@@ -324,6 +347,10 @@ async function run(n: number): Promise<Run> {
     sandbox_peak_requests_per_sliding_s: traffic.peakPerSlidingSecond,
     floor_sandbox_peak_requests_per_s: floorTraffic.peakPerSecond,
     holds: traffic.peakPerSecond <= config.toss.rateLimit.perSecond,
+    // At most 30 evenly spaced samples (the last one after every charge was recorded).
+    metrics_charges_approved: scraped.filter(
+      (_, i) => i === scraped.length - 1 || i % Math.ceil(scraped.length / 30) === 0,
+    ),
   };
   // The workflows are done with the benchmark: end them so the next size starts from a quiet server.
   await pMap(subs, (s) => client.workflow.getHandle(`subscription:${s.id}`).terminate('bench done'), {
