@@ -106,8 +106,7 @@ export async function loadMe(db: ApiDeps['db'], userId: string): Promise<Me | nu
   // One round trip for every signed-in request (a partner's id comes with the account), as fixed SQL: the query
   // builder's per-request compile was a measurable share of a cached dashboard answer.
   const user = (await db.raw(ME_SQL, [userId])).rows[0] as
-    | { id: string; email: string; name: string; roles: string[]; partnerId: string | null }
-    | undefined;
+    { id: string; email: string; name: string; roles: string[]; partnerId: string | null } | undefined;
   if (!user) return null;
   const partner = user.roles.includes('partner') && user.partnerId ? { id: user.partnerId } : undefined;
   return {
