@@ -12,6 +12,7 @@ import { CustomerId, PartnerId } from '../domain/searchAttributes';
 import type { SubscriptionInput, SubscriptionSettings, SubscriptionState } from '../domain/subscription';
 import type { SecretBox } from '../infra/secretBox';
 import type { TossClient } from '../payments/client';
+import { initialSubscriptionState } from '../workflows/subscription';
 
 export interface BurstDeps {
   db: Knex;
@@ -50,6 +51,46 @@ export function sandboxCaller(sandboxUrl: string, secretKey: string) {
 }
 
 /** The burst's preparation and accounting over one database and one sandbox. */
+/** An approved partner (account, application, partner row) written straight into a bench database. */
+export async function insertBenchPartner(
+  trx: Knex.Transaction,
+  p: { partnerId: string; userId: string; companyName: string; introduction: string },
+): Promise<void> {
+  const applicationId = randomUUID();
+  const company = {
+    companyName: p.companyName,
+    businessNumber: '1248100998',
+    representative: 'Bench',
+    phone: '010-0000-0000',
+    email: 'bench@example.com',
+    address: 'Seoul',
+    bankName: 'KB',
+    bankAccount: '123-456',
+    introduction: p.introduction,
+  };
+  await trx('users').insert({
+    id: p.userId,
+    email: `bench-${p.userId}@example.com`,
+    name: 'Bench',
+    passwordHash: 'x',
+    roles: ['customer', 'partner'],
+  });
+  await trx('partner_applications').insert({
+    id: applicationId,
+    applicantId: p.userId,
+    workflowId: 'bench',
+    status: 'approved',
+    ...company,
+  });
+  await trx('partners').insert({
+    id: p.partnerId,
+    userId: p.userId,
+    applicationId,
+    approvedAt: trx.fn.now(),
+    ...company,
+  });
+}
+
 export function createBurstKit(deps: BurstDeps) {
   const { db, toss, secrets } = deps;
   const sandboxCall = sandboxCaller(deps.sandboxUrl, deps.secretKey);
@@ -60,38 +101,11 @@ export function createBurstKit(deps: BurstDeps) {
     const partnerId = randomUUID();
     const productId = randomUUID();
     await db.transaction(async (trx) => {
-      const applicationId = randomUUID();
-      const company = {
-        companyName: name,
-        businessNumber: '1248100998',
-        representative: 'Bench',
-        phone: '010-0000-0000',
-        email: 'burst@example.com',
-        address: 'Seoul',
-        bankName: 'KB',
-        bankAccount: '123-456',
-        introduction: 'The charge-burst benchmark partner.',
-      };
-      await trx('users').insert({
-        id: partnerUserId,
-        email: `burst-${partnerUserId}@example.com`,
-        name: 'Bench',
-        passwordHash: 'x',
-        roles: ['customer', 'partner'],
-      });
-      await trx('partner_applications').insert({
-        id: applicationId,
-        applicantId: partnerUserId,
-        workflowId: 'bench',
-        status: 'approved',
-        ...company,
-      });
-      await trx('partners').insert({
-        id: partnerId,
+      await insertBenchPartner(trx, {
+        partnerId,
         userId: partnerUserId,
-        applicationId,
-        approvedAt: trx.fn.now(),
-        ...company,
+        companyName: name,
+        introduction: 'The charge-burst benchmark partner.',
       });
       await trx('products').insert({ id: productId, partnerId, workflowId: 'bench', status: 'published' });
     });
@@ -177,22 +191,10 @@ export function createBurstKit(deps: BurstDeps) {
       subs,
       async (s) => {
         const carried: SubscriptionState = {
+          ...initialSubscriptionState(t0.toISOString(), burstOptions, burstUnitPrice),
           status: 'active',
-          paymentState: 'idle',
-          cycle: 0,
-          nextChargeAt: t0.toISOString(),
-          options: burstOptions,
-          unitPrice: burstUnitPrice,
           cardId: s.cardId,
           cardMasked: s.cardMasked,
-          skipNext: false,
-          cancelAtPeriodEnd: false,
-          dunningStep: 0,
-          firstDeclineAt: null,
-          needsNewCard: false,
-          lastPayment: null,
-          lastError: null,
-          pausedFrom: null,
         };
         const input: SubscriptionInput = {
           subscriptionId: s.id,

@@ -9,6 +9,7 @@ import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { createDb } from '../db/knex';
+import { insertBenchPartner } from './burst';
 import { root, prepareDatabase, ensureUiBuilt } from '../scripts/services';
 
 const args = process.argv.slice(2);
@@ -28,39 +29,12 @@ async function seedCatalog(): Promise<string> {
     if (Number(existing?.n) >= products) return (await db('catalog_products').first('product_id')).productId;
     await db.transaction(async (trx) => {
       const userId = randomUUID();
-      const applicationId = randomUUID();
       const partnerId = randomUUID();
-      const base = {
-        companyName: 'Bench Roasters',
-        businessNumber: '1248100998',
-        representative: 'Bench',
-        phone: '010-0000-0000',
-        email: 'b@example.com',
-        address: 'Seoul',
-        bankName: 'KB',
-        bankAccount: '123-456',
-        introduction: 'Benchmark partner for the catalog.',
-      };
-      await trx('users').insert({
-        id: userId,
-        email: `bench-${userId}@example.com`,
-        name: 'Bench',
-        passwordHash: 'x',
-        roles: ['customer', 'partner'],
-      });
-      await trx('partner_applications').insert({
-        id: applicationId,
-        applicantId: userId,
-        workflowId: 'bench',
-        status: 'approved',
-        ...base,
-      });
-      await trx('partners').insert({
-        id: partnerId,
+      await insertBenchPartner(trx, {
+        partnerId,
         userId,
-        applicationId,
-        approvedAt: trx.fn.now(),
-        ...base,
+        companyName: 'Bench Roasters',
+        introduction: 'Benchmark partner for the catalog.',
       });
       const roasts = ['light', 'medium_light', 'medium', 'medium_dark', 'dark'];
       const countries = [

@@ -19,7 +19,12 @@ import type { Notification } from '../activities/outbox';
 import { nextCycle } from '../domain/calendar';
 import type { Actor } from '../domain/partner';
 import { NextChargeAt, PaymentState, SubscriptionStatus } from '../domain/searchAttributes';
-import type { ChargeResult, SubscriptionInput, SubscriptionState } from '../domain/subscription';
+import type {
+  ChargeResult,
+  SubscriptionInput,
+  SubscriptionOptions,
+  SubscriptionState,
+} from '../domain/subscription';
 import {
   activateUpdate,
   cancelSubscriptionUpdate,
@@ -55,15 +60,19 @@ function refuse(message: string, type = 'CONFLICT'): never {
  * wait until the next charge (1, 2 or 4 weeks in Asia/Seoul). Declines go through dunning on the configured ladder;
  * a card no retry can fix waits for a new one. Customer actions are Updates; continues as new to keep runs short.
  */
-export async function subscription(input: SubscriptionInput): Promise<SubscriptionState> {
-  const { subscriptionId, settings } = input;
-  const s: SubscriptionState = input.carried ?? {
+/** A new subscription's state: connecting its card, nothing charged, the first charge at `firstChargeAt`. */
+export function initialSubscriptionState(
+  firstChargeAt: string,
+  options: SubscriptionOptions,
+  unitPrice: number,
+): SubscriptionState {
+  return {
     status: 'connecting',
     paymentState: 'idle',
     cycle: 0,
-    nextChargeAt: input.firstChargeAt,
-    options: input.options,
-    unitPrice: input.unitPrice,
+    nextChargeAt: firstChargeAt,
+    options,
+    unitPrice,
     cardId: null,
     cardMasked: null,
     skipNext: false,
@@ -75,6 +84,12 @@ export async function subscription(input: SubscriptionInput): Promise<Subscripti
     lastError: null,
     pausedFrom: null,
   };
+}
+
+export async function subscription(input: SubscriptionInput): Promise<SubscriptionState> {
+  const { subscriptionId, settings } = input;
+  const s: SubscriptionState =
+    input.carried ?? initialSubscriptionState(input.firstChargeAt, input.options, input.unitPrice);
   let attemptsThisCycle = 0;
   let wake = false; // an action changed the schedule: re-plan
   let retryNow = false; // a new card arrived while a payment was due
