@@ -1,7 +1,7 @@
 // Prometheus metrics (prom-client): each process owns its registry (no global state, so tests build as many as they
 // like and read them); the API counts requests by route pattern, the worker counts business events.
 import { timingSafeEqual } from 'node:crypto';
-import { isIP } from 'node:net';
+import { BlockList, isIP } from 'node:net';
 import { Counter, Registry, collectDefaultMetrics, type Metric } from 'prom-client';
 
 export { Registry };
@@ -175,28 +175,28 @@ export async function counterValue(c: Counter<string>, labels: Record<string, st
     .reduce((sum, v) => sum + v.value, 0);
 }
 
-function v4(ip: string): number[] | null {
-  const parts = ip.split('.').map(Number);
-  return parts.length === 4 && parts.every((n) => Number.isInteger(n) && n >= 0 && n <= 255) ? parts : null;
+/** Loopback, RFC 1918, link-local, CGNAT and IPv6 loopback / unique-local / link-local networks. */
+const privateNetworks = new BlockList();
+for (const [net, prefix] of [
+  ['127.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['172.16.0.0', 12],
+  ['192.168.0.0', 16],
+  ['169.254.0.0', 16],
+  ['100.64.0.0', 10],
+] as const) {
+  privateNetworks.addSubnet(net, prefix, 'ipv4');
 }
+privateNetworks.addAddress('::1', 'ipv6');
+privateNetworks.addSubnet('fc00::', 7, 'ipv6');
+privateNetworks.addSubnet('fe80::', 10, 'ipv6');
 
-/** Loopback, RFC 1918, link-local, CGNAT and IPv6 unique-local addresses (an IPv4-mapped IPv6 address too). */
+/** Whether an address is on a private network (an IPv4-mapped IPv6 address judged as its IPv4 address). */
 export function isPrivateAddress(address: string | undefined): boolean {
   if (!address) return false;
-  const ip = address.toLowerCase().replace(/^::ffff:/, '');
-  if (isIP(ip) === 4) {
-    const [a, b] = v4(ip)!;
-    return (
-      a === 127 ||
-      a === 10 ||
-      (a === 172 && b! >= 16 && b! <= 31) ||
-      (a === 192 && b === 168) ||
-      (a === 169 && b === 254) ||
-      (a === 100 && b! >= 64 && b! <= 127)
-    );
-  }
-  if (isIP(ip) === 6) return ip === '::1' || /^f[cd]/.test(ip) || /^fe[89ab]/.test(ip);
-  return false;
+  const ip = address.toLowerCase().replace(/^::ffff:(?=\d+\.)/, '');
+  const family = isIP(ip);
+  return family !== 0 && privateNetworks.check(ip, family === 4 ? 'ipv4' : 'ipv6');
 }
 
 /**
