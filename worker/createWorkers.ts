@@ -58,8 +58,10 @@ function install(log: Logger | undefined, level: LogLevel, metricsAddress?: stri
 
 /** One worker per domain task queue named in `config.workerDomains`, sharing one connection and bundle. */
 export async function createWorkers(opts: {
-  config: Pick<Config, 'temporal' | 'workerDomains' | 'workerTuning' | 'payloadKeys'> &
-    Partial<Pick<Config, 'workerShutdownGraceMs'>>;
+  config: Pick<
+    Config,
+    'temporal' | 'workerDomains' | 'workerTuning' | 'payloadKeys' | 'workerShutdownGraceMs'
+  >;
   connection: NativeConnection;
   deps: ActivityDeps;
   domains?: Domain[];
@@ -68,7 +70,7 @@ export async function createWorkers(opts: {
   const activities = createActivities(opts.deps);
   const domains = opts.domains ?? opts.config.workerDomains;
   const tuning = opts.config.workerTuning;
-  const grace = opts.config.workerShutdownGraceMs ?? 30_000;
+  const grace = opts.config.workerShutdownGraceMs;
   // Every payload the workers send or receive is encrypted (the history holds ciphertext only).
   const dataConverter = dataConverterFor(opts.config.payloadKeys);
   return Promise.all(
