@@ -93,17 +93,29 @@ describe('exactly once under provider faults', () => {
   it('5xx, timeouts and lost responses: every cycle charged once and recorded once', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 4; i++) ids.push(await subscribe(stack, productId));
-    // Each kind of fault alone for a while, then all of them together.
+    /** The kinds of fault the sandbox has answered these subscriptions' charges with so far. */
+    const injected = async () => {
+      const seen = new Set<string>();
+      for (const id of ids) {
+        const { attempts } = await stack.sandbox.charges({ orderIdPrefix: `sub_${id.replace(/-/g, '')}_` });
+        for (const a of attempts) if (a.outcome.startsWith('FAULT_')) seen.add(a.outcome);
+      }
+      return seen;
+    };
+    // Each kind of fault alone for at least 1.5 s and until a charge has met it (retries after the previous phase's
+    // faults can take longer than that to come round), then all of them together.
     const phases = [
-      { failRate: 1 },
-      { timeoutRate: 1 },
-      { lostResponseRate: 1 },
-      { failRate: 0.25, timeoutRate: 0.15, lostResponseRate: 0.3 },
+      { faults: { failRate: 1 }, kind: 'FAULT_5XX' },
+      { faults: { timeoutRate: 1 }, kind: 'FAULT_TIMEOUT' },
+      { faults: { lostResponseRate: 1 }, kind: 'FAULT_LOST_RESPONSE' },
     ];
-    for (const faults of phases) {
+    for (const { faults, kind } of phases) {
       await stack.sandbox.setFaults(faults);
-      await new Promise((r) => setTimeout(r, faults.failRate === 0.25 ? 3000 : 1500));
+      await new Promise((r) => setTimeout(r, 1500));
+      await eventually(async () => (await injected()).has(kind), 15_000);
     }
+    await stack.sandbox.setFaults({ failRate: 0.25, timeoutRate: 0.15, lostResponseRate: 0.3 });
+    await new Promise((r) => setTimeout(r, 3000));
     await stack.sandbox.setFaults({});
     // Let in-flight retries settle, then stop charging and compare ledgers.
     await new Promise((r) => setTimeout(r, 2500));
@@ -119,11 +131,7 @@ describe('exactly once under provider faults', () => {
     }, 20_000);
     const { recorded } = await reconcile(stack, ids);
     assert.ok(recorded >= ids.length * 2, `charges kept going through the faults (${recorded})`);
-    const faults = new Set<string>();
-    for (const id of ids) {
-      const { attempts } = await stack.sandbox.charges({ orderIdPrefix: `sub_${id.replace(/-/g, '')}_` });
-      for (const a of attempts) if (a.outcome.startsWith('FAULT_')) faults.add(a.outcome);
-    }
+    const faults = await injected();
     assert.deepEqual(
       [...faults].sort(),
       ['FAULT_5XX', 'FAULT_LOST_RESPONSE', 'FAULT_TIMEOUT'],
