@@ -170,6 +170,38 @@ async function record(stack: Stack): Promise<void> {
     );
   }
 
+  // Recorded once with the code before the subscription workflow's v2 (commit 8779909), which the current code cannot
+  // produce again: customer B checks out with an authKey issued for customer A's customerKey; the old connectCard
+  // classified Toss's NOT_MATCHES_CUSTOMER_KEY as retryable and retried for ever. The history ends with that activity
+  // still retrying: the state such runs were in when v2 was deployed. Never re-recorded.
+  if (!(await readFile(join(dir, 'subscription-legacy-wedged-connect.json')).then(() => true, () => false))) {
+    const partner = await makePartner(stack, actor.userId);
+    const productId = await publishProduct(stack, partner.browser, actor.userId);
+    const a = await makeUser(stack);
+    const b = await makeUser(stack);
+    const authKey = await stack.sandbox.authKey(customerKeyFor(a.me.id));
+    void b.browser
+      .post('/api/subscriptions', {
+        productId,
+        options: { grams: 200, grind: 'whole_bean', quantity: 1, cycleWeeks: 1 },
+        shipTo: { name: '김고객', phone: '010-1234-5678', address: '서울특별시 마포구 와우산로 94' },
+        authKey,
+        customerKey: customerKeyFor(b.me.id),
+      })
+      .catch(() => undefined);
+    const row = await eventually(() => stack.db('subscriptions').where({ customerId: b.me.id }).first());
+    const handle = stack.client.workflow.getHandle(row.workflowId);
+    await eventually(async () => {
+      const pending = (await handle.describe()).raw.pendingActivities ?? [];
+      return pending.some((p) => p.activityType?.name === 'connectCard' && (p.attempt ?? 0) >= 3);
+    }, 30_000);
+    await writeFile(
+      join(dir, 'subscription-legacy-wedged-connect.json'),
+      historyToJSON(await handle.fetchHistory()),
+    );
+    await handle.terminate('recorded');
+  }
+
   // Subscriptions, on 1.5-second weeks: every customer action, then dunning rescued by a new card.
   const subscriptionScenarios = ['subscription-actions', 'subscription-dunning-new-card'];
   if ((await Promise.all(subscriptionScenarios.map(keep))).every(Boolean)) return;
