@@ -201,6 +201,38 @@ async function record(stack: Stack): Promise<void> {
     );
     await handle.terminate('recorded');
   }
+  // The card-change variant, recorded the same way: an active subscription's changeCard Update with an authKey of
+  // another customerKey held the old `exclusive` turn while connectCard retried, so the due charge never ran.
+  if (!(await readFile(join(dir, 'subscription-legacy-wedged-card-change.json')).then(() => true, () => false))) {
+    const partner = await makePartner(stack, actor.userId);
+    const productId = await publishProduct(stack, partner.browser, actor.userId);
+    const a = await makeUser(stack);
+    const b = await makeUser(stack);
+    const keyB = customerKeyFor(b.me.id);
+    const res = await b.browser.post<{ id: string }>('/api/subscriptions', {
+      productId,
+      options: { grams: 200, grind: 'whole_bean', quantity: 1, cycleWeeks: 1 },
+      shipTo: { name: '김고객', phone: '010-1234-5678', address: '서울특별시 마포구 와우산로 94' },
+      authKey: await stack.sandbox.authKey(keyB),
+      customerKey: keyB,
+    });
+    assert.equal(res.status, 201, JSON.stringify(res.body));
+    await eventually(() => stack.db('payments').where({ subscriptionId: res.body.id }).first());
+    const foreign = await stack.sandbox.authKey(customerKeyFor(a.me.id));
+    void b.browser
+      .post(`/api/subscriptions/${res.body.id}/card`, { authKey: foreign, customerKey: keyB })
+      .catch(() => undefined);
+    const handle = stack.client.workflow.getHandle(`subscription:${res.body.id}`);
+    await eventually(async () => {
+      const pending = (await handle.describe()).raw.pendingActivities ?? [];
+      return pending.some((p) => p.activityType?.name === 'connectCard' && (p.attempt ?? 0) >= 3);
+    }, 30_000);
+    await writeFile(
+      join(dir, 'subscription-legacy-wedged-card-change.json'),
+      historyToJSON(await handle.fetchHistory()),
+    );
+    await handle.terminate('recorded');
+  }
 
   // Subscriptions, on 1.5-second weeks: every customer action, then dunning rescued by a new card.
   const subscriptionScenarios = ['subscription-actions', 'subscription-dunning-new-card'];
