@@ -1,16 +1,27 @@
 // Shared by `npm start` and `npm test`: install npm dependencies when they are missing or stale, then
 // load TypeScript through tsx. Plain JavaScript so it runs before anything is installed.
 import { spawnSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
+const marker = join(root, 'node_modules', '.package-lock.json');
+const lockHashFile = join(root, 'node_modules', '.dalgona-lock.sha256');
+const lockHash = () => createHash('sha256').update(readFileSync(join(root, 'package-lock.json'))).digest('hex');
+
+// Fresh when the lock file's content is the one installed. A checkout (a clone, a git worktree) gives the lock file a
+// new mtime without changing it, so an mtime comparison alone would reinstall — and through a node_modules shared by
+// a symlink, wipe another checkout's modules while it runs. The mtime rule is only the fallback before the first
+// recorded install.
 function depsFresh() {
-  const marker = join(root, 'node_modules', '.package-lock.json');
-  const lock = join(root, 'package-lock.json');
-  return existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs;
+  if (!existsSync(marker)) return false;
+  if (existsSync(lockHashFile)) return readFileSync(lockHashFile, 'utf8').trim() === lockHash();
+  const fresh = statSync(marker).mtimeMs >= statSync(join(root, 'package-lock.json')).mtimeMs;
+  if (fresh) writeFileSync(lockHashFile, lockHash());
+  return fresh;
 }
 
 export async function bootstrap() {
@@ -23,6 +34,7 @@ export async function bootstrap() {
     console.log('Installing npm dependencies (npm ci)…');
     const npm = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
     if (npm.status !== 0) process.exit(npm.status ?? 1);
+    writeFileSync(lockHashFile, lockHash());
   }
   const { register } = await import('tsx/esm/api');
   register();
