@@ -1,3 +1,4 @@
+import type { Client } from '@temporalio/client';
 import type { Knex } from 'knex';
 import type { FulfilmentSettings } from '../domain/fulfilment';
 import type { FulfilmentStarter } from './fulfilment';
@@ -27,6 +28,8 @@ export interface ActivityDeps {
   shipWithinMs: number;
   /** Starts each paid cycle's fulfilment workflow (idempotent), with the fulfilment settings. */
   fulfilment: FulfilmentStarter & { settings: FulfilmentSettings };
+  /** Temporal, for activities that message workflows (a price change reaching each subscription's workflow). */
+  temporal: Client;
   /** Whether this deployment may import demo history (a sandbox deployment: the Toss key is a test key). */
   demoData: boolean;
 }

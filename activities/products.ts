@@ -60,41 +60,6 @@ async function partnerOwner(trx: Knex, partnerId: string): Promise<{ userId: str
   return { userId: partner.userId, companyName: partner.companyName };
 }
 
-/**
- * A price change reaches existing subscriptions at their next charge: the new price per delivery is set on every
- * live subscription whose weight is still offered, and each subscriber gets a notice. Idempotent: only prices that
- * differ change, and notices are keyed by revision.
- */
-async function noticePriceChanges(trx: Knex.Transaction, productId: string, rev: RevisionRow): Promise<void> {
-  for (const w of rev.options.weights) {
-    const changed = await trx('subscriptions')
-      .where({ productId, grams: w.grams })
-      .whereNotIn('status', ['canceled', 'card_failed'])
-      .whereNot('unitPrice', w.priceKrw)
-      .update({
-        unitPrice: w.priceKrw,
-        amount: trx.raw('? * quantity', [w.priceKrw]),
-        priceNotice: `${w.grams}g: ${w.priceKrw}`,
-        updatedAt: trx.fn.now(),
-      })
-      .returning(['id', 'customerId', 'amount', 'nextChargeAt']);
-    for (const sub of changed) {
-      await enqueueNotification(trx, {
-        dedupeKey: `price:${sub.id}:${rev.id}`,
-        recipientUserId: sub.customerId,
-        template: 'subscription_price_changed',
-        payload: {
-          subscriptionId: sub.id,
-          productName: rev.name,
-          grams: w.grams,
-          newAmount: sub.amount,
-          from: sub.nextChargeAt,
-        },
-      });
-    }
-  }
-}
-
 /** Product publication activities (DESIGN §4.2). */
 export function createProductActivities({ db, redis, redisPrefix, images }: ActivityDeps) {
   return {
@@ -338,7 +303,6 @@ export function createProductActivities({ db, redis, redisPrefix, images }: Acti
           .insert({ ...entry, publishedAt: now(trx) })
           .onConflict('productId')
           .merge(Object.keys(entry).filter((k) => k !== 'productId'));
-        await noticePriceChanges(trx, product.id, rev);
         await closeTask(trx, input.taskId, {
           state: 'done',
           outcome: 'approved',

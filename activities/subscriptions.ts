@@ -1,16 +1,20 @@
-import { activityInfo } from '@temporalio/activity';
+import { activityInfo, heartbeat } from '@temporalio/activity';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { createHash, randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import {
   orderIdFor,
   type ChargeResult,
+  type ConnectResult,
+  type PendingPrice,
   type ShipTo,
   type SubscriptionOptions,
   type SubscriptionState,
 } from '../domain/subscription';
-import { TossError, TossNotFoundError } from '../payments/errors';
+import { issueFailureIsCustomers, TossError, TossNotFoundError } from '../payments/errors';
 import type { TossPayment } from '../payments/types';
+import { priceChangeSignal, subscriptionHandle } from '../domain/contracts/subscription';
 import { countNewSubscription, countSale, countStatusChange, lockSubscription } from './dashboard';
 import type { ActivityDeps } from './deps';
 import { fulfilmentInputFor } from './fulfilment';
@@ -34,27 +38,36 @@ interface SubscriptionRow {
   cardId: string | null;
 }
 
+/** What a charge ships: the options the workflow charged for (runs before v2 left them to the row). */
+type Shipped = Pick<SubscriptionRow, 'grams' | 'grind' | 'quantity'>;
+
 /** Fields of the read model the workflow keeps current. */
 export type SubscriptionPatch = Partial<
   Pick<
     SubscriptionState,
     'status' | 'paymentState' | 'cycle' | 'nextChargeAt' | 'skipNext' | 'cancelAtPeriodEnd' | 'dunningStep'
-  > & {
-    nextRetryAt: string | null;
-    lastError: string | null;
-    cardId: string;
-    cardMasked: string;
-    canceledAt: string;
-  }
+  > &
+    Partial<SubscriptionOptions> & {
+      nextRetryAt: string | null;
+      lastError: string | null;
+      cardId: string;
+      cardMasked: string;
+      canceledAt: string;
+      unitPrice: number;
+      amount: number;
+      /** A price change waiting for its first charge. */
+      pendingChange: PendingPrice | null;
+    }
 >;
 
 function columns(patch: SubscriptionPatch): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(patch)) if (v !== undefined) out[k] = v;
+  if (patch.pendingChange !== undefined)
+    out.pendingChange = patch.pendingChange === null ? null : JSON.stringify(patch.pendingChange);
   return out;
 }
 
-/** Subscription activities (DESIGN §4.3): connect, pay + record, history, and the read model. */
 /** One charge of one cycle, as the subscription workflow asks for it. */
 export interface ChargeCycleInput {
   subscriptionId: string;
@@ -64,6 +77,9 @@ export interface ChargeCycleInput {
   customerKey: string;
   cardId: string;
   nextChargeAtIfApproved: string;
+  /** The amount and options the workflow charges (its state is the truth); runs before v2 leave them to the row. */
+  amount?: number;
+  options?: SubscriptionOptions;
 }
 
 export function createSubscriptionActivities({
@@ -74,10 +90,12 @@ export function createSubscriptionActivities({
   fulfilment,
   log,
   metrics,
+  temporal,
 }: ActivityDeps) {
   /** The payment and everything that follows from it, in one transaction; idempotent by order id. */
   async function recordApproved(
     sub: SubscriptionRow,
+    shipped: Shipped,
     cycle: number,
     attempt: number,
     p: TossPayment,
@@ -138,9 +156,9 @@ export function createSubscriptionActivities({
           productId: sub.productId,
           cycle,
           productName: sub.productName,
-          grams: sub.grams,
-          grind: sub.grind,
-          quantity: sub.quantity,
+          grams: shipped.grams,
+          grind: shipped.grind,
+          quantity: shipped.quantity,
           shipTo: JSON.stringify(sub.shipTo),
           shipBy: new Date(Date.parse(approvedAt) + shipWithinMs),
         })
@@ -157,13 +175,15 @@ export function createSubscriptionActivities({
         })
         .onConflict('dedupeKey')
         .ignore();
+      // A pause or cancel that came while the charge was in flight stays (the workflow keeps it too).
+      const status = before && ['paused', 'canceled'].includes(before.status) ? before.status : 'active';
       await trx('subscriptions')
         .where({ id: sub.id })
         .update({
           cycle,
           nextChargeAt,
           lastPaymentId: payment.id,
-          status: 'active',
+          status,
           paymentState: 'idle',
           dunningStep: 0,
           nextRetryAt: null,
@@ -192,7 +212,7 @@ export function createSubscriptionActivities({
           approvedAt,
         });
       }
-      if (before) await countStatusChange(trx, before, 'active', null);
+      if (before) await countStatusChange(trx, before, status, null);
       return {
         outcome: 'approved',
         paymentId: payment.id,
@@ -212,6 +232,7 @@ export function createSubscriptionActivities({
 
   async function recordDecline(
     sub: SubscriptionRow,
+    amount: number,
     cycle: number,
     attempt: number,
     orderId: string,
@@ -227,7 +248,7 @@ export function createSubscriptionActivities({
         cycle,
         attempt,
         orderId,
-        amount: sub.amount,
+        amount,
         outcome: 'declined',
         code: err.code,
         message: err.message,
@@ -267,12 +288,21 @@ export function createSubscriptionActivities({
       };
     }
     const orderId = orderIdFor(sub.id, input.cycle);
+    const shipped: Shipped = input.options ?? sub;
+    const amount = input.amount ?? sub.amount;
     const retrying = input.lookupFirst || activityInfo().attempt > 1;
     if (retrying) {
       try {
         const found = await toss.getPaymentByOrderId(orderId);
         if (found.status === 'DONE' || found.status === 'PARTIAL_CANCELED' || found.status === 'CANCELED') {
-          return recordApproved(sub, input.cycle, input.attempt, found, input.nextChargeAtIfApproved);
+          return recordApproved(
+            sub,
+            shipped,
+            input.cycle,
+            input.attempt,
+            found,
+            input.nextChargeAtIfApproved,
+          );
         }
       } catch (err) {
         if (!(err instanceof TossNotFoundError)) throw err;
@@ -286,17 +316,24 @@ export function createSubscriptionActivities({
         billingKey,
         {
           customerKey: input.customerKey,
-          amount: sub.amount,
+          amount,
           orderId,
-          orderName: `${sub.productName} ${sub.grams}g × ${sub.quantity}`.slice(0, 100),
+          orderName: `${sub.productName} ${shipped.grams}g × ${shipped.quantity}`.slice(0, 100),
         },
         { idempotencyKey: `${orderId}_a${input.attempt}` },
       );
-      return await recordApproved(sub, input.cycle, input.attempt, payment, input.nextChargeAtIfApproved);
+      return await recordApproved(
+        sub,
+        shipped,
+        input.cycle,
+        input.attempt,
+        payment,
+        input.nextChargeAtIfApproved,
+      );
     } catch (err) {
       if (!(err instanceof TossError)) throw err;
       if (err.retryClass === 'retry_later' || err.retryClass === 'new_card') {
-        return recordDecline(sub, input.cycle, input.attempt, orderId, err);
+        return recordDecline(sub, amount, input.cycle, input.attempt, orderId, err);
       }
       if (err.code === 'DUPLICATED_ORDER_ID') {
         // Charged already under another key: the lookup on the retry records it.
@@ -348,18 +385,27 @@ export function createSubscriptionActivities({
 
     /**
      * Exchanges the card window's authKey for a billing key and stores it sealed (AES-GCM); returns only the card's
-     * id and masked number. Idempotent: the same authKey finds its card, and the issue request replays by key.
+     * id and masked number. What the customer can fix (another customerKey's window, an unknown or used authKey, a
+     * refused card) is an answer, `ok: false`, never retried; a provider or network fault is thrown and retried.
+     * Idempotent: the same authKey finds its card, and the issue request replays by key.
      */
     async connectCard(input: {
       customerId: string;
       customerKey: string;
       authKey: string;
-    }): Promise<
-      { ok: true; cardId: string; cardMasked: string } | { ok: false; code: string; message: string }
-    > {
+    }): Promise<ConnectResult> {
       const authKeyHash = sha(input.authKey);
-      const existing = await db('cards').where({ authKeyHash }).first('id', 'numberMasked');
-      if (existing) return { ok: true, cardId: existing.id, cardMasked: existing.numberMasked };
+      const existing = await db('cards').where({ authKeyHash }).first('id', 'numberMasked', 'userId');
+      if (existing) {
+        // Another account's card found by its authKey is that account's: never handed to this one.
+        if (existing.userId !== input.customerId)
+          return {
+            ok: false,
+            code: 'NOT_MATCHES_CUSTOMER_KEY',
+            message: 'The authKey belongs to another customer',
+          };
+        return { ok: true, cardId: existing.id, cardMasked: existing.numberMasked };
+      }
       let billing;
       try {
         billing = await toss.issueBillingKey(
@@ -367,10 +413,7 @@ export function createSubscriptionActivities({
           { idempotencyKey: `issue_${authKeyHash.slice(0, 48)}` },
         );
       } catch (err) {
-        if (
-          err instanceof TossError &&
-          (err.retryClass === 'new_card' || err.retryClass === 'invalid' || err.retryClass === 'retry_later')
-        ) {
+        if (err instanceof TossError && issueFailureIsCustomers(err)) {
           return { ok: false, code: err.code, message: err.message };
         }
         throw err;
@@ -416,6 +459,55 @@ export function createSubscriptionActivities({
       return result;
     },
 
+    /**
+     * A product revision was approved: every live subscription to the product hears of its prices from its own
+     * workflow, which decides what applies and from when (no one else writes a subscription's price). Pages through
+     * the subscriptions by id, heartbeating the last one done so a retry goes on from there; idempotent: a workflow
+     * recognises a revision it has already seen.
+     */
+    async announcePriceChange(input: {
+      productId: string;
+      revisionId: string;
+    }): Promise<{ signalled: number }> {
+      const product = await db('catalog_products').where({ productId: input.productId }).first('options');
+      if (!product) return { signalled: 0 };
+      const change = {
+        revisionId: input.revisionId,
+        weights: (product.options.weights as { grams: number; priceKrw: number }[]).map((w) => ({
+          grams: w.grams,
+          priceKrw: w.priceKrw,
+        })),
+        effectiveAt: new Date().toISOString(),
+      };
+      let after = (activityInfo().heartbeatDetails as string | undefined) ?? '';
+      let signalled = 0;
+      for (;;) {
+        const ids = (await db('subscriptions')
+          .where({ productId: input.productId })
+          .whereNotIn('status', ['canceled', 'card_failed'])
+          .where('id', '>', after || '00000000-0000-0000-0000-000000000000')
+          .orderBy('id')
+          .limit(200)
+          .pluck('id')) as string[];
+        if (!ids.length) return { signalled };
+        await Promise.all(
+          ids.map((id) =>
+            subscriptionHandle(temporal, id)
+              .signal(priceChangeSignal, change)
+              .then(
+                () => (signalled += 1),
+                (err: unknown) => {
+                  // A workflow that has ended since the read has no price to change.
+                  if (!(err instanceof WorkflowNotFoundError)) throw err;
+                },
+              ),
+          ),
+        );
+        after = ids.at(-1)!;
+        heartbeat(after);
+      }
+    },
+
     /** Writes the workflow's state into the read model, with an optional notice; idempotent: it sets values. */
     async saveSubscription(input: {
       subscriptionId: string;
@@ -439,7 +531,31 @@ export function createSubscriptionActivities({
     },
 
     /**
-     * Changes weight / grind / quantity / cycle from the next cycle, checked against what the product offers now;
+     * Checks new options against what the product offers now and prices them; reads only (the workflow writes the
+     * row with the rest of its state).
+     */
+    async quoteSubscriptionOptions(input: {
+      subscriptionId: string;
+      options: SubscriptionOptions;
+    }): Promise<
+      { ok: true; options: SubscriptionOptions; unitPrice: number } | { ok: false; reason: string }
+    > {
+      const sub = await db('subscriptions').where({ id: input.subscriptionId }).first('productId');
+      const product = await db('catalog_products')
+        .where({ productId: sub.productId })
+        .first('options', 'status');
+      const next = input.options;
+      const weight = product?.options.weights.find((w: { grams: number }) => w.grams === next.grams);
+      if (!weight) return { ok: false, reason: `${next.grams}g 상품은 판매하지 않습니다.` };
+      if (!product.options.grinds.includes(next.grind))
+        return { ok: false, reason: '선택한 분쇄도는 제공하지 않습니다.' };
+      if (!product.options.cycles.includes(next.cycleWeeks))
+        return { ok: false, reason: `${next.cycleWeeks}주 배송 주기는 제공하지 않습니다.` };
+      return { ok: true, options: next, unitPrice: weight.priceKrw };
+    },
+
+    /**
+     * (Runs before v2 only.) Changes weight / grind / quantity / cycle from the next cycle, checked against what the product offers now;
      * idempotent: it sets values. Returns the new price per delivery.
      */
     async changeSubscriptionOptions(input: {

@@ -3,16 +3,15 @@
 // subscription workflow each (started as a run that continued-as-new, due at T0), and after the burst the sandbox's
 // ledger (duplicates, missing) and Dalgona's records of cycle 1.
 import type { Client } from '@temporalio/client';
-import { TypedSearchAttributes } from '@temporalio/common';
 import type { Knex } from 'knex';
 import pMap from 'p-map';
 import { randomUUID } from 'node:crypto';
 import { customerKeyFor } from '../domain/keys';
-import { CustomerId, PartnerId } from '../domain/searchAttributes';
 import type { SubscriptionInput, SubscriptionSettings, SubscriptionState } from '../domain/subscription';
 import type { SecretBox } from '../infra/secretBox';
 import type { TossClient } from '../payments/client';
-import { initialSubscriptionState } from '../workflows/subscription';
+import { startSubscriptionWorkflow } from '../domain/contracts/subscription';
+import { initialState } from '../domain/subscriptionRules';
 
 export interface BurstDeps {
   db: Knex;
@@ -180,7 +179,7 @@ export function createBurstKit(deps: BurstDeps) {
   /** One subscription workflow per row, as a continued run (active, cycle 0) whose next charge is at T0. */
   async function startWorkflows(opts: {
     client: Client;
-    taskQueue: string;
+    taskQueuePrefix: string;
     subs: Prepared[];
     t0: Date;
     product: { partnerId: string; productId: string };
@@ -191,7 +190,7 @@ export function createBurstKit(deps: BurstDeps) {
       subs,
       async (s) => {
         const carried: SubscriptionState = {
-          ...initialSubscriptionState(t0.toISOString(), burstOptions, burstUnitPrice),
+          ...initialState(t0.toISOString(), burstOptions, burstUnitPrice),
           status: 'active',
           cardId: s.cardId,
           cardMasked: s.cardMasked,
@@ -210,15 +209,7 @@ export function createBurstKit(deps: BurstDeps) {
           settings: opts.settings,
           carried,
         };
-        await client.workflow.start('subscription', {
-          workflowId: `subscription:${s.id}`,
-          taskQueue: opts.taskQueue,
-          typedSearchAttributes: new TypedSearchAttributes([
-            { key: CustomerId, value: s.customerId },
-            { key: PartnerId, value: product.partnerId },
-          ]),
-          args: [input],
-        });
+        await startSubscriptionWorkflow(client, { taskQueuePrefix: opts.taskQueuePrefix }, input);
       },
       { concurrency: 64 },
     );

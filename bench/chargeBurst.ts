@@ -18,7 +18,6 @@ import { join } from 'node:path';
 import { createActivities } from '../activities';
 import { createDb } from '../db/knex';
 import type { ChargeResult } from '../domain/subscription';
-import { taskQueue } from '../domain/taskQueues';
 import { loadConfig } from '../infra/config';
 import { createLogger } from '../infra/logger';
 import { dataConverterFor } from '../infra/payloadCodec';
@@ -283,7 +282,7 @@ async function run(n: number): Promise<Run> {
   const settings = { weekMs: 7 * 86_400_000, dunningLadderMs: [86_400_000, 3 * 86_400_000, 5 * 86_400_000] };
   await kit.startWorkflows({
     client,
-    taskQueue: taskQueue(config.temporal.taskQueuePrefix, 'billing'),
+    taskQueuePrefix: config.temporal.taskQueuePrefix,
     subs,
     t0,
     product,

@@ -8,6 +8,8 @@ export const errorStatus = {
   FORBIDDEN: 403,
   CSRF_FAILED: 403,
   CARD_DECLINED: 402,
+  /** The card window's answer does not fit this customer (another account's, expired or used): register again. */
+  CARD_AUTH_INVALID: 400,
   NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
   CONFLICT: 409,
@@ -24,6 +26,8 @@ export const errorStatus = {
   RATE_LIMITED: 429,
   INTERNAL: 500,
   UNAVAILABLE: 503,
+  /** The payment provider did not answer in time; nothing was changed. */
+  PAYMENT_PROVIDER_UNAVAILABLE: 503,
 } as const;
 
 /** A stable, machine-readable error code. */

@@ -89,8 +89,10 @@ export interface SubscriptionInput {
   /** The one-time key from the card window (first run only). */
   authKey?: string;
   settings: SubscriptionSettings;
-  /** Carried across continue-as-new. */
+  /** Carried across continue-as-new: the whole state (runs before v2 carried fewer fields). */
   carried?: SubscriptionState;
+  /** Price changes the previous run received but left to this one (a run before v2 handing over). */
+  priceChanges?: PriceChange[];
 }
 
 /** Configured durations (a "week" can be seconds in tests). */
@@ -99,8 +101,31 @@ export interface SubscriptionSettings {
   dunningLadderMs: number[];
   /** Continue as new once the history has this many events. */
   historyLimit?: number;
-  /** Pause between rounds of a charge that keeps failing for other reasons than a decline. */
+  /** Pause between rounds of a charge (or card connect) that keeps failing for other reasons than a decline. */
   errorBackoffMs?: number;
+  /** How long checkout waits for the card to connect before answering "still connecting". */
+  connectWaitMs?: number;
+  /** How long a first card connect keeps retrying provider faults before the subscription gives up on it. */
+  connectBudgetMs?: number;
+  /** How long a card change (an Update the customer waits on) may take talking to the provider. */
+  cardChangeBudgetMs?: number;
+}
+
+/** A price the product's publication proposes for the subscribed weight, from `effectiveAt` on. */
+export interface PriceChange {
+  /** The approved product revision that set it (a repeated signal is recognised by it). */
+  revisionId: string;
+  /** The price per delivery of each weight the product now offers. */
+  weights: { grams: number; priceKrw: number }[];
+  /** The first charge at or after this instant uses the new price. */
+  effectiveAt: string;
+}
+
+/** A price change accepted by the subscription and waiting for its first charge. */
+export interface PendingPrice {
+  revisionId: string;
+  unitPrice: number;
+  effectiveAt: string;
 }
 
 /** The live state answered by the `state` query (and mirrored in the subscriptions read model). */
@@ -121,12 +146,28 @@ export interface SubscriptionState {
   lastPayment: { paymentId: string; cycle: number; amount: number; approvedAt: string } | null;
   lastError: { code: string; message: string; at: string } | null;
   pausedFrom: SubscriptionStatus | null;
+  /** When the next attempt of a failed charge (or card connect) is due; null when none is scheduled. */
+  nextRetryAt?: string | null;
+  /** Charge attempts answered (approved or declined) in the current cycle: each has its own Idempotency-Key. */
+  chargeAttempts?: number;
+  /** A new card arrived while a payment was due: charge at once. */
+  retryNow?: boolean;
+  /** A price change waiting for its first charge (the hook for the customer's consent). */
+  pendingPrice?: PendingPrice | null;
+  /** The last product revision whose price this subscription has seen. */
+  priceRevisionId?: string | null;
+  /** When it was cancelled (the row keeps it too). */
+  canceledAt?: string | null;
 }
 
 /** The outcome of one charge round (a business outcome is data, not an exception). */
 export type ChargeResult =
   | { outcome: 'approved'; paymentId: string; amount: number; approvedAt: string; unitPrice: number }
   | { outcome: 'declined'; code: string; message: string; needsNewCard: boolean; at: string };
+
+/** What connecting a card came to: a card, or a refusal the customer can act on (a fault is thrown instead). */
+export type ConnectResult =
+  { ok: true; cardId: string; cardMasked: string } | { ok: false; code: string; message: string };
 
 /** A customer action as the workflow receives it: who acts is part of the input. */
 export interface SubscriptionAction<T = Record<string, never>> {

@@ -2,6 +2,7 @@ import ms from 'ms';
 import { z } from 'zod';
 import { domains, type Domain } from '../domain/taskQueues';
 import { createSecretBox, parseKeys, type SecretKey } from './secretBox';
+import type { SubscriptionSettings } from '../domain/subscription';
 
 /** The development key for billing keys at rest: fine on a laptop, refused in production. */
 const DEV_SECRET = Buffer.from('dalgona-development-only-key-000').toString('base64');
@@ -173,6 +174,9 @@ const schema = z.object({
   FULFILMENT_ESCALATION_SLA: duration('24h'),
   SUBSCRIPTION_HISTORY_LIMIT: z.coerce.number().int().min(20).default(2000),
   CHARGE_ERROR_BACKOFF: duration('1m'),
+  CARD_CONNECT_WAIT: duration('15s'),
+  CARD_CONNECT_BUDGET: duration('10m'),
+  CARD_CHANGE_BUDGET: duration('20s'),
   SETTLEMENT_COMMISSION_RATE: z
     .string()
     .default('0.1')
@@ -279,6 +283,9 @@ export interface Config {
     shipWithinMs: number;
     historyLimit: number;
     errorBackoffMs: number;
+    connectWaitMs: number;
+    connectBudgetMs: number;
+    cardChangeBudgetMs: number;
   };
   fulfilment: { autoDeliverMs: number; escalationSlaMs: number };
 }
@@ -435,6 +442,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       shipWithinMs: e.SHIP_WITHIN,
       historyLimit: e.SUBSCRIPTION_HISTORY_LIMIT,
       errorBackoffMs: e.CHARGE_ERROR_BACKOFF,
+      connectWaitMs: e.CARD_CONNECT_WAIT,
+      connectBudgetMs: e.CARD_CONNECT_BUDGET,
+      cardChangeBudgetMs: e.CARD_CHANGE_BUDGET,
     }),
     fulfilment: Object.freeze({
       autoDeliverMs: e.FULFILMENT_AUTO_DELIVER,
@@ -450,4 +460,17 @@ export function loadDotEnv(path = '.env'): void {
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
+}
+
+/** The durations a subscription workflow runs on (its input carries them: workflows never read the environment). */
+export function subscriptionSettings(c: Config['subscription']): SubscriptionSettings {
+  return {
+    weekMs: c.weekMs,
+    dunningLadderMs: [...c.dunningLadderMs],
+    historyLimit: c.historyLimit,
+    errorBackoffMs: c.errorBackoffMs,
+    connectWaitMs: c.connectWaitMs,
+    connectBudgetMs: c.connectBudgetMs,
+    cardChangeBudgetMs: c.cardChangeBudgetMs,
+  };
 }

@@ -157,3 +157,15 @@ export function transportError(
     return new TossTransientError(kind, `Could not connect to Toss: ${detail}`, 0);
   return new TossUnknownOutcomeError(kind, `No answer from Toss (${kind.toLowerCase()}): ${detail}`, 0);
 }
+
+/**
+ * Who can fix a failed billing-key issue (`POST /v1/billing/authorizations/issue`): the customer — the card window's
+ * authKey belongs to another customerKey, is unknown or used, or the card was refused — or nobody right now: the
+ * provider or the network failed, or our keys are wrong, and a later attempt may work. A customer's failure is
+ * answered at once and never retried; the same code on a charge can mean something else (a wrong customerKey there
+ * is our bug), so this is judged for the issue request alone.
+ */
+export function issueFailureIsCustomers(err: TossError): boolean {
+  if (err.code === 'NOT_MATCHES_CUSTOMER_KEY') return true;
+  return err.retryClass === 'new_card' || err.retryClass === 'retry_later' || err.retryClass === 'invalid';
+}

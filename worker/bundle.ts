@@ -7,14 +7,21 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 export const workflowsPath = join(root, 'workflows', 'index.ts');
 
+/** Every workflow-side source under `dir`, subfolders included (domain/contracts/ is bundled too). */
+async function hashSources(hash: ReturnType<typeof createHash>, dir: string): Promise<void> {
+  for (const entry of (await readdir(join(root, dir), { withFileTypes: true })).sort((a, b) =>
+    a.name.localeCompare(b.name),
+  )) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) await hashSources(hash, path);
+    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts'))
+      hash.update(path).update(await readFile(join(root, path)));
+  }
+}
+
 async function sourcesHash(): Promise<string> {
   const hash = createHash('sha256');
-  for (const dir of ['workflows', 'domain']) {
-    for (const name of (await readdir(join(root, dir))).sort()) {
-      if (!name.endsWith('.ts') || name.endsWith('.test.ts')) continue;
-      hash.update(name).update(await readFile(join(root, dir, name)));
-    }
-  }
+  for (const dir of ['workflows', 'domain']) await hashSources(hash, dir);
   const lock = join(root, 'package-lock.json');
   if ((await stat(lock).catch(() => null))?.isFile()) hash.update(await readFile(lock));
   return hash.digest('hex').slice(0, 16);

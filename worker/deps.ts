@@ -40,6 +40,7 @@ export function createActivityDeps(
   });
   return {
     ...rest,
+    temporal: client,
     log: activityScopedLogger(log),
     metrics: metrics ?? createBusinessMetrics(),
     redisPrefix: config.redisKeyPrefix,

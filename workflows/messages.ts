@@ -4,7 +4,6 @@ import type { ClaimInput, ClaimResult } from '../domain/inbox';
 import type { Actor, PartnerApplicationState, ReviewDecision } from '../domain/partner';
 import type { ProductForm, ProductPublicationState } from '../domain/product';
 import type { PayoutCommand, StatementPayoutState } from '../domain/settlement';
-import type { SubscriptionAction, SubscriptionOptions, SubscriptionState } from '../domain/subscription';
 
 // Message definitions only (no activity proxies), so the API can import them.
 
@@ -36,26 +35,6 @@ export const setListingUpdate = defineUpdate<
 
 /** Live state of a product's publication. */
 export const productStatusQuery = defineQuery<ProductPublicationState>('productStatus');
-
-/** Subscription: the live state, and the customer's actions (Updates, answered synchronously). */
-export const subscriptionStateQuery = defineQuery<SubscriptionState>('state');
-/** Answers once the card is connected (or failed): used with Update-with-Start at checkout. */
-export const activateUpdate = defineUpdate<SubscriptionState, []>('activate');
-export const pauseUpdate = defineUpdate<SubscriptionState, [SubscriptionAction]>('pause');
-export const resumeUpdate = defineUpdate<SubscriptionState, [SubscriptionAction]>('resume');
-export const skipNextUpdate = defineUpdate<SubscriptionState, [SubscriptionAction]>('skipNext');
-export const changeOptionsUpdate = defineUpdate<
-  SubscriptionState,
-  [SubscriptionAction<Partial<SubscriptionOptions>>]
->('changeOptions');
-export const changeCardUpdate = defineUpdate<
-  SubscriptionState,
-  [SubscriptionAction<{ authKey: string; customerKey: string }>]
->('changeCard');
-export const cancelSubscriptionUpdate = defineUpdate<
-  SubscriptionState,
-  [SubscriptionAction<{ when: 'now' | 'period_end'; reason?: string }>]
->('cancel');
 
 /** Fulfilment: the partner's steps and the customer's confirmation (Updates with validators), and the live state. */
 export const fulfilmentStateQuery = defineQuery<FulfilmentState>('fulfilmentState');

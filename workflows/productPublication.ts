@@ -3,6 +3,7 @@ import {
   ApplicationFailure,
   condition,
   continueAsNew,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -21,6 +22,13 @@ const acts = proxyActivities<Activities>(dbActivityOptions);
 const cache = proxyActivities<Activities>({
   startToCloseTimeout: '10s',
   retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 12 },
+});
+
+// Telling every subscription of a product can take a while: heartbeats carry the progress.
+const announce = proxyActivities<Activities>({
+  startToCloseTimeout: '30m',
+  heartbeatTimeout: '30s',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
 });
 
 interface Queued extends RevisionSubmission {
@@ -166,6 +174,10 @@ export async function productPublication(input: ProductPublicationInput): Promis
       });
       liveRevisionId = sub.revisionId;
       listed = published.listed;
+      // Each live subscription's own workflow takes the new prices (runs recorded before this wrote them directly).
+      if (patched('price-change-via-subscriptions')) {
+        await announce.announcePriceChange({ productId, revisionId: sub.revisionId });
+      }
       await cache.invalidateCatalogCache();
       desk.settle({ status: 'approved', subjectId: sub.revisionId });
     } else {

@@ -3,7 +3,8 @@ import { after, before, describe, it } from 'node:test';
 import { customerKeyFor, type SubscriptionState } from '../domain/subscription';
 import { createSecretBox } from '../infra/secretBox';
 import type { Browser } from '../test/browser';
-import { decideUpdate, subscriptionStateQuery } from './messages';
+import { subscriptionStateQuery } from '../domain/contracts/subscription';
+import { decideUpdate } from './messages';
 import {
   eventually,
   makePartner,
@@ -24,6 +25,8 @@ before(async () => {
     DUNNING_LADDER: '1s,2s,3s',
     CHARGE_ERROR_BACKOFF: '300ms',
     SUBSCRIPTION_HISTORY_LIMIT: '40',
+    CARD_CONNECT_WAIT: '1500ms',
+    CARD_CHANGE_BUDGET: '3s',
   });
   const admin = await makeUser(stack, ['customer', 'admin']);
   adminId = admin.me.id;
@@ -271,7 +274,8 @@ describe('subscription workflow (real dev server, PostgreSQL, sandbox)', () => {
       authKey: 'bln_not_a_key',
       customerKey,
     });
-    assert.equal(bad.status, 402);
+    assert.equal(bad.status, 400, 'an authKey the card window never issued: register the card again');
+    assert.equal(bad.body.error.code, 'CARD_AUTH_INVALID');
     const authKey = await stack.sandbox.authKey(customerKey, '5365101234567890');
     await browser.post(`/api/subscriptions/${id}/card`, { authKey, customerKey });
     await waitFor(async () => (await payments(id)).length === 1, 5000);
@@ -288,8 +292,8 @@ describe('subscription workflow (real dev server, PostgreSQL, sandbox)', () => {
       authKey: 'bln_forged_000000',
       customerKey,
     });
-    assert.equal(bad.status, 402);
-    assert.equal(bad.body.error.code, 'CARD_DECLINED');
+    assert.equal(bad.status, 400);
+    assert.equal(bad.body.error.code, 'CARD_AUTH_INVALID');
     const other = await customer.browser.post('/api/subscriptions', {
       productId,
       options: { grams: 200, grind: 'whole_bean', quantity: 1, cycleWeeks: 2 },
@@ -298,6 +302,107 @@ describe('subscription workflow (real dev server, PostgreSQL, sandbox)', () => {
       customerKey: 'dalgona_someone_else',
     });
     assert.equal(other.status, 403);
+  });
+
+  it('a card window finished for another customer: checkout answers 400 at once in Korean, nothing is left connecting', async () => {
+    const owner = await makeUser(stack);
+    const customer = await makeUser(stack);
+    const res = await customer.browser.post<{ error: { code: string; message: string } }>(
+      '/api/subscriptions',
+      {
+        productId,
+        options: { grams: 200, grind: 'whole_bean', quantity: 1, cycleWeeks: 1 },
+        shipTo,
+        authKey: await stack.sandbox.authKey(customerKeyFor(owner.me.id)),
+        customerKey: customerKeyFor(customer.me.id),
+      },
+    );
+    assert.equal(res.status, 400, JSON.stringify(res.body));
+    assert.equal(res.body.error.code, 'CARD_AUTH_INVALID');
+    assert.match(res.body.error.message, /다른 계정/);
+    const row = await stack.db('subscriptions').where({ customerId: customer.me.id }).first();
+    assert.equal(row.status, 'card_failed');
+    const done = await stack.client.workflow.getHandle(row.workflowId).describe();
+    assert.equal(done.status.name, 'COMPLETED', 'the workflow ended: it does not retry the provider');
+    // The card the owner registered with that authKey is never handed to someone else either.
+    const ownerKey = customerKeyFor(owner.me.id);
+    const authKey = await stack.sandbox.authKey(ownerKey);
+    const mine = await owner.browser.post<{ id: string }>('/api/subscriptions', {
+      productId,
+      options: { grams: 200, grind: 'whole_bean', quantity: 1, cycleWeeks: 2 },
+      shipTo,
+      authKey,
+      customerKey: ownerKey,
+    });
+    assert.equal(mine.status, 201);
+    const replayed = await customer.browser.post<{ error: { code: string } }>('/api/subscriptions', {
+      productId,
+      options: { grams: 200, grind: 'whole_bean', quantity: 1, cycleWeeks: 2 },
+      shipTo,
+      authKey,
+      customerKey: customerKeyFor(customer.me.id),
+    });
+    assert.equal(replayed.status, 400);
+    assert.equal(replayed.body.error.code, 'CARD_AUTH_INVALID');
+    await owner.browser.post(`/api/subscriptions/${mine.body.id}/cancel`, { when: 'now' });
+  });
+
+  it("a card change with another customer's card window is refused at once; the subscription goes on", async () => {
+    const { id, browser, customerKey } = await subscribe();
+    await waitFor(async () => (await payments(id)).length >= 1);
+    const other = await makeUser(stack);
+    const refused = await browser.post<{ error: { code: string } }>(`/api/subscriptions/${id}/card`, {
+      authKey: await stack.sandbox.authKey(customerKeyFor(other.me.id)),
+      customerKey,
+    });
+    assert.equal(refused.status, 400, JSON.stringify(refused.body));
+    assert.equal(refused.body.error.code, 'CARD_AUTH_INVALID');
+    await waitFor(async () => (await payments(id)).length >= 2);
+    const paused = await browser.post<SubscriptionState>(`/api/subscriptions/${id}/pause`);
+    assert.equal(paused.status, 200);
+    await browser.post(`/api/subscriptions/${id}/cancel`, { when: 'now' });
+  });
+
+  it('the provider down at checkout: 202 "still connecting", PaymentState retrying, and the customer can cancel it', async () => {
+    const customer = await makeUser(stack);
+    const customerKey = customerKeyFor(customer.me.id);
+    const authKey = await stack.sandbox.authKey(customerKey);
+    await stack.sandbox.setFaults({ failRate: 1 });
+    try {
+      const res = await customer.browser.post<{ id: string; state: SubscriptionState }>(
+        '/api/subscriptions',
+        {
+          productId,
+          options: { grams: 200, grind: 'whole_bean', quantity: 1, cycleWeeks: 1 },
+          shipTo,
+          authKey,
+          customerKey,
+        },
+      );
+      assert.equal(res.status, 202, JSON.stringify(res.body));
+      assert.equal(res.body.state.status, 'connecting');
+      const handle = stack.client.workflow.getHandle(`subscription:${res.body.id}`);
+      await waitFor(async () => {
+        const d = await handle.describe();
+        return d.searchAttributes.PaymentState?.[0] === 'retrying';
+      });
+      const mine = await customer.browser.get<{ items: { id: string; status: string }[] }>(
+        '/api/subscriptions/mine',
+      );
+      assert.equal(mine.body.items.find((i) => i.id === res.body.id)?.status, 'connecting');
+      const canceled = await customer.browser.post<SubscriptionState>(
+        `/api/subscriptions/${res.body.id}/cancel`,
+        {
+          when: 'now',
+        },
+      );
+      assert.equal(canceled.status, 200, JSON.stringify(canceled.body));
+      assert.equal(canceled.body.status, 'canceled');
+      assert.equal((await handle.result()).status, 'canceled');
+      assert.equal((await sub(res.body.id)).status, 'canceled');
+    } finally {
+      await stack.sandbox.setFaults({ failRate: 0 });
+    }
   });
 
   it('another customer can neither see nor act on a subscription', async () => {

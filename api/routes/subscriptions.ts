@@ -1,11 +1,23 @@
-import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { TypedSearchAttributes, WorkflowIdConflictPolicy, type UpdateDefinition } from '@temporalio/common';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { seoulDate, seoulMidnight } from '../../domain/calendar';
+import { cardFailureWords } from '../../domain/cardErrors';
 import { imageUrl, thumbUrl } from '../../domain/catalog';
+import {
+  cancelSubscriptionUpdate,
+  changeCardUpdate,
+  changeOptionsUpdate,
+  pauseUpdate,
+  resumeUpdate,
+  skipNextUpdate,
+  startSubscription,
+  subscriptionHandle,
+  subscriptionStateQuery,
+} from '../../domain/contracts/subscription';
 import { AppError } from '../../domain/errors';
-import { CustomerId, PartnerId } from '../../domain/searchAttributes';
+import { subscriptionSettings } from '../../infra/config';
 import {
   cancelSchema,
   changeCardSchema,
@@ -16,19 +28,8 @@ import {
   type SubscriptionInput,
   type SubscriptionState,
 } from '../../domain/subscription';
-import { taskQueue } from '../../domain/taskQueues';
-import {
-  activateUpdate,
-  cancelSubscriptionUpdate,
-  changeCardUpdate,
-  changeOptionsUpdate,
-  pauseUpdate,
-  resumeUpdate,
-  skipNextUpdate,
-  subscriptionStateQuery,
-} from '../../workflows/messages';
 import type { ApiContext, ApiDeps } from '../context';
-import { route, type RouteDef } from '../route';
+import { RESPONDED, route, type RouteDef } from '../route';
 import { fromTemporal } from '../temporalErrors';
 
 const idParams = z.strictObject({ id: z.uuid() });
@@ -80,14 +81,24 @@ async function act<A>(
   update: UpdateDefinition<SubscriptionState, [SubscriptionAction<A>]>,
   args: A,
 ): Promise<SubscriptionState> {
-  const row = await ownSubscription(deps, ctx, id);
+  await ownSubscription(deps, ctx, id);
   try {
-    return await deps.temporal.workflow
-      .getHandle(row.workflowId)
-      .executeUpdate(update, { args: [{ actor: actorOf(ctx), args }] });
+    return await subscriptionHandle(deps.temporal, id).executeUpdate(update, {
+      args: [{ actor: actorOf(ctx), args }],
+    });
   } catch (err) {
-    throw fromTemporal(err, new AppError('CONFLICT', 'This subscription has ended'));
+    throw fromTemporal(err, new AppError('CONFLICT', '이미 끝난 구독입니다.'));
   }
+}
+
+/** A checkout whose card was not connected: the error the customer can act on, in their words. */
+function connectFailure(state: SubscriptionState): AppError {
+  const code = state.lastError?.code ?? null;
+  const words = cardFailureWords(code);
+  const details = { providerCode: code };
+  if (words.kind === 'auth') return new AppError('CARD_AUTH_INVALID', words.ko, details);
+  if (words.kind === 'provider') return new AppError('PAYMENT_PROVIDER_UNAVAILABLE', words.ko, details);
+  return new AppError('CARD_DECLINED', words.ko, details);
 }
 
 export function subscriptionRoutes(): RouteDef[] {
@@ -173,40 +184,26 @@ export function subscriptionRoutes(): RouteDef[] {
           shipTo: body.shipTo,
           firstChargeAt: firstChargeAt.toISOString(),
           authKey: body.authKey,
-          settings: {
-            weekMs: config.subscription.weekMs,
-            dunningLadderMs: config.subscription.dunningLadderMs,
-            historyLimit: config.subscription.historyLimit,
-            errorBackoffMs: config.subscription.errorBackoffMs,
-          },
+          settings: subscriptionSettings(config.subscription),
         };
         let state: SubscriptionState;
         try {
-          state = await temporal.workflow.executeUpdateWithStart(activateUpdate, {
-            startWorkflowOperation: new WithStartWorkflowOperation('subscription', {
-              workflowId: `subscription:${subscriptionId}`,
-              taskQueue: taskQueue(config.temporal.taskQueuePrefix, 'billing'),
-              workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
-              typedSearchAttributes: new TypedSearchAttributes([
-                { key: CustomerId, value: user.id },
-                { key: PartnerId, value: product.partnerId },
-              ]),
-              args: [input],
-            }),
-          });
+          state = await startSubscription(
+            temporal,
+            { taskQueuePrefix: config.temporal.taskQueuePrefix },
+            input,
+          );
         } catch (err) {
           if (err instanceof WorkflowExecutionAlreadyStartedError)
             throw new AppError('CONFLICT', 'Already subscribed');
           throw fromTemporal(err);
         }
-        if (state.status === 'card_failed') {
-          throw new AppError(
-            'CARD_DECLINED',
-            `The card could not be registered: ${state.lastError?.message ?? 'declined'}`,
-            {
-              code: state.lastError?.code,
-            },
-          );
+        if (state.status === 'card_failed') throw connectFailure(state);
+        if (state.status === 'connecting') {
+          // The provider is slow: the subscription keeps connecting (and can be cancelled) while the customer goes on.
+          ctx.status = 202;
+          ctx.body = { id: subscriptionId, state };
+          return RESPONDED;
         }
         return { id: subscriptionId, state };
       },
@@ -238,7 +235,7 @@ export function subscriptionRoutes(): RouteDef[] {
         const row = await ownSubscription(deps, ctx, params.id);
         let live: SubscriptionState | null = null;
         try {
-          live = await deps.temporal.workflow.getHandle(row.workflowId).query(subscriptionStateQuery);
+          live = await subscriptionHandle(deps.temporal, row.id).query(subscriptionStateQuery);
         } catch {
           // Temporal unreachable or the workflow closed: the read model answers.
         }

@@ -16,7 +16,6 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { createBurstKit, type Prepared } from '../../bench/burst';
 import { createDb } from '../../db/knex';
-import { taskQueue } from '../../domain/taskQueues';
 import { loadConfig } from '../../infra/config';
 import { dataConverterFor } from '../../infra/payloadCodec';
 import { createSecretBox } from '../../infra/secretBox';
@@ -361,7 +360,7 @@ async function round(fault: string): Promise<FaultResult> {
   const subs: Prepared[] = await kit.prepare(n, t0, fault, product);
   await kit.startWorkflows({
     client,
-    taskQueue: taskQueue(config.temporal.taskQueuePrefix, 'billing'),
+    taskQueuePrefix: config.temporal.taskQueuePrefix,
     subs,
     t0,
     product,

@@ -1,0 +1,313 @@
+// The subscription's rules, without Temporal, a database or a provider.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { ChargeResult, SubscriptionState } from './subscription';
+import * as rules from './subscriptionRules';
+
+const WEEK = 1000;
+const settings = rules.settingsOf({
+  weekMs: WEEK,
+  dunningLadderMs: [100, 300, 500],
+  errorBackoffMs: 50,
+  connectBudgetMs: 1000,
+});
+const T0 = Date.parse('2026-12-07T01:00:00.000Z');
+const options = { grams: 200, grind: 'whole_bean' as const, quantity: 2, cycleWeeks: 1 as const };
+
+function active(over: Partial<SubscriptionState> = {}): SubscriptionState {
+  return {
+    ...rules.initialState(new Date(T0).toISOString(), options, 16000),
+    status: 'active',
+    cardId: 'card-1',
+    cardMasked: '4330****1234',
+    ...over,
+  };
+}
+
+const approvedResult = (amount = 32000): ChargeResult & { outcome: 'approved' } => ({
+  outcome: 'approved',
+  paymentId: 'p1',
+  amount,
+  approvedAt: new Date(T0).toISOString(),
+  unitPrice: 16000,
+});
+const declinedResult = (needsNewCard = false, at = T0): ChargeResult & { outcome: 'declined' } => ({
+  outcome: 'declined',
+  code: needsNewCard ? 'INVALID_STOPPED_CARD' : 'REJECT_CARD_PAYMENT',
+  message: 'declined',
+  needsNewCard,
+  at: new Date(at).toISOString(),
+});
+
+/** Plans and begins the due charge at `now`. */
+function charge(s: SubscriptionState, now: number) {
+  assert.equal(rules.plan(s, now, settings).kind, 'charge');
+  return rules.beginCharge(s, now, settings);
+}
+
+describe('subscription rules: the charge cycle', () => {
+  it('waits until the charge is due, then charges the next cycle at the price per delivery', () => {
+    const s = active();
+    assert.deepEqual(rules.plan(s, T0 - 10, settings), { kind: 'wait', until: T0 });
+    const { charge: c } = charge(s, T0);
+    assert.deepEqual([c.cycle, c.attempt, c.amount, c.lookupFirst], [1, 1, 32000, false]);
+    assert.equal(c.following, new Date(T0 + WEEK).toISOString());
+  });
+
+  it('approved: the cycle counts, the schedule moves one cycle on, dunning is cleared', () => {
+    const s = active({ status: 'past_due', dunningStep: 2, paymentState: 'retrying', firstDeclineAt: 'x' });
+    const { state, charge: c } = charge({ ...s, nextRetryAt: new Date(T0).toISOString() }, T0);
+    const next = rules.approved(state, approvedResult(), c).state;
+    assert.equal(next.status, 'active');
+    assert.equal(next.cycle, 1);
+    assert.equal(next.nextChargeAt, new Date(T0 + WEEK).toISOString());
+    assert.deepEqual(
+      [next.dunningStep, next.paymentState, next.firstDeclineAt, next.nextRetryAt, next.chargeAttempts],
+      [0, 'idle', null, null, 0],
+    );
+  });
+
+  it('a schedule that fell behind (a long outage) moves past now, never to a date already gone', () => {
+    const { charge: c } = charge(active(), T0 + 3.5 * WEEK);
+    assert.equal(c.following, new Date(T0 + 4 * WEEK).toISOString());
+  });
+
+  it('a pause or cancel made while the charge was in flight stays after it is approved', () => {
+    const { state, charge: c } = charge(active(), T0);
+    const paused = rules.pause(state, T0).state;
+    const after = rules.approved(paused, approvedResult(), c).state;
+    assert.equal(after.status, 'paused');
+    assert.equal(after.cycle, 1, 'the paid cycle still counts');
+    const canceled = rules.cancel(state, 'now', T0, 'moving').state;
+    assert.equal(rules.approved(canceled, approvedResult(), c).state.status, 'canceled');
+  });
+});
+
+describe('subscription rules: dunning', () => {
+  it('declines climb the ladder from the first decline, each attempt with its own key; then suspended', () => {
+    let s = active();
+    const retryAts: string[] = [];
+    const attempts: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const now = i === 0 ? T0 : Date.parse(s.nextRetryAt!);
+      const { state, charge: c } = charge(s, now);
+      attempts.push(c.attempt);
+      assert.equal(c.lookupFirst, i > 0, 'a retry looks the order up first');
+      const d = rules.declined(state, declinedResult(false, now), c, settings);
+      s = d.state;
+      if (i < 3) {
+        assert.equal(s.status, 'past_due');
+        assert.equal(s.paymentState, 'retrying');
+        assert.equal(d.notice?.template, 'payment_failed');
+        retryAts.push(s.nextRetryAt!);
+      }
+    }
+    assert.deepEqual(attempts, [1, 2, 3, 4]);
+    assert.deepEqual(
+      retryAts,
+      [100, 300, 500].map((ms) => new Date(T0 + ms).toISOString()),
+    );
+    assert.equal(s.status, 'suspended');
+    assert.equal(s.paymentState, 'declined');
+    assert.deepEqual(rules.plan(s, T0 + 10_000, settings), { kind: 'wait', until: null });
+  });
+
+  it('a card no retry can fix skips the ladder, waits for a new card, and is suspended when the ladder would end', () => {
+    const { state, charge: c } = charge(active(), T0);
+    const d = rules.declined(state, declinedResult(true), c, settings);
+    assert.equal(d.state.status, 'past_due');
+    assert.equal(d.state.needsNewCard, true);
+    assert.equal(d.state.paymentState, 'declined');
+    assert.equal(d.notice?.template, 'payment_card_needed');
+    assert.deepEqual(rules.plan(d.state, T0 + 10, settings), { kind: 'wait', until: T0 + 500 });
+    assert.equal(rules.plan(d.state, T0 + 500, settings).kind, 'suspend');
+    assert.equal(rules.suspendForCard(d.state).state.status, 'suspended');
+  });
+
+  it('a new card while past due or suspended charges at once, with the next attempt number', () => {
+    const { state, charge: c } = charge(active(), T0);
+    const suspended = {
+      ...rules.declined(state, declinedResult(true), c, settings).state,
+      status: 'suspended' as const,
+    };
+    const carded = rules.changeCard(suspended, { cardId: 'card-2', cardMasked: '5365****' }).state;
+    assert.deepEqual([carded.status, carded.needsNewCard, carded.retryNow], ['past_due', false, true]);
+    const again = charge(carded, T0 + 50);
+    assert.equal(again.charge.attempt, 2);
+    // An active subscription's new card changes only the card.
+    const plain = rules.changeCard(active(), { cardId: 'card-2', cardMasked: '5365****' }).state;
+    assert.deepEqual([plain.status, plain.retryNow, plain.cardId], ['active', false, 'card-2']);
+  });
+
+  it('a provider fault retries after the pause, looking the order up first, with the same attempt (same key)', () => {
+    const { state, charge: c } = charge(active(), T0);
+    const f = rules.chargeFaulted(state, { code: 'PROVIDER_ERROR', message: 'down' }, T0, settings).state;
+    assert.deepEqual([f.paymentState, f.nextRetryAt], ['retrying', new Date(T0 + 50).toISOString()]);
+    const again = charge(f, T0 + 50);
+    assert.deepEqual([again.charge.attempt, again.charge.lookupFirst], [c.attempt, true]);
+    // Paused during the outage: nothing left to retry until it resumes.
+    const paused = rules.chargeFaulted(
+      rules.pause(state, T0).state,
+      { code: 'X', message: 'x' },
+      T0,
+      settings,
+    );
+    assert.deepEqual(rules.plan(paused.state, T0 + 1000, settings), { kind: 'wait', until: null });
+  });
+});
+
+describe('subscription rules: customer actions', () => {
+  it('pause is refused unless active; resume makes a passed charge date due now', () => {
+    assert.equal(rules.checkPause(active()), null);
+    assert.equal(rules.checkPause(active({ status: 'past_due' }))?.code, 'CONFLICT');
+    const paused = rules.pause(active(), T0 + 5).state;
+    assert.equal(rules.checkPause(paused)?.code, 'CONFLICT');
+    assert.deepEqual(rules.plan(paused, T0 + 10 * WEEK, settings), { kind: 'wait', until: null });
+    const resumed = rules.resume(paused, T0 + 2 * WEEK).state;
+    assert.equal(resumed.nextChargeAt, new Date(T0 + 2 * WEEK).toISOString());
+    assert.equal(rules.plan(resumed, T0 + 2 * WEEK, settings).kind, 'charge');
+  });
+
+  it('skip: the due cycle is neither charged nor shipped; the schedule moves one cycle', () => {
+    const s = rules.skip(active()).state;
+    assert.equal(rules.checkSkip(s)?.code, 'CONFLICT');
+    assert.equal(rules.plan(s, T0, settings).kind, 'skip');
+    const after = rules.skipDue(s, settings);
+    assert.equal(after.state.nextChargeAt, new Date(T0 + WEEK).toISOString());
+    assert.equal(after.state.cycle, 0);
+    assert.equal(after.notice?.template, 'delivery_skipped');
+  });
+
+  it('cancel at period end ends the subscription when the next charge would have been made, with no charge', () => {
+    const s = rules.cancel(active(), 'period_end', T0 - 100).state;
+    assert.equal(s.status, 'active');
+    assert.equal(rules.checkCancel(s, 'period_end')?.code, 'CONFLICT');
+    assert.equal(rules.plan(s, T0, settings).kind, 'endOfTerm');
+    assert.equal(rules.endOfTerm(s, T0).state.status, 'canceled');
+    // Past due there is nothing paid to run out: it ends at once.
+    assert.equal(rules.cancel(active({ status: 'past_due' }), 'period_end', T0).state.status, 'canceled');
+  });
+
+  it('only the subscriber or an admin acts; a connecting subscription can only be cancelled', () => {
+    const s = active();
+    assert.equal(rules.checkActor(s, { userId: 'u1', roles: ['customer'] }, 'u1'), null);
+    assert.equal(rules.checkActor(s, { userId: 'u2', roles: ['customer'] }, 'u1')?.code, 'FORBIDDEN');
+    assert.equal(rules.checkActor(s, { userId: 'a', roles: ['admin'] }, 'u1'), null);
+    const connecting = { ...s, status: 'connecting' as const };
+    assert.equal(rules.checkActor(connecting, { userId: 'u1', roles: [] }, 'u1')?.code, 'CONFLICT');
+    assert.equal(rules.checkActor(connecting, { userId: 'u1', roles: [] }, 'u1', 'cancel'), null);
+    assert.equal(rules.cancel(connecting, 'period_end', T0).state.status, 'canceled');
+    assert.equal(
+      rules.checkActor({ ...s, status: 'canceled' }, { userId: 'u1', roles: [] }, 'u1', 'cancel')?.code,
+      'CONFLICT',
+    );
+  });
+
+  it('options change from the next cycle at the quoted price; an empty change is refused', () => {
+    assert.equal(rules.checkChangeOptions({})?.code, 'VALIDATION_FAILED');
+    const merged = rules.mergedOptions(active(), { grams: 500 });
+    assert.deepEqual(merged, { ...options, grams: 500 });
+    const s = rules.changeOptions(active(), merged, 36000).state;
+    assert.equal(rules.amountOf(s), 72000);
+  });
+});
+
+describe('subscription rules: the card connect', () => {
+  const connecting = () => rules.initialState(new Date(T0).toISOString(), options, 16000);
+
+  it('connected: active, with the card; a refusal the customer can fix: card_failed at once', () => {
+    const ok = rules.connected(connecting(), { cardId: 'c', cardMasked: 'm' });
+    assert.equal(ok.state.status, 'active');
+    assert.equal(ok.notice?.template, 'subscription_started');
+    const refused = rules.connectRefused(
+      connecting(),
+      { code: 'NOT_MATCHES_CUSTOMER_KEY', message: 'x' },
+      T0,
+    );
+    assert.equal(refused.state.status, 'card_failed');
+    assert.equal(refused.state.lastError?.code, 'NOT_MATCHES_CUSTOMER_KEY');
+  });
+
+  it('provider faults retry visibly (PaymentState retrying) on the budget, then give up as PROVIDER_UNAVAILABLE', () => {
+    const f = rules.connectFaulted(connecting(), { code: 'TIMEOUT', message: 't' }, T0 + 10, settings, T0);
+    assert.deepEqual([f.state.status, f.state.paymentState], ['connecting', 'retrying']);
+    assert.equal(f.state.nextRetryAt, new Date(T0 + 60).toISOString());
+    const spent = rules.connectFaulted(f.state, { code: 'TIMEOUT', message: 't' }, T0 + 1000, settings, T0);
+    assert.equal(spent.state.status, 'card_failed');
+    assert.equal(spent.state.lastError?.code, 'PROVIDER_UNAVAILABLE');
+  });
+
+  it('cancelled while connecting: a late answer from the provider changes nothing', () => {
+    const canceled = rules.cancel(connecting(), 'now', T0).state;
+    assert.equal(rules.connected(canceled, { cardId: 'c', cardMasked: 'm' }).state.status, 'canceled');
+    assert.equal(rules.connectRefused(canceled, { code: 'X', message: 'x' }, T0).state.status, 'canceled');
+    assert.deepEqual(rules.plan(canceled, T0, settings), { kind: 'end' });
+  });
+});
+
+describe('subscription rules: price changes', () => {
+  const change = (priceKrw: number, effectiveAt: number, revisionId = 'r2') => ({
+    revisionId,
+    weights: [
+      { grams: 200, priceKrw },
+      { grams: 500, priceKrw: 40000 },
+    ],
+    effectiveAt: new Date(effectiveAt).toISOString(),
+  });
+
+  it('a price in effect now applies to the next charge, with a notice of the new amount', () => {
+    const c = rules.proposePrice(active(), change(17000, T0 - 1), T0 - 1)!;
+    assert.equal(c.state.unitPrice, 17000);
+    assert.equal(c.notice?.template, 'subscription_price_changed');
+    assert.deepEqual([c.notice?.payload?.oldAmount, c.notice?.payload?.newAmount], [32000, 34000]);
+    assert.equal(rules.beginCharge(c.state, T0, settings).charge.amount, 34000);
+  });
+
+  it('a later price waits for the first charge at or after its date (the hook for consent)', () => {
+    const c = rules.proposePrice(active(), change(17000, T0 + WEEK), T0 - 1)!;
+    assert.equal(c.state.unitPrice, 16000);
+    assert.equal(c.state.pendingPrice?.unitPrice, 17000);
+    assert.equal(
+      rules.beginCharge(c.state, T0, settings).charge.amount,
+      32000,
+      'the next charge is before it',
+    );
+    const later = rules.approved(
+      c.state,
+      approvedResult(),
+      rules.beginCharge(c.state, T0, settings).charge,
+    ).state;
+    const { state, charge: paid } = rules.beginCharge(later, T0 + WEEK, settings);
+    assert.equal(paid.amount, 34000);
+    assert.equal(state.pendingPrice, null);
+  });
+
+  it('a repeated revision, an unchanged price, an ended subscription or a weight no longer offered change no price', () => {
+    const once = rules.proposePrice(active(), change(17000, T0), T0)!;
+    assert.equal(rules.proposePrice(once.state, change(17000, T0), T0), null);
+    const same = rules.proposePrice(active(), change(16000, T0, 'r3'), T0)!;
+    assert.equal(same.notice, undefined);
+    assert.equal(same.state.priceRevisionId, 'r3');
+    assert.equal(rules.proposePrice({ ...active(), status: 'canceled' }, change(17000, T0), T0), null);
+    const gone = rules.proposePrice(active({ options: { ...options, grams: 1000 } }), change(17000, T0), T0)!;
+    assert.equal(gone.state.unitPrice, 16000);
+  });
+});
+
+describe('subscription rules: carried state', () => {
+  it('a state carried by a run before v2 gets every new field with its neutral value', () => {
+    const old = { ...active() } as Partial<SubscriptionState>;
+    delete old.nextRetryAt;
+    delete old.chargeAttempts;
+    delete old.retryNow;
+    delete old.pendingPrice;
+    const s = rules.stateFromInput({
+      carried: old as SubscriptionState,
+      firstChargeAt: new Date(T0).toISOString(),
+      options,
+      unitPrice: 16000,
+    } as never);
+    assert.deepEqual([s.nextRetryAt, s.chargeAttempts, s.retryNow, s.pendingPrice], [null, 0, false, null]);
+    assert.equal(s.status, 'active');
+  });
+});

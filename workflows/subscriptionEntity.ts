@@ -1,0 +1,467 @@
+import {
+  ActivityFailure,
+  allHandlersFinished,
+  ApplicationFailure,
+  CancellationScope,
+  condition,
+  continueAsNew,
+  isCancellation,
+  proxyActivities,
+  proxyLocalActivities,
+  setHandler,
+  TimeoutFailure,
+  upsertMemo,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { Mutex } from 'async-mutex';
+import type { Activities } from '../activities';
+import type { SubscriptionPatch } from '../activities/subscriptions';
+import { cardFailureWords } from '../domain/cardErrors';
+import {
+  activateUpdate,
+  cancelSubscriptionUpdate,
+  changeCardUpdate,
+  changeOptionsUpdate,
+  pauseUpdate,
+  priceChangeSignal,
+  resumeUpdate,
+  skipNextUpdate,
+  subscriptionStateQuery,
+  type SubscriptionWorkflow,
+} from '../domain/contracts/subscription';
+import type { Actor } from '../domain/partner';
+import { NextChargeAt, PaymentState, SubscriptionStatus } from '../domain/searchAttributes';
+import type {
+  ChargeResult,
+  ConnectResult,
+  PriceChange,
+  SubscriptionInput,
+  SubscriptionState,
+} from '../domain/subscription';
+import * as rules from '../domain/subscriptionRules';
+import { dbActivityOptions } from './options';
+
+const acts = proxyActivities<Activities>(dbActivityOptions);
+// The first connect: a few quick attempts per round; the flow retries rounds on the connect budget (visible to ops).
+const connecting = proxyActivities<Activities>({
+  startToCloseTimeout: '70s',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 3 },
+});
+// The charge runs as a local activity (one workflow task per cycle): safe because it is idempotent and looks the
+// order up after any doubt. A few quick attempts; then the flow marks the payment "retrying" and tries again later.
+const pay = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '90s',
+  localRetryThreshold: '10s',
+  retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '8s', maximumAttempts: 4 },
+});
+
+function refuse(r: { code: string; message: string } | null): void {
+  if (r) throw ApplicationFailure.nonRetryable(r.message, r.code);
+}
+
+/** What a failed activity says went wrong, for the state, the memo and ops. */
+function faultOf(err: unknown): rules.Fault {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  if (cause instanceof TimeoutFailure) return { code: 'TIMEOUT', message: cause.message };
+  if (cause instanceof ApplicationFailure) return { code: cause.type ?? 'ERROR', message: cause.message };
+  return { code: 'ERROR', message: (cause as Error)?.message ?? String(cause) };
+}
+
+/** The row the read model keeps of a state. */
+function rowOf(s: SubscriptionState): SubscriptionPatch {
+  return {
+    status: s.status,
+    paymentState: s.paymentState,
+    cycle: s.cycle,
+    nextChargeAt: s.nextChargeAt,
+    skipNext: s.skipNext,
+    cancelAtPeriodEnd: s.cancelAtPeriodEnd,
+    dunningStep: s.dunningStep,
+    nextRetryAt: s.nextRetryAt ?? null,
+    lastError: s.lastError ? `${s.lastError.code}: ${s.lastError.message}` : null,
+    ...(s.cardId && s.cardMasked ? { cardId: s.cardId, cardMasked: s.cardMasked } : {}),
+    grams: s.options.grams,
+    grind: s.options.grind,
+    quantity: s.options.quantity,
+    cycleWeeks: s.options.cycleWeeks,
+    unitPrice: s.unitPrice,
+    amount: rules.amountOf(s),
+    pendingChange: s.pendingPrice ?? null,
+    ...(s.canceledAt ? { canceledAt: s.canceledAt } : {}),
+  };
+}
+
+/**
+ * One subscription's state and the customer's actions on it. Every change — an action (Update), a price change
+ * (Signal) or a step of the flow — is a pure transition (domain/subscriptionRules.ts) applied in turn under one mutex,
+ * then published (search attributes, memo) and written to the read model. Nothing waits on the provider, a timer or
+ * a sleep while holding the mutex: the card connects and the charge happens outside it, so an Update answers within
+ * seconds whatever the provider does.
+ */
+export class SubscriptionEntity {
+  private s: SubscriptionState;
+  private readonly lock = new Mutex();
+  /** Bumped by every action: the flow's wait ends and it plans again. */
+  private version = 0;
+  private readonly published: Record<string, unknown> = {};
+  private memoError: string | null = null;
+  /** The status the read model holds (written after the state changes): checkout answers once the row says it. */
+  private savedStatus: SubscriptionState['status'];
+  private connectScope: CancellationScope | null = null;
+  readonly settings: rules.Settings;
+
+  constructor(private readonly input: SubscriptionInput) {
+    this.s = rules.stateFromInput(input);
+    this.savedStatus = this.s.status;
+    this.settings = rules.settingsOf(input.settings);
+    // The memo of a carried run still holds the last error it published.
+    if (input.carried?.paymentState === 'retrying') this.memoError = input.carried.lastError?.code ?? null;
+    this.handlers();
+  }
+
+  get state(): SubscriptionState {
+    return this.s;
+  }
+
+  private get id(): string {
+    return this.input.subscriptionId;
+  }
+
+  // ——— Applying changes ———
+
+  /** Search attributes (what ops filter on) and the memo (why a payment is retrying), written only when they change. */
+  private publish(): void {
+    const s = this.s;
+    const next = {
+      SubscriptionStatus: s.status,
+      PaymentState: s.paymentState,
+      NextChargeAt:
+        s.nextChargeAt && s.status !== 'canceled'
+          ? new Date(Date.parse(s.nextRetryAt ?? s.nextChargeAt)).toISOString()
+          : null,
+    };
+    const changes = [];
+    if (this.published.SubscriptionStatus !== next.SubscriptionStatus)
+      changes.push({ key: SubscriptionStatus, value: next.SubscriptionStatus });
+    if (this.published.PaymentState !== next.PaymentState)
+      changes.push({ key: PaymentState, value: next.PaymentState });
+    if (this.published.NextChargeAt !== next.NextChargeAt)
+      changes.push({ key: NextChargeAt, value: next.NextChargeAt ? new Date(next.NextChargeAt) : null });
+    if (changes.length) upsertSearchAttributes(changes as never);
+    Object.assign(this.published, next);
+    const memo =
+      s.paymentState === 'retrying' && s.lastError ? `${s.lastError.code}|${s.lastError.at}` : null;
+    if (memo !== this.memoError) {
+      upsertMemo({ lastError: memo ? s.lastError : null });
+      this.memoError = memo;
+    }
+  }
+
+  /** Takes a transition's state, publishes it and (unless the charge already did) writes the row and the notice. */
+  private async commit(change: rules.Change, save = true): Promise<void> {
+    this.s = change.state;
+    this.publish();
+    if (!save && !change.notice) return;
+    const n = change.notice;
+    const status = this.s.status;
+    await acts.saveSubscription({
+      subscriptionId: this.id,
+      patch: rowOf(this.s),
+      notify: n && {
+        dedupeKey: `subscription:${this.id}:${n.key}`,
+        recipientUserId: this.input.customerId,
+        template: n.template,
+        payload: { subscriptionId: this.id, productName: this.input.productName, ...n.payload },
+      },
+    });
+    this.savedStatus = status;
+  }
+
+  /** One action's turn: checked again (the state may have moved since its validator ran), applied, written. */
+  private act(
+    actor: Actor,
+    who: 'cancel' | 'other',
+    check: (s: SubscriptionState) => rules.Refusal | null,
+    transition: (s: SubscriptionState) => Promise<rules.Change> | rules.Change,
+  ): Promise<SubscriptionState> {
+    return this.lock.runExclusive(async () => {
+      refuse(rules.checkActor(this.s, actor, this.input.customerId, who) ?? check(this.s));
+      await this.commit(await transition(this.s));
+      this.version += 1;
+      return this.s;
+    });
+  }
+
+  private validate(
+    actor: Actor | undefined,
+    who: 'cancel' | 'other',
+    check: (s: SubscriptionState) => rules.Refusal | null,
+  ): void {
+    refuse(rules.checkActor(this.s, actor, this.input.customerId, who) ?? check(this.s));
+  }
+
+  // ——— Messages ———
+
+  private handlers(): void {
+    setHandler(subscriptionStateQuery, () => this.s);
+    setHandler(activateUpdate, async () => {
+      await condition(() => this.savedStatus !== 'connecting', this.settings.connectWaitMs);
+      return this.s;
+    });
+    setHandler(
+      pauseUpdate,
+      ({ actor }) => this.act(actor, 'other', rules.checkPause, (s) => rules.pause(s, Date.now())),
+      { validator: ({ actor }) => this.validate(actor, 'other', rules.checkPause) },
+    );
+    setHandler(
+      resumeUpdate,
+      ({ actor }) => this.act(actor, 'other', rules.checkResume, (s) => rules.resume(s, Date.now())),
+      { validator: ({ actor }) => this.validate(actor, 'other', rules.checkResume) },
+    );
+    setHandler(skipNextUpdate, ({ actor }) => this.act(actor, 'other', rules.checkSkip, rules.skip), {
+      validator: ({ actor }) => this.validate(actor, 'other', rules.checkSkip),
+    });
+    setHandler(
+      changeOptionsUpdate,
+      ({ actor, args }) =>
+        this.act(
+          actor,
+          'other',
+          () => rules.checkChangeOptions(args),
+          async (s) => {
+            // Checked against what the product offers now, at its current price (a database read, no provider).
+            const quote = await acts.quoteSubscriptionOptions({
+              subscriptionId: this.id,
+              options: rules.mergedOptions(s, args),
+            });
+            if (!quote.ok) throw ApplicationFailure.nonRetryable(quote.reason, 'VALIDATION_FAILED');
+            return rules.changeOptions(s, quote.options, quote.unitPrice);
+          },
+        ),
+      { validator: ({ actor, args }) => this.validate(actor, 'other', () => rules.checkChangeOptions(args)) },
+    );
+    setHandler(
+      changeCardUpdate,
+      async ({ actor, args }) => {
+        // The provider first, outside the mutex and on a budget the customer can wait for.
+        const card = await this.connectForChange(args);
+        return this.act(
+          actor,
+          'other',
+          () => null,
+          (s) => rules.changeCard(s, card),
+        );
+      },
+      {
+        validator: ({ actor, args }) => {
+          this.validate(actor, 'other', () => null);
+          if (args?.customerKey !== this.input.customerKey)
+            refuse({ code: 'FORBIDDEN', message: '다른 고객의 카드 정보입니다.' });
+        },
+      },
+    );
+    setHandler(
+      cancelSubscriptionUpdate,
+      async ({ actor, args }) => {
+        const state = await this.act(
+          actor,
+          'cancel',
+          (s) => rules.checkCancel(s, args.when),
+          (s) => rules.cancel(s, args.when, Date.now(), args.reason),
+        );
+        // Cancelled while the card was being connected: stop waiting for the provider.
+        if (state.status === 'canceled') this.connectScope?.cancel();
+        return state;
+      },
+      {
+        validator: ({ actor, args }) =>
+          this.validate(actor, 'cancel', (s) => rules.checkCancel(s, args?.when)),
+      },
+    );
+    setHandler(priceChangeSignal, (change) => this.proposePrice(change));
+  }
+
+  private proposePrice(change: PriceChange): Promise<void> {
+    return this.lock.runExclusive(async () => {
+      const next = rules.proposePrice(this.s, change, Date.now());
+      if (!next) return;
+      await this.commit(next, next.state.unitPrice !== this.s.unitPrice || !!next.notice);
+      this.version += 1;
+    });
+  }
+
+  /** A card change's connect: refused at once for what the customer can fix, and when the provider is not there. */
+  private async connectForChange(args: { authKey: string; customerKey: string }) {
+    const budget = this.settings.cardChangeBudgetMs;
+    const provider = proxyActivities<Activities>({
+      startToCloseTimeout: budget,
+      scheduleToCloseTimeout: budget,
+      retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '5s' },
+    });
+    let result: ConnectResult;
+    try {
+      result = await provider.connectCard({
+        customerId: this.input.customerId,
+        customerKey: args.customerKey,
+        authKey: args.authKey,
+      });
+    } catch {
+      const words = cardFailureWords('PROVIDER_UNAVAILABLE');
+      throw ApplicationFailure.nonRetryable(words.ko, 'PAYMENT_PROVIDER_UNAVAILABLE');
+    }
+    if (!result.ok) {
+      const words = cardFailureWords(result.code);
+      throw ApplicationFailure.nonRetryable(
+        words.ko,
+        words.kind === 'auth' ? 'CARD_AUTH_INVALID' : 'CARD_DECLINED',
+      );
+    }
+    return result;
+  }
+
+  // ——— The flow's steps ———
+
+  /** The row, then the card: the one-time authKey becomes a billing key sealed in the database. */
+  async connect(): Promise<void> {
+    const i = this.input;
+    await acts.createSubscription({
+      subscriptionId: i.subscriptionId,
+      customerId: i.customerId,
+      productId: i.productId,
+      partnerId: i.partnerId,
+      workflowId: workflowInfo().workflowId,
+      productName: i.productName,
+      options: i.options,
+      unitPrice: i.unitPrice,
+      shipTo: i.shipTo,
+      nextChargeAt: i.firstChargeAt,
+    });
+    const startedAt = Date.now();
+    while (this.s.status === 'connecting') {
+      let result: ConnectResult | null = null;
+      let fault: rules.Fault | null = null;
+      const scope = new CancellationScope();
+      this.connectScope = scope;
+      try {
+        result = await scope.run(() =>
+          connecting.connectCard({
+            customerId: i.customerId,
+            customerKey: i.customerKey,
+            authKey: i.authKey ?? '',
+          }),
+        );
+      } catch (err) {
+        if (isCancellation(err)) return;
+        fault = faultOf(err);
+      } finally {
+        this.connectScope = null;
+      }
+      await this.lock.runExclusive(() => {
+        const now = Date.now();
+        if (result?.ok) return this.commit(rules.connected(this.s, result));
+        if (result) {
+          return this.commit(
+            rules.connectRefused(
+              this.s,
+              { code: result.code, message: cardFailureWords(result.code).ko },
+              now,
+            ),
+          );
+        }
+        return this.commit(rules.connectFaulted(this.s, fault!, now, this.settings, startedAt));
+      });
+      if (this.s.status === 'connecting') await this.waitUntil(Date.parse(this.s.nextRetryAt!));
+    }
+  }
+
+  /** A carried run: republish, and take in price changes its predecessor received but did not handle. */
+  async carryOn(): Promise<void> {
+    this.publish();
+    for (const change of this.input.priceChanges ?? []) await this.proposePrice(change);
+  }
+
+  plan(): rules.Plan {
+    return rules.plan(this.s, Date.now(), this.settings);
+  }
+
+  /** Waits until `until` (ms since the epoch; null: indefinitely) or until an action changes the state. */
+  async waitUntil(until: number | null): Promise<void> {
+    const seen = this.version;
+    if (until === null) await condition(() => this.version !== seen);
+    else await condition(() => this.version !== seen, Math.max(1, until - Date.now()));
+  }
+
+  /** One charge round of the due cycle: planned in turn, sent outside the mutex, its outcome applied in turn. */
+  async charge(): Promise<void> {
+    const started = await this.lock.runExclusive(() => {
+      // An action may have changed the plan while this waited for its turn.
+      if (this.plan().kind !== 'charge') return null;
+      const { state, charge } = rules.beginCharge(this.s, Date.now(), this.settings);
+      const repriced = state.unitPrice !== this.s.unitPrice;
+      this.s = state;
+      return { charge, version: this.version, repriced };
+    });
+    if (!started) return;
+    const { charge } = started;
+    let result: ChargeResult | null = null;
+    let fault: rules.Fault | null = null;
+    try {
+      result = await pay.chargeCycle({
+        subscriptionId: this.id,
+        cycle: charge.cycle,
+        attempt: charge.attempt,
+        lookupFirst: charge.lookupFirst,
+        customerKey: this.input.customerKey,
+        cardId: this.s.cardId!,
+        nextChargeAtIfApproved: charge.following,
+        amount: charge.amount,
+        options: charge.options,
+      });
+    } catch (err) {
+      fault = faultOf(err);
+    }
+    await this.lock.runExclusive(async () => {
+      const now = Date.now();
+      if (result?.outcome === 'approved') {
+        // The charge activity wrote the row; it is written again only if an action or a new price moved it meanwhile.
+        const moved = this.version !== started.version || started.repriced;
+        return this.commit(rules.approved(this.s, result, charge), moved || this.s.status !== 'active');
+      }
+      if (result) return this.commit(rules.declined(this.s, result, charge, this.settings));
+      return this.commit(rules.chargeFaulted(this.s, fault!, now, this.settings));
+    });
+  }
+
+  /** A step that needs no provider: a skipped cycle, the end of the term, a suspension for want of a card. */
+  async apply(kind: 'skip' | 'endOfTerm' | 'suspend'): Promise<void> {
+    await this.lock.runExclusive(async () => {
+      if (this.plan().kind !== kind) return;
+      if (kind === 'skip') await this.commit(rules.skipDue(this.s, this.settings));
+      else if (kind === 'endOfTerm') await this.commit(rules.endOfTerm(this.s, Date.now()));
+      else await this.commit(rules.suspendForCard(this.s));
+    });
+  }
+
+  shouldContinueAsNew(): boolean {
+    const info = workflowInfo();
+    return (
+      !rules.ended(this.s) && (info.continueAsNewSuggested || info.historyLength > this.settings.historyLimit)
+    );
+  }
+
+  /** A fresh run with the whole state, once every handler has finished. */
+  async continueAsNew(): Promise<never> {
+    await condition(allHandlersFinished);
+    return continueAsNew<SubscriptionWorkflow>({
+      ...this.input,
+      authKey: undefined,
+      priceChanges: undefined,
+      carried: this.s,
+    });
+  }
+
+  async finish(): Promise<void> {
+    await condition(allHandlersFinished);
+  }
+}
