@@ -174,7 +174,12 @@ async function record(stack: Stack): Promise<void> {
   // produce again: customer B checks out with an authKey issued for customer A's customerKey; the old connectCard
   // classified Toss's NOT_MATCHES_CUSTOMER_KEY as retryable and retried for ever. The history ends with that activity
   // still retrying: the state such runs were in when v2 was deployed. Never re-recorded.
-  if (!(await readFile(join(dir, 'subscription-legacy-wedged-connect.json')).then(() => true, () => false))) {
+  if (
+    !(await readFile(join(dir, 'subscription-legacy-wedged-connect.json')).then(
+      () => true,
+      () => false,
+    ))
+  ) {
     const partner = await makePartner(stack, actor.userId);
     const productId = await publishProduct(stack, partner.browser, actor.userId);
     const a = await makeUser(stack);
@@ -203,7 +208,12 @@ async function record(stack: Stack): Promise<void> {
   }
   // The card-change variant, recorded the same way: an active subscription's changeCard Update with an authKey of
   // another customerKey held the old `exclusive` turn while connectCard retried, so the due charge never ran.
-  if (!(await readFile(join(dir, 'subscription-legacy-wedged-card-change.json')).then(() => true, () => false))) {
+  if (
+    !(await readFile(join(dir, 'subscription-legacy-wedged-card-change.json')).then(
+      () => true,
+      () => false,
+    ))
+  ) {
     const partner = await makePartner(stack, actor.userId);
     const productId = await publishProduct(stack, partner.browser, actor.userId);
     const a = await makeUser(stack);
