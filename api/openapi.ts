@@ -15,7 +15,7 @@ export function openApiDocument(routes: RouteDef[]): Record<string, unknown> {
     const op: Record<string, unknown> = {
       summary: r.summary,
       tags: [r.tag],
-      security: r.access === 'public' ? [] : [{ session: [] }],
+      security: r.access === 'public' ? [] : [{ session: [] }, ...(r.bearerToken ? [{ bearer: [] }] : [])],
       'x-access': r.access,
       parameters: [
         ...params.map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' } })),
@@ -50,6 +50,7 @@ export function openApiDocument(routes: RouteDef[]): Record<string, unknown> {
           name: 'dalgona_sid',
           description: 'Mutations also need X-CSRF-Token = the dalgona_csrf cookie',
         },
+        bearer: { type: 'http', scheme: 'bearer', description: 'An operator token (the codec: CODEC_TOKEN)' },
       },
       schemas: {
         Error: {

@@ -22,6 +22,11 @@ export interface RouteDef<B = unknown, Q = unknown, P = unknown> {
   summary: string;
   tag: string;
   access: Access;
+  /**
+   * A token that stands in for a session of the `access` role when sent as `Authorization: Bearer <token>` (tools
+   * without a browser, e.g. the Temporal CLI at the codec endpoint). A request with any other Authorization is 401.
+   */
+  bearerToken?: string;
   body?: z.ZodType<B>;
   query?: z.ZodType<Q>;
   params?: z.ZodType<P>;

@@ -1,4 +1,5 @@
 import Router from '@koa/router';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { AppError } from '../domain/errors';
 import { toFieldIssues } from '../domain/validation';
 import type { ApiContext, ApiDeps, ApiState } from './context';
@@ -7,8 +8,18 @@ import type { IncomingMessage } from 'node:http';
 import { RESPONDED, type RouteDef } from './route';
 import type { Sessions } from './sessions';
 
+// Digests of equal length, so the comparison takes the same time whatever was sent.
+const digest = (s: string) => createHash('sha256').update(s).digest();
+
 function authorise(ctx: ApiContext, def: RouteDef): void {
   if (def.access === 'public') return;
+  const authorization = ctx.get('authorization');
+  if (def.bearerToken !== undefined && authorization) {
+    const given = /^Bearer +(\S+) *$/i.exec(authorization)?.[1] ?? '';
+    if (timingSafeEqual(digest(given), digest(def.bearerToken)) && given !== '') return;
+    ctx.set('WWW-Authenticate', 'Bearer');
+    throw new AppError('UNAUTHENTICATED', 'Invalid bearer token');
+  }
   if (!ctx.state.user) {
     if (ctx.state.sessionUnavailable) throw new AppError('UNAVAILABLE', 'Sign-in is temporarily unavailable');
     throw new AppError('UNAUTHENTICATED', 'Please sign in');

@@ -194,6 +194,7 @@ const env = {
   PAYLOAD_KEYS: `bench:${randomBytes(32).toString('base64')}`,
   PAYLOAD_KEY_ACTIVE: 'bench',
   WORKFLOW_ID_SECRET: randomBytes(32).toString('base64'),
+  CODEC_TOKEN: randomBytes(32).toString('hex'),
 };
 const api = await start('bench/catalogServer.ts', [], env);
 const listUrl = 'http://127.0.0.1:3901/api/catalog/products?sort=newest&limit=24';

@@ -322,6 +322,7 @@ async function main(): Promise<void> {
       PAYLOAD_KEYS: `bench:${randomBytes(32).toString('base64')}`,
       PAYLOAD_KEY_ACTIVE: 'bench',
       WORKFLOW_ID_SECRET: randomBytes(32).toString('base64'),
+      CODEC_TOKEN: randomBytes(32).toString('hex'),
     };
     const self = fileURLToPath(import.meta.url);
     // The API as deployed (answers reused from Redis for DASHBOARD_CACHE_TTL, default 5 s), the same API reading

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { carriers, type Carrier } from './carriers';
 
-/** Where a paid cycle's package is: roasted, shipped, delivered (DESIGN §4.4). */
+/** Where a paid cycle's package is: roasted, shipped, delivered (docs/architecture.md#fulfilment). */
 export const fulfilmentStatuses = ['to_roast', 'roasted', 'shipped', 'delivered'] as const;
 export type FulfilmentStatus = (typeof fulfilmentStatuses)[number];
 

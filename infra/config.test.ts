@@ -126,9 +126,29 @@ describe('loadConfig', () => {
       BILLING_KEY_ACTIVE: 'k1',
       PAYLOAD_KEYS: `p1:${real()}`,
       PAYLOAD_KEY_ACTIVE: 'p1',
+      CODEC_TOKEN: 'c'.repeat(64),
     };
     assert.throws(() => loadConfig(prod), /WORKFLOW_ID_SECRET/);
     assert.equal(loadConfig({ ...prod, WORKFLOW_ID_SECRET: real() }).workflowIdSecret, real());
     assert.throws(() => loadConfig({ WORKFLOW_ID_SECRET: 'c2hvcnQ=' }), /WORKFLOW_ID_SECRET/);
+  });
+
+  it("takes the operators' codec token: a development default outside production, a real one required in it", () => {
+    const real = () => Buffer.from(Array.from({ length: 32 }, (_, i) => i + 1)).toString('base64');
+    const prod = {
+      NODE_ENV: 'production',
+      BILLING_KEY_SECRETS: `k1:${real()}`,
+      BILLING_KEY_ACTIVE: 'k1',
+      PAYLOAD_KEYS: `p1:${real()}`,
+      PAYLOAD_KEY_ACTIVE: 'p1',
+      WORKFLOW_ID_SECRET: real(),
+    };
+    const dev = loadConfig({}).codecToken;
+    assert.ok(dev.length >= 32);
+    assert.throws(() => loadConfig(prod), /CODEC_TOKEN: set a real token in production/);
+    assert.throws(() => loadConfig({ ...prod, CODEC_TOKEN: dev }), /CODEC_TOKEN/);
+    assert.equal(loadConfig({ ...prod, CODEC_TOKEN: 'c'.repeat(64) }).codecToken, 'c'.repeat(64));
+    assert.throws(() => loadConfig({ CODEC_TOKEN: 'short' }), /CODEC_TOKEN: must be at least 32/);
+    assert.throws(() => loadConfig({ CODEC_TOKEN: `${'c'.repeat(40)} x` }), /CODEC_TOKEN/);
   });
 });

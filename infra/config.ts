@@ -8,6 +8,8 @@ import type { SubscriptionSettings } from '../domain/subscription';
 const DEV_SECRET = Buffer.from('dalgona-development-only-key-000').toString('base64');
 const DEV_PAYLOAD_KEY = Buffer.from('dalgona-dev-only-payload-key-000').toString('base64');
 const DEV_WORKFLOW_ID_SECRET = Buffer.from('dalgona-dev-only-workflow-id-key').toString('base64');
+/** The operators' codec token on a laptop (`--codec-auth "Bearer …"`); refused in production. */
+const DEV_CODEC_TOKEN = 'dalgona-development-only-codec-token';
 
 const toMs = (v: string, ctx: z.RefinementCtx): number => {
   const n = ms(v as ms.StringValue);
@@ -81,6 +83,12 @@ const schema = z.object({
     .string()
     .regex(/^[\x21-\x7e]{16,}$/, 'must be at least 16 printable characters without spaces')
     .optional(),
+  // The bearer token operators' tools (the Temporal CLI's --codec-auth) send to the codec endpoint instead of an
+  // admin's session cookie.
+  CODEC_TOKEN: z
+    .string()
+    .regex(/^[\x21-\x7e]{32,}$/, 'must be at least 32 printable characters without spaces')
+    .default(DEV_CODEC_TOKEN),
   // Unset: no limit. Temporal's task-queue limit for the billing queue's regular activities (not local ones).
   BILLING_MAX_ACTIVITIES_PER_SECOND: z.coerce.number().positive().optional(),
   API_HOST: z.string().default('127.0.0.1'),
@@ -233,6 +241,8 @@ export interface Config {
   apiShutdownGraceMs: number;
   /** The bearer token `/metrics` asks for; null: only direct requests from loopback / private addresses. */
   metricsToken: string | null;
+  /** The bearer token that opens the codec endpoint without a session (operators' Temporal CLI). */
+  codecToken: string;
   /** `hsts`: send Strict-Transport-Security (and upgrade-insecure-requests): the public URL is https. */
   api: { host: string; port: number; publicUrl: string; uiDist: string; trustProxy: boolean; hsts: boolean };
   /** Session and CSRF cookies carry `Secure` (the public URL is https unless COOKIE_SECURE says otherwise). */
@@ -345,6 +355,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       'Invalid configuration:\n  WORKFLOW_ID_SECRET: set a real key in production (openssl rand -base64 32)',
     );
   }
+  if (e.NODE_ENV === 'production' && e.CODEC_TOKEN === DEV_CODEC_TOKEN) {
+    throw new ConfigError(
+      'Invalid configuration:\n  CODEC_TOKEN: set a real token in production (openssl rand -hex 32)',
+    );
+  }
   if (e.TOSS_SECRET_KEY.startsWith('live_') !== e.TOSS_CLIENT_KEY.startsWith('live_')) {
     throw new ConfigError(
       'Invalid configuration:\n  TOSS_SECRET_KEY and TOSS_CLIENT_KEY must both be test keys or both live keys',
@@ -390,6 +405,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     workerShutdownGraceMs: e.WORKER_SHUTDOWN_GRACE,
     apiShutdownGraceMs: e.API_SHUTDOWN_GRACE,
     metricsToken: e.METRICS_TOKEN ?? null,
+    codecToken: e.CODEC_TOKEN,
     api: Object.freeze({
       host: e.API_HOST,
       port: e.API_PORT,

@@ -21,11 +21,13 @@ export const secretFields = [
   'cardExpirationMonth',
   'customerIdentityNumber',
   'cvc',
-  // Key material: the payload codec's and the billing-key box's keys, the metrics token, sessions, CSRF tokens.
+  // Key material: the payload codec's and the billing-key box's keys, the metrics and codec tokens, sessions, CSRF
+  // tokens.
   'payloadKeys',
   'billingKeys',
   'secrets',
   'metricsToken',
+  'codecToken',
   'sessionId',
   'csrf',
   'token',
@@ -35,6 +37,7 @@ export const secretFields = [
   'PAYLOAD_KEYS',
   'ADMIN_PASSWORD',
   'METRICS_TOKEN',
+  'CODEC_TOKEN',
   'DATABASE_URL',
   'API_DATABASE_URL',
   'POSTGRES_ADMIN_URL',

@@ -12,9 +12,10 @@ const decoder = new TextDecoder();
 const PayloadProto = proto.temporal.api.common.v1.Payload;
 
 /**
- * Encrypts every workflow and activity payload with AES-256-GCM (DESIGN §7): the whole payload (metadata and data)
- * is sealed, the key id rides in the new payload's metadata, so keys rotate (new payloads use the active key) and
- * old keys still decode. Payloads that are not encrypted pass through unchanged (histories recorded before).
+ * Encrypts every workflow and activity payload with AES-256-GCM (docs/architecture.md#payload-codec-and-operators):
+ * the whole payload (metadata and data) is sealed, the key id rides in the new payload's metadata, so keys rotate
+ * (new payloads use the active key) and old keys still decode. Payloads that are not encrypted pass through unchanged
+ * (histories recorded before).
  */
 export function createEncryptionCodec(keys: SecretKey[], activeId: string): PayloadCodec {
   const byId = new Map(keys.map((k) => [k.id, k.key]));

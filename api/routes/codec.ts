@@ -5,8 +5,9 @@ import { createEncryptionCodec } from '../../infra/payloadCodec';
 import type { ApiDeps } from '../context';
 import { route, type RouteDef } from '../route';
 
-// The Temporal UI's remote codec protocol: POST {endpoint}/decode (or /encode) with {"payloads": [...]}, each
-// payload's metadata values and data in base64; the answer has the same shape.
+// The Temporal UI's (and CLI's) remote codec protocol: POST {endpoint}/decode (or /encode) with {"payloads": [...]},
+// each payload's metadata values and data in base64; the answer has the same shape. An empty set arrives as `{}`
+// (protobuf JSON leaves out an empty list: the CLI sends it before every `workflow show` / `query`).
 const b64 = z
   .string()
   .max(4_000_000)
@@ -14,7 +15,8 @@ const b64 = z
 const payloadsSchema = z.strictObject({
   payloads: z
     .array(z.object({ metadata: z.record(z.string().max(200), b64).optional(), data: b64.optional() }))
-    .max(2000),
+    .max(2000)
+    .default([]),
 });
 type WirePayloads = z.infer<typeof payloadsSchema>;
 
@@ -32,8 +34,9 @@ const toWire = (p: { metadata?: Record<string, Uint8Array> | null; data?: Uint8A
 });
 
 /**
- * The codec endpoint the Temporal UI calls to show workflow payloads: only a signed-in admin gets plaintext; the
- * stored history (and anyone without the session) sees ciphertext.
+ * The codec endpoint the Temporal UI and CLI call to show workflow payloads: only a signed-in admin, or an operator's
+ * tool with the CODEC_TOKEN bearer token, gets plaintext; the stored history (and anyone else) sees ciphertext
+ * (docs/architecture.md#payload-codec-and-operators).
  */
 export function codecRoutes(deps: Pick<ApiDeps, 'config'>): RouteDef[] {
   const codec = createEncryptionCodec(deps.config.payloadKeys.keys, deps.config.payloadKeys.activeId);
@@ -41,9 +44,10 @@ export function codecRoutes(deps: Pick<ApiDeps, 'config'>): RouteDef[] {
     route({
       method: 'POST',
       path: `/codec/${op}`,
-      summary: `Temporal UI remote codec: ${op} payloads (admins only)`,
+      summary: `Temporal UI / CLI remote codec: ${op} payloads (admins, or the CODEC_TOKEN bearer token)`,
       tag: 'ops',
       access: 'admin',
+      bearerToken: deps.config.codecToken,
       body: payloadsSchema,
       async handler({ body }) {
         try {
@@ -59,24 +63,26 @@ export function codecRoutes(deps: Pick<ApiDeps, 'config'>): RouteDef[] {
 
 /**
  * CORS for the codec endpoint: the Temporal UI (another origin) calls it with the admin's cookies
- * ("include credentials"), so only the configured UI origins are allowed, credentials included.
+ * ("include credentials"), so only the configured UI origins are allowed, credentials included. A request from any
+ * other origin is refused outright (403), whatever it carries: a page elsewhere must not get payloads decoded with
+ * an admin's cookie even where it could not read the answer. Tools (the Temporal CLI, curl) send no Origin.
  */
 export function codecCors(uiOrigins: string[]): Koa.Middleware {
   const allowed = new Set(uiOrigins);
   return async (ctx, next) => {
     if (!ctx.path.startsWith('/codec/')) return next();
     const origin = ctx.get('origin');
-    if (origin && allowed.has(origin)) {
-      ctx.set('Access-Control-Allow-Origin', origin);
-      ctx.set('Access-Control-Allow-Credentials', 'true');
-      ctx.set('Vary', 'Origin');
-      if (ctx.method === 'OPTIONS') {
-        ctx.set('Access-Control-Allow-Methods', 'POST, OPTIONS');
-        ctx.set('Access-Control-Allow-Headers', 'content-type, x-namespace, authorization');
-        ctx.set('Access-Control-Max-Age', '600');
-        ctx.status = 204;
-        return;
-      }
+    if (!origin) return next();
+    if (!allowed.has(origin)) throw new AppError('FORBIDDEN', 'This origin may not call the codec endpoint');
+    ctx.set('Access-Control-Allow-Origin', origin);
+    ctx.set('Access-Control-Allow-Credentials', 'true');
+    ctx.set('Vary', 'Origin');
+    if (ctx.method === 'OPTIONS') {
+      ctx.set('Access-Control-Allow-Methods', 'POST, OPTIONS');
+      ctx.set('Access-Control-Allow-Headers', 'content-type, x-namespace, authorization');
+      ctx.set('Access-Control-Max-Age', '600');
+      ctx.status = 204;
+      return;
     }
     return next();
   };

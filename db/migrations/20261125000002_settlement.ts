@@ -1,7 +1,8 @@
 import type { Knex } from 'knex';
 
-// Partner settlement (정산, DESIGN §4.4). The API's role reads these through the default privileges granted in the
-// foundation migration (SELECT on every table created later by the owner); only activities write them.
+// Partner settlement (정산, docs/architecture.md#settlement). The API's role reads these through the default
+// privileges granted in the foundation migration (SELECT on every table created later by the owner); only activities
+// write them.
 export async function up(knex: Knex): Promise<void> {
   // A per-partner commission rate (basis points) overriding SETTLEMENT_COMMISSION_RATE; null = the default.
   await knex.schema.alterTable('partners', (t) => {

@@ -179,8 +179,10 @@ export function createSandboxApp(opts: SandboxOptions) {
         );
       }
       if (prior.state === 'processing') throw new SandboxError('IDEMPOTENT_REQUEST_PROCESSING');
+      // The first answer's bytes, as sent: Toss replays what it stored, not a rebuilt object.
       ctx.status = prior.status_code;
-      ctx.body = prior.response;
+      ctx.type = prior.response_type;
+      ctx.body = prior.response_body as Buffer;
       ctx.set('Idempotency-Key', key);
       return;
     }
@@ -200,9 +202,15 @@ export function createSandboxApp(opts: SandboxOptions) {
       ctx.status = err.status;
       ctx.body = { code: err.code, message: err.message };
     }
+    // Serialised here, once: the bytes stored are the bytes sent (a lost response's included), so a replay can send
+    // them again unchanged.
+    const bytes = Buffer.from(JSON.stringify(ctx.body));
+    const type = ctx.response.get('Content-Type') || 'application/json; charset=utf-8';
+    ctx.body = bytes;
+    ctx.type = type;
     await db('idempotency')
       .where({ scope })
-      .update({ state: 'done', status_code: ctx.status, response: JSON.stringify(ctx.body) });
+      .update({ state: 'done', status_code: ctx.status, response_body: bytes, response_type: type });
     ctx.set('Idempotency-Key', key);
   };
 

@@ -1,6 +1,7 @@
-// Secrets found nowhere in plain text (DESIGN §8): the three journeys run against the real stack — a customer
-// registers a card that is declined, registers another (two billing keys issued) and is charged; an admin approves a
-// partner; the partner ships the order — with every log line captured at debug level. Then every text, json and bytea
+// Secrets found nowhere in plain text (docs/architecture.md#payload-codec-and-operators): the three journeys run
+// against the real stack — a customer registers a card that is declined, registers another (two billing keys issued)
+// and is charged; an admin approves a partner; the partner ships the order — with every log line captured at debug
+// level. Then every text, json and bytea
 // column of every table (Dalgona's database and the provider sandbox's), every Redis key and value under the test
 // prefix, the logs, and the raw bytes of every workflow history and visibility record (no codec) are searched for
 // the billing keys, card numbers, passwords, one-time authKeys, session ids, the provider secret key and our own key

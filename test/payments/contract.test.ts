@@ -239,6 +239,32 @@ describe('Toss contract: idempotency', () => {
     assert.equal((await sandbox.charges({ orderId })).payments.length, 1);
   });
 
+  it('replays the first answer byte for byte (status, content type and body as first sent)', async () => {
+    const { billingKey, customerKey } = await billingFor();
+    const orderId = order();
+    const send = () =>
+      fetch(`${sandbox.url}/v1/billing/${encodeURIComponent(billingKey)}`, {
+        method: 'POST',
+        headers: {
+          authorization: `Basic ${Buffer.from(`${TEST_SECRET_KEY}:`).toString('base64')}`,
+          'content-type': 'application/json',
+          'idempotency-key': `raw-${orderId}`,
+        },
+        body: JSON.stringify({ customerKey, amount: 15000, orderId, orderName: 'Beans' }),
+      });
+    const first = await send();
+    const firstBytes = Buffer.from(await first.arrayBuffer());
+    assert.equal(first.status, 200);
+    const again = await send();
+    const againBytes = Buffer.from(await again.arrayBuffer());
+    assert.equal(again.status, first.status);
+    assert.equal(again.headers.get('content-type'), first.headers.get('content-type'));
+    assert.equal(againBytes.toString('utf8'), firstBytes.toString('utf8'));
+    assert.ok(againBytes.equals(firstBytes));
+    assert.equal(JSON.parse(firstBytes.toString('utf8')).orderId, orderId);
+    assert.equal((await sandbox.charges({ orderId })).payments.length, 1);
+  });
+
   it('replays a declined answer too, rather than charging again under the same key', async () => {
     const { billingKey, customerKey } = await billingFor('4000000000000085');
     const orderId = order();
