@@ -15,11 +15,12 @@ export const subscriptionStatuses = [
 export type SubscriptionStatus = (typeof subscriptionStatuses)[number];
 
 /**
- * The payment side, for ops: idle between charges; charging; retrying — a charge failed and another attempt is
- * scheduled (a decline on the dunning ladder, or an error after its backoff); declined — no retry is scheduled
- * (a card no retry can fix, or suspended after the last step): it waits for the customer's new card.
+ * The payment side, for ops: idle between charges (a charge is one local activity inside one workflow task, so there
+ * is no visible "charging"); retrying — a charge or card connect failed and another attempt is scheduled (a decline on
+ * the dunning ladder, or a provider fault after its backoff); declined — no retry is scheduled (a card no retry can
+ * fix, or suspended after the last step): it waits for the customer's new card.
  */
-export type PaymentState = 'idle' | 'charging' | 'retrying' | 'declined';
+export type PaymentState = 'idle' | 'retrying' | 'declined';
 
 /** Delivery address. */
 export const shipToSchema = z.strictObject({
