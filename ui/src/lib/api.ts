@@ -7,6 +7,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly fields: FieldIssue[] = [],
+    /** The error's details as the API sent them (e.g. `providerCode` of a card the provider refused). */
+    readonly details: Record<string, unknown> = {},
   ) {
     super(message);
   }
@@ -39,7 +41,7 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   const data = text ? JSON.parse(text) : null;
   if (!res.ok) {
     const err = data?.error ?? { code: 'INTERNAL', message: res.statusText };
-    throw new ApiError(res.status, err.code, err.message, err.details?.fields ?? []);
+    throw new ApiError(res.status, err.code, err.message, err.details?.fields ?? [], err.details ?? {});
   }
   return data as T;
 }

@@ -1,3 +1,7 @@
+import { cardFailureWords } from '$domain/cardErrors';
+import { ApiError } from './api';
+import { i18n, t } from './i18n.svelte';
+
 /** A subscription as my page shows it (GET /api/subscriptions/mine). */
 export interface Subscription {
   id: string;
@@ -15,4 +19,22 @@ export interface Subscription {
   skipNext: boolean;
   cancelAtPeriodEnd: boolean;
   lastError: string | null;
+}
+
+/**
+ * Why a card registration or change failed, in words the customer can act on: the provider's code decides whether to
+ * register again, use another card, or try later (domain/cardErrors.ts); other errors by their API code.
+ */
+export function cardFailureText(err: unknown): string {
+  if (!(err instanceof ApiError)) return t('common.error');
+  if (['CARD_AUTH_INVALID', 'CARD_DECLINED', 'PAYMENT_PROVIDER_UNAVAILABLE'].includes(err.code)) {
+    const code = typeof err.details.providerCode === 'string' ? err.details.providerCode : null;
+    if (code || err.code !== 'CARD_DECLINED') {
+      const words = cardFailureWords(
+        code ?? (err.code === 'PAYMENT_PROVIDER_UNAVAILABLE' ? 'PROVIDER_UNAVAILABLE' : null),
+      );
+      return words[i18n.lang];
+    }
+  }
+  return t(`err.${err.code}`);
 }

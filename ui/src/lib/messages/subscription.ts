@@ -29,6 +29,8 @@ export const subscriptionKo = {
   'me.empty': '아직 구독이 없습니다.',
   'me.browse': '원두 둘러보기',
   'me.started': '구독이 시작되었습니다!',
+  'me.connecting':
+    '결제사에서 카드 확인이 늦어지고 있습니다. 확인되면 구독이 시작되고 알려 드립니다. 그 전에 해지할 수도 있습니다.',
   'me.nextCharge': '다음 결제',
   'me.nextRetry': '재시도 예정',
   'me.amount': '회당 금액',
@@ -93,6 +95,9 @@ export const subscriptionKo = {
   'ap.refundDone': '환불했습니다',
   'ap.empty': '조건에 맞는 결제가 없습니다.',
   'err.CARD_DECLINED': '카드를 등록할 수 없습니다. 다른 카드로 시도해 주세요.',
+  'err.CARD_AUTH_INVALID':
+    '카드 등록 정보가 이 계정과 맞지 않거나 만료되었습니다. 카드를 다시 등록해 주세요.',
+  'err.PAYMENT_PROVIDER_UNAVAILABLE': '결제사와 연결이 원활하지 않습니다. 잠시 후 다시 시도해 주세요.',
   'err.PRODUCT_UNAVAILABLE': '이 원두는 지금 구독할 수 없습니다.',
   'err.REFUND_REFUSED': '환불할 수 없는 금액입니다.',
 };
@@ -126,6 +131,8 @@ export const subscriptionEn: Record<keyof typeof subscriptionKo, string> = {
   'me.empty': 'No subscriptions yet.',
   'me.browse': 'Browse beans',
   'me.started': 'Your subscription has started!',
+  'me.connecting':
+    'The payment provider is slow to confirm your card. The subscription starts once it does, and we will tell you. You can cancel it before then.',
   'me.nextCharge': 'Next charge',
   'me.nextRetry': 'Next retry',
   'me.amount': 'Per delivery',
@@ -190,6 +197,9 @@ export const subscriptionEn: Record<keyof typeof subscriptionKo, string> = {
   'ap.refundDone': 'Refunded',
   'ap.empty': 'No payments match.',
   'err.CARD_DECLINED': 'The card could not be registered. Please try another card.',
+  'err.CARD_AUTH_INVALID':
+    'The card registration does not belong to this account or has expired. Register the card again.',
+  'err.PAYMENT_PROVIDER_UNAVAILABLE': 'The payment provider is not answering. Please try again shortly.',
   'err.PRODUCT_UNAVAILABLE': 'This bean cannot be subscribed to right now.',
   'err.REFUND_REFUSED': 'That amount cannot be refunded.',
 };
