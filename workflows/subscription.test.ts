@@ -508,6 +508,9 @@ describe('subscription workflow (real dev server, PostgreSQL, sandbox)', () => {
       });
     const updated = await waitFor(async () => ((await sub(id)).amount === 34000 ? sub(id) : undefined));
     assert.equal(updated.unitPrice, 17000);
+    // One writer: the workflow's own state says the same as its row (the old activity rewrote only the row).
+    const live = await customer.browser.get<{ live: SubscriptionState }>(`/api/subscriptions/${id}`);
+    assert.equal(live.body.live.unitPrice, 17000);
     const notice = await stack
       .db('outbox')
       .where({ template: 'subscription_price_changed', recipientUserId: customer.me.id })
