@@ -23,13 +23,8 @@ import { createLogger } from '../infra/logger';
 import { dataConverterFor } from '../infra/payloadCodec';
 import { createRedis } from '../infra/redis';
 import { createTossClient } from '../payments/client';
-import {
-  emptyDatabase,
-  prepareDatabase,
-  prepareSandboxDatabase,
-  root,
-  workerProcessEnv,
-} from '../scripts/services';
+import { prepareSandboxDatabase } from '../payments/sandbox/db';
+import { emptyDatabase, prepareDatabase, root, workerProcessEnv } from '../scripts/services';
 import { buildWorker } from '../scripts/buildWorker';
 import { ensureTemporalCli, startDevServer, waitForTemporal } from '../scripts/temporal';
 import { createActivityDeps } from '../worker/deps';

@@ -15,6 +15,9 @@ function creds(url: string): Creds {
   };
 }
 
+/** A superuser's URL on the local PostgreSQL server (POSTGRES_ADMIN_URL), for making roles and databases. */
+export const adminUrl = () => process.env.POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
 const ident = (s: string) => pg.escapeIdentifier(s);
 const literal = (s: string) => pg.escapeLiteral(s);
 

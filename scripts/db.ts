@@ -1,12 +1,11 @@
 // `npm run db:setup` creates roles and databases (dev and test); `npm run db:migrate` migrates both.
-import { ensureDatabase } from '../db/setup';
+import { adminUrl, ensureDatabase } from '../db/setup';
 import { createDb, migrateLatest } from '../db/knex';
 import { loadConfig, loadDotEnv } from '../infra/config';
 import { testDatabaseUrls } from './testEnv';
 
 loadDotEnv();
 const config = loadConfig();
-const adminUrl = process.env.POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const targets = [{ name: 'dev', worker: config.databaseUrl, api: config.apiDatabaseUrl }];
 if (process.argv.includes('--with-test') || process.argv[2] === 'setup') {
   targets.push({ name: 'test', ...testDatabaseUrls(process.env) });
@@ -14,7 +13,7 @@ if (process.argv.includes('--with-test') || process.argv[2] === 'setup') {
 
 export async function setup(): Promise<void> {
   for (const t of targets) {
-    await ensureDatabase(adminUrl, t.worker, t.api);
+    await ensureDatabase(adminUrl(), t.worker, t.api);
     console.log(`database ready (${t.name}): ${new URL(t.worker).pathname.slice(1)}`);
   }
 }

@@ -4,15 +4,9 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { loadConfig } from '../infra/config';
+import { prepareSandboxDatabase } from '../payments/sandbox/db';
 import { sandboxTestDbUrl } from '../test/sandbox';
-import {
-  checkServices,
-  emptyDatabase,
-  ensureUiBuilt,
-  prepareDatabase,
-  prepareSandboxDatabase,
-  root,
-} from './services';
+import { checkServices, emptyDatabase, ensureUiBuilt, prepareDatabase, root } from './services';
 import { ensureTemporalCli } from './temporal';
 import { testDatabaseUrls } from './testEnv';
 

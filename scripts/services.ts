@@ -5,12 +5,10 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { Redis } from 'ioredis';
-import { ensureDatabase } from '../db/setup';
+import { adminUrl, ensureDatabase } from '../db/setup';
 import { createDb, migrateLatest } from '../db/knex';
-import { createSandboxDb, migrateSandbox } from '../payments/sandbox/db';
 
 export const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
-export const adminUrl = () => process.env.POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /** Fails with a clear next step when PostgreSQL or Redis is not running. */
 export async function checkServices(redisUrl: string): Promise<void> {
@@ -76,17 +74,6 @@ export async function emptyDatabase(workerUrl: string): Promise<void> {
         `TRUNCATE ${rows.map(() => '??').join(', ')} CASCADE`,
         rows.map((r) => r.tableName),
       );
-  } finally {
-    await db.destroy();
-  }
-}
-
-/** The payment sandbox's own database (role, database, migrations). */
-export async function prepareSandboxDatabase(url: string, admin = adminUrl()): Promise<void> {
-  await ensureDatabase(admin, url);
-  const db = createSandboxDb(url);
-  try {
-    await migrateSandbox(db);
   } finally {
     await db.destroy();
   }

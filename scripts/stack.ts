@@ -10,7 +10,8 @@ import { prettyFactory } from 'pino-pretty';
 import { loadConfig, loadDotEnv, ConfigError } from '../infra/config';
 import { demoLogins, seed } from './seed';
 import { loadClusterConfig, startCluster, type ClusterConfig } from './cluster';
-import { adminUrl, checkServices, ensureUiBuilt, prepareDatabase, root, workerProcessEnv } from './services';
+import { adminUrl } from '../db/setup';
+import { checkServices, ensureUiBuilt, prepareDatabase, root, workerProcessEnv } from './services';
 import { ensureTemporalCli, startDevServer, temporalUp, waitForTemporal } from './temporal';
 
 const started = Date.now();

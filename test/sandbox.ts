@@ -1,11 +1,10 @@
 // The Toss sandbox for tests: in-process on a random port, on its own test database.
 import http, { type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ensureDatabase } from '../db/setup';
+import { adminUrl, ensureDatabase } from '../db/setup';
 import { createSandboxApp, type Faults } from '../payments/sandbox/app';
 import { createSandboxDb, migrateSandbox } from '../payments/sandbox/db';
 import type { TrafficStats } from '../payments/sandbox/traffic';
-import { adminUrl } from '../scripts/services';
 import type { Knex } from 'knex';
 
 export const TEST_SECRET_KEY = 'test_sk_dalgona_tests_0000000000';

@@ -1,5 +1,6 @@
 import knexPkg, { type Knex } from 'knex';
 import { fileURLToPath } from 'node:url';
+import { adminUrl, ensureDatabase } from '../../db/setup';
 
 /** The sandbox's own database (plain snake_case columns, its own migrations). */
 export function createSandboxDb(connectionString: string): Knex {
@@ -17,4 +18,15 @@ export function createSandboxDb(connectionString: string): Knex {
 
 export async function migrateSandbox(db: Knex): Promise<void> {
   await db.migrate.latest();
+}
+
+/** The sandbox's own database (role, database, migrations; idempotent); `admin` is a superuser's URL on that server. */
+export async function prepareSandboxDatabase(url: string, admin = adminUrl()): Promise<void> {
+  await ensureDatabase(admin, url);
+  const db = createSandboxDb(url);
+  try {
+    await migrateSandbox(db);
+  } finally {
+    await db.destroy();
+  }
 }

@@ -1,9 +1,8 @@
 // `npm run sandbox`: the Toss Payments sandbox on SANDBOX_PORT (default 4010), with its records in its own database.
 import { loadDotEnv } from '../../infra/config';
-import { prepareSandboxDatabase } from '../../scripts/services';
 import { createSandboxApp } from './app';
 import { loadSandboxConfig } from './config';
-import { createSandboxDb } from './db';
+import { createSandboxDb, prepareSandboxDatabase } from './db';
 
 loadDotEnv();
 const config = loadSandboxConfig();

@@ -28,13 +28,8 @@ import {
   startTemporalServer,
   writeServerConfig,
 } from '../../scripts/cluster';
-import {
-  emptyDatabase,
-  prepareDatabase,
-  prepareSandboxDatabase,
-  root,
-  workerProcessEnv,
-} from '../../scripts/services';
+import { prepareSandboxDatabase } from '../../payments/sandbox/db';
+import { emptyDatabase, prepareDatabase, root, workerProcessEnv } from '../../scripts/services';
 import { ensureTemporalCli, startDevServer, waitForTemporal } from '../../scripts/temporal';
 import { createOwnPostgres, managed, ownRedis, sleep, type Managed } from './infra';
 
