@@ -2,18 +2,18 @@
 // cycles, delivered orders, ledger lines and the dashboard's counters, dated in the past. For demo deployments only
 // (a Toss test key): a production worker refuses it.
 import { ApplicationFailure } from '@temporalio/common';
+import { demoHistoryWorkflowId } from '../domain/contracts/demoHistory';
 import { orderIdFor } from '../domain/keys';
-import { planDemoHistory, type DemoHistoryInput, type DemoProduct } from '../domain/demoHistory';
+import {
+  planDemoHistory,
+  type DemoHistoryInput,
+  type DemoHistoryResult,
+  type DemoProduct,
+} from '../domain/demoHistory';
 import type { ActivityDeps } from './deps';
 import { countNewSubscription, countSale, countStatusChange } from './dashboard';
 
-export interface DemoHistoryResult {
-  subscriptions: number;
-  payments: number;
-  /** False when the history was there already (nothing written). */
-  imported: boolean;
-}
-
+/** The demoHistory workflow's activity (docs/architecture.md#read-models). */
 export function createDemoHistoryActivities({ db, demoData }: Pick<ActivityDeps, 'db' | 'demoData'>) {
   return {
     async importDemoHistory(input: DemoHistoryInput): Promise<DemoHistoryResult> {
@@ -60,7 +60,7 @@ export function createDemoHistoryActivities({ db, demoData }: Pick<ActivityDeps,
             customerId: s.customerId,
             productId: s.product.productId,
             partnerId: input.partnerId,
-            workflowId: `demoHistory:${input.partnerId}`,
+            workflowId: demoHistoryWorkflowId(input.partnerId),
             status: 'canceled',
             productName: s.product.name,
             grams: s.grams,

@@ -1,9 +1,9 @@
 import type { Knex } from 'knex';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { TypedSearchAttributes, WorkflowIdConflictPolicy } from '@temporalio/common';
-import { fulfilmentWorkflowId, type FulfilmentInput, type FulfilmentStatus } from '../domain/fulfilment';
+import { startFulfilment } from '../domain/contracts/fulfilment';
+import type { FulfilmentInput, FulfilmentStatus } from '../domain/fulfilment';
 import { CustomerId, FulfilmentStatus as FulfilmentStatusKey, PartnerId } from '../domain/searchAttributes';
-import { taskQueue } from '../domain/taskQueues';
 import { dashboardCacheKeysOf } from '../domain/dashboard';
 import type { ActivityDeps } from './deps';
 import { closeTask } from './inbox';
@@ -24,16 +24,13 @@ export function createFulfilmentStarter(
     /** Idempotent: the id is the order's, an existing run is kept (a retried charge starts nothing new). */
     async start(input) {
       try {
-        await client.workflow.start('fulfilment', {
-          workflowId: fulfilmentWorkflowId(input.orderId),
-          taskQueue: taskQueue(opts.taskQueuePrefix, 'fulfilment'),
+        await startFulfilment(client, opts, input, {
           workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
           typedSearchAttributes: new TypedSearchAttributes([
             { key: CustomerId, value: input.customerId },
             { key: PartnerId, value: input.partnerId },
             { key: FulfilmentStatusKey, value: 'to_roast' },
           ]),
-          args: [input],
         });
       } catch (err) {
         // A finished fulfilment under the same id (the reuse policy refuses a second run): nothing to do.

@@ -1,5 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { randomUUID } from 'node:crypto';
+import { settlementStatementWorkflowId } from '../domain/contracts/settlementStatement';
 import {
   statementTotals,
   type SetCommissionInput,
@@ -126,7 +127,7 @@ export function createSettlementActivities({ db, metrics }: ActivityDeps) {
           payoutAmount: totals.payoutAmount,
           lineCount: lines.length,
           status: totals.status,
-          workflowId: totals.status === 'open' ? `settlementStatement:${statementId}` : null,
+          workflowId: totals.status === 'open' ? settlementStatementWorkflowId(statementId) : null,
         });
         // Batches keep each INSERT well under PostgreSQL's parameter limit for a partner with many lines.
         for (let i = 0; i < lines.length; i += 1000) {

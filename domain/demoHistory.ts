@@ -17,6 +17,14 @@ export interface DemoHistoryInput {
   asOf: string;
 }
 
+/** What a partner's import wrote (`demoHistory` workflow and activity). */
+export interface DemoHistoryResult {
+  subscriptions: number;
+  payments: number;
+  /** False when the history was there already (nothing written). */
+  imported: boolean;
+}
+
 export interface DemoProduct {
   productId: string;
   name: string;

@@ -39,7 +39,7 @@ export interface FulfilmentSettings {
   escalationSlaMs: number;
 }
 
-/** Input of the `fulfilment` workflow, one per paid cycle (id `fulfilment:<order id>`). */
+/** Input of the `fulfilment` workflow, one per paid cycle (its contract: domain/contracts/fulfilment.ts). */
 export interface FulfilmentInput {
   orderId: string;
   paymentId: string;
@@ -71,5 +71,3 @@ export interface OrderActor {
   /** The partner the acting user runs, if any (the API looks it up; the validator compares it to the order's). */
   partnerId?: string | null;
 }
-
-export const fulfilmentWorkflowId = (orderId: string) => `fulfilment:${orderId}`;

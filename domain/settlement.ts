@@ -121,6 +121,11 @@ export interface SetCommissionInput {
   actorId: string;
 }
 
+/** Result of `setPartnerCommission` (workflow and activity): the partner's own rate now, null for the default. */
+export interface SetCommissionResult {
+  rateBps: number | null;
+}
+
 /** Admin list filters (정산 관리). */
 export const settlementListQuerySchema = z.strictObject({
   status: z.enum(['open', 'paid', 'carried']).optional(),

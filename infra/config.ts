@@ -285,7 +285,7 @@ export interface Config {
   billingKeys: { secrets: SecretKey[]; activeId: string };
   /** Keys of the payload codec: every workflow and activity payload is encrypted with the active one. */
   payloadKeys: { keys: SecretKey[]; activeId: string };
-  /** The HMAC key of workflow ids built from personal data (base64; see infra/workflowIds.ts). */
+  /** The HMAC key of workflow ids built from personal data (base64; see infra/emailDigest.ts). */
   workflowIdSecret: string;
   subscription: {
     weekMs: number;

@@ -6,11 +6,20 @@ import { TypedSearchAttributes, WorkflowIdReusePolicy } from '@temporalio/common
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Role } from '../domain/accounts';
+import { demoHistoryWorkflowId, startDemoHistory } from '../domain/contracts/demoHistory';
+import { startPartnerApplication } from '../domain/contracts/partnerApplication';
+import {
+  productPublicationHandle,
+  startProductPublication,
+  submitRevisionUpdate,
+} from '../domain/contracts/productPublication';
+import { decideUpdate, reviewDeskHandle } from '../domain/contracts/reviewDesk';
+import { startSettlementRun } from '../domain/contracts/settlementRun';
+import { startSignUp } from '../domain/contracts/signUp';
 import type { PartnerApplicationForm, PartnerApplicationInput } from '../domain/partner';
 import { ApplicantId, PartnerId, ReviewState } from '../domain/searchAttributes';
 import { customerKeyFor } from '../domain/keys';
 import { pastMondaysSeoul } from '../domain/demoHistory';
-import { taskQueue } from '../domain/taskQueues';
 import { createDb } from '../db/knex';
 import { PartnerApplication, Task, User } from '../db/models';
 import type { Config } from '../infra/config';
@@ -18,9 +27,8 @@ import { loadConfig, loadDotEnv } from '../infra/config';
 import { createImageStore, type ImageStore } from '../infra/imageStore';
 import { hashPassword } from '../infra/passwords';
 import { dataConverterFor } from '../infra/payloadCodec';
+import { signUpStartContext } from '../infra/emailDigest';
 import { bagArtwork, demoPartners, type DemoPartner } from './demoCatalog';
-import { decideUpdate, submitRevisionUpdate } from '../workflows/messages';
-import { signUpWorkflowId } from '../infra/workflowIds';
 
 export const DEMO_PASSWORD = 'dalgona-demo';
 
@@ -40,12 +48,13 @@ async function ensureAccount(
   const existing = await User.query(c.db).findOne({ email });
   if (existing) return existing.id;
   const userId = randomUUID();
-  const result = await c.client.workflow.execute('signUp', {
-    workflowId: signUpWorkflowId(c.config.workflowIdSecret, email),
-    taskQueue: taskQueue(c.config.temporal.taskQueuePrefix, 'accounts'),
-    workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
-    args: [{ userId, email, name, passwordHash: await hashPassword(password), roles }],
-  });
+  const run = await startSignUp(
+    c.client,
+    signUpStartContext(c.config),
+    { userId, email, name, passwordHash: await hashPassword(password), roles },
+    { workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE },
+  );
+  const result = await run.result();
   if (!result.ok) throw new Error(`could not create ${email}: ${result.code}`);
   return userId;
 }
@@ -63,15 +72,12 @@ async function ensureApplication(c: Ctx, applicantId: string, form: PartnerAppli
     reviewSlaMs: c.config.partner.reviewSlaMs,
     expiryMs: c.config.partner.expiryMs,
   };
-  await c.client.workflow.start('partnerApplication', {
-    workflowId: `partnerApplication:${applicantId}`,
-    taskQueue: taskQueue(c.config.temporal.taskQueuePrefix, 'accounts'),
+  await startPartnerApplication(c.client, c.config.temporal, input, {
     workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
     typedSearchAttributes: new TypedSearchAttributes([
       { key: ApplicantId, value: applicantId },
       { key: ReviewState, value: 'validating' },
     ]),
-    args: [input],
   });
   return input.applicationId;
 }
@@ -89,18 +95,16 @@ async function ensureApproved(c: Ctx, applicationId: string, adminId: string): P
   const app = await PartnerApplication.query(c.db).findById(applicationId);
   if (app?.status === 'approved') return;
   const task = await openTaskFor(c, applicationId);
-  await c.client.workflow
-    .getHandle(task.workflowId, undefined, { firstExecutionRunId: task.workflowRunId })
-    .executeUpdate(decideUpdate, {
-      args: [
-        {
-          taskId: task.id,
-          decision: 'approve',
-          reason: 'Demo partner',
-          actor: { userId: adminId, roles: ['admin'] },
-        },
-      ],
-    });
+  await reviewDeskHandle(c.client, task).executeUpdate(decideUpdate, {
+    args: [
+      {
+        taskId: task.id,
+        decision: 'approve',
+        reason: 'Demo partner',
+        actor: { userId: adminId, roles: ['admin'] },
+      },
+    ],
+  });
 }
 
 const demoForm = (over: Partial<PartnerApplicationForm>): PartnerApplicationForm => ({
@@ -136,29 +140,27 @@ async function ensureProduct(
   const image = await p.images.save(await bagArtwork(p.product, p.index + p.partnerId.charCodeAt(0)));
   const productId = randomUUID();
   const revisionId = randomUUID();
-  await c.client.workflow.start('productPublication', {
-    workflowId: `productPublication:${productId}`,
-    taskQueue: taskQueue(c.config.temporal.taskQueuePrefix, 'catalog'),
-    typedSearchAttributes: new TypedSearchAttributes([
-      { key: PartnerId, value: p.partnerId },
-      { key: ReviewState, value: 'validating' },
-    ]),
-    args: [
-      {
-        productId,
-        partnerId: p.partnerId,
-        ownerUserId: p.ownerUserId,
-        reviewSlaMs: c.config.product.reviewSlaMs,
-        first: { revisionId, form: { ...p.product, imageId: image.id } },
-      },
-    ],
-  });
+  await startProductPublication(
+    c.client,
+    c.config.temporal,
+    {
+      productId,
+      partnerId: p.partnerId,
+      ownerUserId: p.ownerUserId,
+      reviewSlaMs: c.config.product.reviewSlaMs,
+      first: { revisionId, form: { ...p.product, imageId: image.id } },
+    },
+    {
+      typedSearchAttributes: new TypedSearchAttributes([
+        { key: PartnerId, value: p.partnerId },
+        { key: ReviewState, value: 'validating' },
+      ]),
+    },
+  );
   const task = await openTaskFor(c, revisionId);
-  await c.client.workflow
-    .getHandle(task.workflowId, undefined, { firstExecutionRunId: task.workflowRunId })
-    .executeUpdate(decideUpdate, {
-      args: [{ taskId: task.id, decision: 'approve', actor: { userId: p.adminId, roles: ['admin'] } }],
-    });
+  await reviewDeskHandle(c.client, task).executeUpdate(decideUpdate, {
+    args: [{ taskId: task.id, decision: 'approve', actor: { userId: p.adminId, roles: ['admin'] } }],
+  });
 }
 
 /** Leaves an edit of a live demo product waiting in the inbox (a price change and a new note), once. */
@@ -167,7 +169,7 @@ async function ensurePendingEdit(c: Ctx, ownerUserId: string, productName: strin
     .db('product_revisions as r')
     .join('products as p', 'p.live_revision_id', 'r.id')
     .where('r.name', productName)
-    .first('r.*', 'p.workflow_id');
+    .first('r.*');
   if (!live) return;
   const revisions = await c
     .db('product_revisions')
@@ -196,7 +198,7 @@ async function ensurePendingEdit(c: Ctx, ownerUserId: string, productName: strin
     capacityPerCycle: live.capacityPerCycle,
     imageId: live.imageId,
   };
-  await c.client.workflow.getHandle(live.workflowId).executeUpdate(submitRevisionUpdate, {
+  await productPublicationHandle(c.client, live.productId).executeUpdate(submitRevisionUpdate, {
     args: [
       { revisionId: randomUUID(), form, actor: { userId: ownerUserId, roles: ['customer', 'partner'] } },
     ],
@@ -334,15 +336,21 @@ async function ensureDemoHistory(c: Ctx, partnerUserIds: Map<string, string>): P
   const asOf = new Date();
   for (const userId of partnerUserIds.values()) {
     const partnerId = (await c.db('partners').where({ userId }).first('id')).id as string;
-    const workflowId = `demoHistory:${partnerId}`;
-    if (await c.db('subscriptions').where({ workflowId }).first('id')) continue;
-    await c.client.workflow.execute('demoHistory', {
-      workflowId,
-      taskQueue: taskQueue(c.config.temporal.taskQueuePrefix, 'billing'),
-      args: [
-        { partnerId, customerIds: members.map((m) => m.id), weeks: HISTORY_WEEKS, asOf: asOf.toISOString() },
-      ],
+    // The imported subscriptions name the import's workflow: there already, nothing to do.
+    if (
+      await c
+        .db('subscriptions')
+        .where({ workflowId: demoHistoryWorkflowId(partnerId) })
+        .first('id')
+    )
+      continue;
+    const run = await startDemoHistory(c.client, c.config.temporal, {
+      partnerId,
+      customerIds: members.map((m) => m.id),
+      weeks: HISTORY_WEEKS,
+      asOf: asOf.toISOString(),
     });
+    await run.result();
   }
 
   // The weekly settlements of the past weeks, oldest first, as the Schedule would have run them.
@@ -350,17 +358,12 @@ async function ensureDemoHistory(c: Ctx, partnerUserIds: Map<string, string>): P
   const lastMonday = mondays.at(-1)!;
   if (!(await c.db('settlement_statements').where({ periodEnd: lastMonday }).first('id'))) {
     for (const periodEnd of mondays) {
-      await c.client.workflow.execute('settlementRun', {
-        workflowId: `settlementRun-demo-${periodEnd.toISOString()}`,
-        taskQueue: taskQueue(c.config.temporal.taskQueuePrefix, 'billing'),
-        args: [
-          {
-            periodEnd: periodEnd.toISOString(),
-            periodMs: WEEK,
-            defaultCommissionBps: c.config.settlement.commissionBps,
-          },
-        ],
+      const run = await startSettlementRun(c.client, c.config.temporal, `demo-${periodEnd.toISOString()}`, {
+        periodEnd: periodEnd.toISOString(),
+        periodMs: WEEK,
+        defaultCommissionBps: c.config.settlement.commissionBps,
       });
+      await run.result();
     }
     // The admin has paid out every week but the last (정산 관리 shows it waiting).
     const admin = await apiSession(

@@ -15,11 +15,11 @@ import type { Me } from '../domain/accounts';
 import { businessNumberCheckDigit } from '../domain/businessNumber';
 import type { PartnerApplicationForm } from '../domain/partner';
 import type { ProductForm } from '../domain/product';
+import { decideUpdate, reviewDeskHandle } from '../domain/contracts/reviewDesk';
+import { startSignUp } from '../domain/contracts/signUp';
 import { searchAttributes } from '../domain/searchAttributes';
-import { taskQueue } from '../domain/taskQueues';
 import { Task } from '../db/models';
 import { hashPassword } from '../infra/passwords';
-import { decideUpdate } from '../workflows/messages';
 import { Browser } from './browser';
 import { startSandbox, TEST_SECRET_KEY, type Sandbox } from './sandbox';
 import { loadConfig, type Config } from '../infra/config';
@@ -31,7 +31,7 @@ import { createWorkers, installRuntime } from '../worker/createWorkers';
 import { createActivityDeps } from '../worker/deps';
 import { ensureTemporalCli } from '../scripts/temporal';
 import { testDatabaseUrls } from '../scripts/testEnv';
-import { signUpWorkflowId } from '../infra/workflowIds';
+import { signUpStartContext } from '../infra/emailDigest';
 
 /** A unique suffix so tests sharing the test database never collide. */
 export const uniq = () => randomBytes(5).toString('hex');
@@ -215,19 +215,14 @@ export async function makeUser(
 }> {
   const email = `${roles.join('-')}-${uniq()}@example.com`;
   const password = 'correct-horse-1';
-  const result = await stack.client.workflow.execute('signUp', {
-    workflowId: signUpWorkflowId(stack.config.workflowIdSecret, email),
-    taskQueue: taskQueue(stack.config.temporal.taskQueuePrefix, 'accounts'),
-    args: [
-      {
-        userId: randomUUID(),
-        email,
-        name: `${roles.at(-1)} ${uniq()}`,
-        passwordHash: await hashPassword(password),
-        roles,
-      },
-    ],
+  const run = await startSignUp(stack.client, signUpStartContext(stack.config), {
+    userId: randomUUID(),
+    email,
+    name: `${roles.at(-1)} ${uniq()}`,
+    passwordHash: await hashPassword(password),
+    roles,
   });
+  const result = await run.result();
   if (!result.ok) throw new Error('could not create test user');
   const browser = new Browser(stack.baseUrl);
   const me = await browser.login(email, password);
@@ -254,11 +249,9 @@ export async function makePartner(
   const task = await eventually(() =>
     Task.query(stack.db).findOne({ subjectId: res.body.id, state: 'open' }),
   );
-  await stack.client.workflow
-    .getHandle(task.workflowId, undefined, { firstExecutionRunId: task.workflowRunId })
-    .executeUpdate(decideUpdate, {
-      args: [{ taskId: task.id, decision: 'approve', actor: { userId: adminId, roles: ['admin'] } }],
-    });
+  await reviewDeskHandle(stack.client, task).executeUpdate(decideUpdate, {
+    args: [{ taskId: task.id, decision: 'approve', actor: { userId: adminId, roles: ['admin'] } }],
+  });
   const me = (await browser.get<Me>('/api/auth/me')).body;
   return { browser, me, applicationId: res.body.id, email, password };
 }
@@ -312,10 +305,8 @@ export async function publishProduct(
   const task = await eventually(() =>
     Task.query(stack.db).findOne({ subjectId: res.body.revisionId, state: 'open' }),
   );
-  await stack.client.workflow
-    .getHandle(task.workflowId, undefined, { firstExecutionRunId: task.workflowRunId })
-    .executeUpdate(decideUpdate, {
-      args: [{ taskId: task.id, decision: 'approve', actor: { userId: adminId, roles: ['admin'] } }],
-    });
+  await reviewDeskHandle(stack.client, task).executeUpdate(decideUpdate, {
+    args: [{ taskId: task.id, decision: 'approve', actor: { userId: adminId, roles: ['admin'] } }],
+  });
   return res.body.productId;
 }

@@ -4,8 +4,8 @@ import {
   type Client,
   type ScheduleOptions,
 } from '@temporalio/client';
+import { settlementRunScheduleAction } from '../domain/contracts/settlementRun';
 import { SETTLEMENT_SCHEDULE_ID, type SettlementRunInput } from '../domain/settlement';
-import { taskQueue } from '../domain/taskQueues';
 import type { Config } from '../infra/config';
 
 export { SETTLEMENT_SCHEDULE_ID };
@@ -19,15 +19,9 @@ export function settlementScheduleOptions(config: Pick<Config, 'settlement' | 't
     spec: s.intervalMs
       ? { intervals: [{ every: s.intervalMs }] }
       : { cronExpressions: [s.cron], timezone: s.timezone },
-    action: {
-      type: 'startWorkflow',
-      workflowType: 'settlementRun',
-      // Temporal appends the scheduled time: one workflow id per period (a re-fire while it runs is refused; after, the
-      // run finds its statements made and changes nothing).
-      workflowId: 'settlementRun',
-      taskQueue: taskQueue(config.temporal.taskQueuePrefix, 'billing'),
-      args: [input],
-    },
+    // Temporal appends the scheduled time to the run's id: one workflow id per period (a re-fire while it runs is
+    // refused; after, the run finds its statements made and changes nothing).
+    action: settlementRunScheduleAction(config.temporal, input),
     policies: {
       // A fire missed while Temporal was down still runs if it is less than a period late; one missed longer is
       // skipped, and the next run's statement takes its lines (nothing is lost, the period is just longer).

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { fulfilmentHandle, fulfilmentStateQuery } from '../domain/contracts/fulfilment';
 import type { FulfilmentState } from '../domain/fulfilment';
 import { customerKeyFor } from '../domain/subscription';
 import type { Browser } from '../test/browser';
@@ -12,7 +13,6 @@ import {
   stopTemporal,
   type Stack,
 } from '../test/harness';
-import { fulfilmentStateQuery } from './messages';
 
 // One cycle per subscription (a long "week"); a paid cycle must ship within 6 s, counts as delivered 2 s after
 // shipping, and an escalation is overdue in the inbox after 1 s.
@@ -72,7 +72,7 @@ async function paidOrder(
 }
 
 const row = (id: string) => stack.db('fulfilment_orders').where({ id }).first();
-const handle = (orderId: string) => stack.client.workflow.getHandle(`fulfilment:${orderId}`);
+const handle = (orderId: string) => fulfilmentHandle(stack.client, orderId);
 const waitFor = <T>(fn: () => Promise<T | undefined | null | false>, ms = 15_000) => eventually(fn, ms);
 
 describe('fulfilment workflow (real dev server, PostgreSQL)', () => {

@@ -9,14 +9,15 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { carriers } from '../domain/carriers';
-import type { FulfilmentInput, FulfilmentState, FulfilmentStatus, OrderActor } from '../domain/fulfilment';
-import { FulfilmentStatus as FulfilmentStatusKey, ReviewState } from '../domain/searchAttributes';
 import {
   confirmDeliveredUpdate,
   fulfilmentStateQuery,
   markRoastedUpdate,
   markShippedUpdate,
-} from './messages';
+  type FulfilmentWorkflow,
+} from '../domain/contracts/fulfilment';
+import type { FulfilmentInput, FulfilmentState, FulfilmentStatus, OrderActor } from '../domain/fulfilment';
+import { FulfilmentStatus as FulfilmentStatusKey, ReviewState } from '../domain/searchAttributes';
 import { dbActivityOptions } from './options';
 import { ReviewDesk } from './reviewDesk';
 
@@ -27,7 +28,7 @@ function refuse(message: string, type = 'CONFLICT'): never {
 }
 
 /**
- * One paid cycle's delivery (DESIGN §4.4), id `fulfilment:<order id>`, started when the cycle is recorded: the
+ * One paid cycle's delivery (docs/architecture.md#fulfilment), started when the cycle is recorded: the
  * partner roasts and ships it (Updates), the customer confirms delivery or it counts as delivered after
  * `autoDeliverMs`; not shipped by its ship-by date, it becomes an escalation task in the admin inbox, which the
  * shipment closes (or an admin resolves).
@@ -196,3 +197,4 @@ export async function fulfilment(input: FulfilmentInput): Promise<FulfilmentStat
   await condition(allHandlersFinished);
   return s;
 }
+fulfilment satisfies FulfilmentWorkflow;

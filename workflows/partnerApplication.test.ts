@@ -3,12 +3,20 @@ import { ApplicationFailure } from '@temporalio/common';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import {
+  applicationStatusQuery,
+  startPartnerApplication,
+  type PartnerApplicationWorkflow,
+} from '../domain/contracts/partnerApplication';
+import {
+  claimTaskUpdate,
+  decideUpdate,
+  releaseTaskUpdate,
+  reviewDeskHandle,
+} from '../domain/contracts/reviewDesk';
 import type { PartnerApplicationForm, PartnerApplicationResult } from '../domain/partner';
-import { taskQueue } from '../domain/taskQueues';
 import { OutboxMessage, Partner, PartnerApplication, Task, User } from '../db/models';
 import { applicationForm, eventually, makeUser, startStack, stopTemporal, type Stack } from '../test/harness';
-import { claimTaskUpdate, decideUpdate, releaseTaskUpdate, applicationStatusQuery } from './messages';
-import type { partnerApplication } from './partnerApplication';
 
 let stack: Stack;
 let admin: { userId: string; roles: string[] };
@@ -30,24 +38,18 @@ async function apply(
   form: PartnerApplicationForm = applicationForm(),
   opts: { reviewSlaMs?: number; expiryMs?: number; applicantId?: string } = {},
 ): Promise<{
-  handle: WorkflowHandle<typeof partnerApplication>;
+  handle: WorkflowHandle<PartnerApplicationWorkflow>;
   applicationId: string;
   applicantId: string;
 }> {
   const applicantId = opts.applicantId ?? (await makeUser(stack)).me.id;
   const applicationId = randomUUID();
-  const handle = await stack.client.workflow.start<typeof partnerApplication>('partnerApplication', {
-    workflowId: `partnerApplication:${applicantId}`,
-    taskQueue: taskQueue(stack.config.temporal.taskQueuePrefix, 'accounts'),
-    args: [
-      {
-        applicationId,
-        applicantId,
-        form,
-        reviewSlaMs: opts.reviewSlaMs ?? 60_000,
-        expiryMs: opts.expiryMs ?? 120_000,
-      },
-    ],
+  const handle = await startPartnerApplication(stack.client, stack.config.temporal, {
+    applicationId,
+    applicantId,
+    form,
+    reviewSlaMs: opts.reviewSlaMs ?? 60_000,
+    expiryMs: opts.expiryMs ?? 120_000,
   });
   return { handle, applicationId, applicantId };
 }
@@ -268,9 +270,7 @@ describe('partnerApplication workflow (real dev server, real PostgreSQL)', () =>
     const newTask = await openTask(second.applicationId);
     assert.notEqual(newTask.id, oldTask.id);
     // The old task's chain is finished: an Update aimed at it must not reach the new run.
-    const oldHandle = stack.client.workflow.getHandle(oldTask.workflowId, undefined, {
-      firstExecutionRunId: oldTask.workflowRunId,
-    });
+    const oldHandle = reviewDeskHandle(stack.client, oldTask);
     await assert.rejects(
       oldHandle.executeUpdate(claimTaskUpdate, { args: [{ taskId: oldTask.id, actor: admin }] }),
     );

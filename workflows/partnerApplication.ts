@@ -8,22 +8,25 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import {
+  applicationStatusQuery,
+  type PartnerApplicationWorkflow,
+} from '../domain/contracts/partnerApplication';
 import type {
   PartnerApplicationInput,
   PartnerApplicationResult,
   PartnerApplicationState,
 } from '../domain/partner';
 import { ReviewState } from '../domain/searchAttributes';
-import { applicationStatusQuery } from './messages';
 import { dbActivityOptions } from './options';
 import { ReviewDesk } from './reviewDesk';
 
 const acts = proxyActivities<Activities>(dbActivityOptions);
 
 /**
- * Partner approval (DESIGN §4.1): record → validate (auto-reject with reasons) → inbox task → admin decision
- * (Update) with an overdue flag after the SLA and expiry after `expiryMs` → partner created or application closed.
- * Workflow id: `partnerApplication:<applicantId>` (one open application per applicant).
+ * Partner approval (docs/architecture.md#partner-approval): record → validate (auto-reject with reasons) → inbox
+ * task → admin decision (Update) with an overdue flag after the SLA and expiry after `expiryMs` → partner created or
+ * application closed. One open application per applicant.
  */
 export async function partnerApplication(input: PartnerApplicationInput): Promise<PartnerApplicationResult> {
   const { applicationId } = input;
@@ -111,3 +114,4 @@ export async function partnerApplication(input: PartnerApplicationInput): Promis
   await condition(allHandlersFinished);
   return result;
 }
+partnerApplication satisfies PartnerApplicationWorkflow;

@@ -1,8 +1,14 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import {
+  productPublicationHandle,
+  productStatusQuery,
+  startProductPublication,
+  submitRevisionUpdate,
+} from '../domain/contracts/productPublication';
+import { decideUpdate, reviewDeskHandle } from '../domain/contracts/reviewDesk';
 import type { CatalogCard, CatalogProduct, ProductForm } from '../domain/product';
-import { taskQueue } from '../domain/taskQueues';
 import { OutboxMessage, Task } from '../db/models';
 import type { Browser } from '../test/browser';
 import {
@@ -16,7 +22,6 @@ import {
   uniq,
   type Stack,
 } from '../test/harness';
-import { decideUpdate, productStatusQuery, submitRevisionUpdate } from './messages';
 
 let stack: Stack;
 let admin: { userId: string; roles: string[] };
@@ -63,9 +68,9 @@ const revisionStatus = (id: string, status: string) =>
 
 async function decide(revisionId: string, decision: 'approve' | 'reject', reason?: string) {
   const task = await reviewTask(revisionId);
-  return stack.client.workflow
-    .getHandle(task.workflowId, undefined, { firstExecutionRunId: task.workflowRunId })
-    .executeUpdate(decideUpdate, { args: [{ taskId: task.id, decision, reason, actor: admin }] });
+  return reviewDeskHandle(stack.client, task).executeUpdate(decideUpdate, {
+    args: [{ taskId: task.id, decision, reason, actor: admin }],
+  });
 }
 
 const list = async (query = '') =>
@@ -191,8 +196,7 @@ describe('productPublication workflow (real dev server, PostgreSQL, Redis)', () 
     await revisionStatus(a.body.revisionId, 'superseded');
     assert.equal((await Task.query(stack.db).findById(taskA.id))?.state, 'cancelled');
     // The admin's stale view of A is refused; B is the one to decide.
-    const stale = await stack.client.workflow
-      .getHandle(taskA.workflowId, undefined, { firstExecutionRunId: taskA.workflowRunId })
+    const stale = await reviewDeskHandle(stack.client, taskA)
       .executeUpdate(decideUpdate, { args: [{ taskId: taskA.id, decision: 'approve', actor: admin }] })
       .then(
         () => 'accepted',
@@ -228,7 +232,7 @@ describe('productPublication workflow (real dev server, PostgreSQL, Redis)', () 
   it('refuses an edit from anyone but the owning partner (Update validator), and unlisting before publication', async () => {
     const { productId, revisionId } = await submit();
     await reviewTask(revisionId);
-    const handle = stack.client.workflow.getHandle(`productPublication:${productId}`);
+    const handle = productPublicationHandle(stack.client, productId);
     const intruder = { userId: randomUUID(), roles: ['customer', 'partner'] };
     await assert.rejects(
       handle.executeUpdate(submitRevisionUpdate, {
@@ -255,19 +259,13 @@ describe('productPublication workflow (real dev server, PostgreSQL, Redis)', () 
     const form = productForm(imageId);
     const productId = randomUUID();
     const first = randomUUID();
-    const handle = await stack.client.workflow.start('productPublication', {
-      workflowId: `productPublication:${productId}`,
-      taskQueue: taskQueue(stack.config.temporal.taskQueuePrefix, 'catalog'),
-      args: [
-        {
-          productId,
-          partnerId: (await stack.db('partners').where({ userId: partnerUserId }).first()).id,
-          ownerUserId: partnerUserId,
-          reviewSlaMs: 60_000,
-          historyLimit: 10,
-          first: { revisionId: first, form },
-        },
-      ],
+    const handle = await startProductPublication(stack.client, stack.config.temporal, {
+      productId,
+      partnerId: (await stack.db('partners').where({ userId: partnerUserId }).first()).id,
+      ownerUserId: partnerUserId,
+      reviewSlaMs: 60_000,
+      historyLimit: 10,
+      first: { revisionId: first, form },
     });
     await decide(first, 'approve');
     const firstRun = handle.firstExecutionRunId;

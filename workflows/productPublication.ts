@@ -10,10 +10,15 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import {
+  productStatusQuery,
+  setListingUpdate,
+  submitRevisionUpdate,
+  type ProductPublicationWorkflow,
+} from '../domain/contracts/productPublication';
 import type { Actor } from '../domain/partner';
 import type { ProductPublicationInput, ProductPublicationState, RevisionSubmission } from '../domain/product';
 import { ReviewState } from '../domain/searchAttributes';
-import { productStatusQuery, setListingUpdate, submitRevisionUpdate } from './messages';
 import { dbActivityOptions } from './options';
 import { ReviewDesk } from './reviewDesk';
 
@@ -40,11 +45,11 @@ function refuse(message: string, type: string): never {
 }
 
 /**
- * A product's publication, for as long as the product exists (DESIGN §4.2). Each revision: automatic validation →
- * an admin review task in the shared inbox → approve (Update) → the catalog entry is written and the catalog cache
- * invalidated, the partner notified; or rejected with a reason. An edit is a new revision reviewed the same way
- * while the live one stays; a newer edit supersedes one still waiting. Listing / unlisting are Updates too.
- * Workflow id: `productPublication:<productId>`; continues as new when its history grows.
+ * A product's publication, for as long as the product exists (docs/architecture.md#product-publication). Each
+ * revision: automatic validation → an admin review task in the shared inbox → approve (Update) → the catalog entry is
+ * written and the catalog cache invalidated, the partner notified; or rejected with a reason. An edit is a new
+ * revision reviewed the same way while the live one stays; a newer edit supersedes one still waiting. Listing /
+ * unlisting are Updates too. One per product; continues as new when its history grows.
  */
 export async function productPublication(input: ProductPublicationInput): Promise<void> {
   const { productId, partnerId, ownerUserId } = input;
@@ -205,7 +210,7 @@ export async function productPublication(input: ProductPublicationInput): Promis
     ) {
       await condition(() => allHandlersFinished());
       if (queued === null) {
-        await continueAsNew<typeof productPublication>({
+        await continueAsNew<ProductPublicationWorkflow>({
           productId,
           partnerId,
           ownerUserId,
@@ -217,3 +222,4 @@ export async function productPublication(input: ProductPublicationInput): Promis
     }
   }
 }
+productPublication satisfies ProductPublicationWorkflow;

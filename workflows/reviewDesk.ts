@@ -1,8 +1,13 @@
 import { ApplicationFailure, condition, proxyActivities, setHandler, uuid4 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import {
+  claimTaskUpdate,
+  decideUpdate,
+  releaseTaskUpdate,
+  type DecisionOutcome,
+} from '../domain/contracts/reviewDesk';
 import type { ClaimInput, OpenTaskInput } from '../domain/inbox';
 import type { Actor, ReviewDecision } from '../domain/partner';
-import { claimTaskUpdate, decideUpdate, releaseTaskUpdate, type DecisionOutcome } from './messages';
 import { dbActivityOptions } from './options';
 
 const acts = proxyActivities<Activities>(dbActivityOptions);

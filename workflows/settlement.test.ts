@@ -12,7 +12,12 @@ import {
   type SettlementLine,
   type NextPayout,
 } from '../domain/settlement';
-import { taskQueue } from '../domain/taskQueues';
+import {
+  scheduledSettlementRunWorkflowId,
+  settlementRunWorkflowType,
+  startSettlementRun,
+} from '../domain/contracts/settlementRun';
+import { settlementStatementHandle } from '../domain/contracts/settlementStatement';
 import { subscribeWith } from '../test/api/fixtures';
 import {
   eventually,
@@ -39,17 +44,13 @@ after(async () => {
 });
 
 /** Runs one settlement for the period ending at `periodEnd`, as the Schedule would, and waits for its result. */
-function runSettlement(periodEnd: Date, defaultCommissionBps = 1000): Promise<SettlementRunResult> {
+async function runSettlement(periodEnd: Date, defaultCommissionBps = 1000): Promise<SettlementRunResult> {
   const input: SettlementRunInput = {
     periodEnd: periodEnd.toISOString(),
     periodMs: WEEK,
     defaultCommissionBps,
   };
-  return stack.client.workflow.execute('settlementRun', {
-    workflowId: `settlementRun-test-${uniq()}`,
-    taskQueue: taskQueue(stack.config.temporal.taskQueuePrefix, 'billing'),
-    args: [input],
-  });
+  return (await startSettlementRun(stack.client, stack.config.temporal, `test-${uniq()}`, input)).result();
 }
 
 type Row = { [k: string]: unknown };
@@ -99,7 +100,7 @@ describe('settlement (real dev server, PostgreSQL, sandbox)', () => {
     assert.equal(new Date(rows[0]!.periodEnd as Date).getTime(), t1.getTime());
     assert.equal(new Date(rows[0]!.periodStart as Date).getTime(), t1.getTime() - WEEK);
     // Its payout workflow waits for the admin.
-    const payoutHandle = stack.client.workflow.getHandle(`settlementStatement:${s1.statementId}`);
+    const payoutHandle = settlementStatementHandle(stack.client, s1.statementId);
     assert.equal((await payoutHandle.describe()).status.name, 'RUNNING');
 
     // The same period again (a re-fired run): nothing new, nothing counted twice.
@@ -363,7 +364,7 @@ describe('settlement (real dev server, PostgreSQL, sandbox)', () => {
       await schedule.backfill([backfill, backfill]);
       await eventually(async () => {
         const runs = await stack.client.workflow.count(
-          `WorkflowId = "settlementRun-${new Date(mark).toISOString().replace(/\.\d{3}Z$/, 'Z')}"`,
+          `WorkflowId = "${scheduledSettlementRunWorkflowId(new Date(mark))}"`,
         );
         return runs.count >= 2;
       }, 20_000);
@@ -371,7 +372,7 @@ describe('settlement (real dev server, PostgreSQL, sandbox)', () => {
         async () =>
           (
             await stack.client.workflow.count(
-              `WorkflowType = "settlementRun" AND ExecutionStatus = "Running"`,
+              `WorkflowType = "${settlementRunWorkflowType}" AND ExecutionStatus = "Running"`,
             )
           ).count === 0,
         20_000,

@@ -1,9 +1,10 @@
-import { ParentClosePolicy, proxyActivities, startChild, workflowInfo } from '@temporalio/workflow';
+import { ParentClosePolicy, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
 import type { Activities } from '../activities';
+import type { SettlementRunWorkflow } from '../domain/contracts/settlementRun';
+import { startSettlementStatementChild } from '../domain/contracts/settlementStatement';
 import { TemporalScheduledStartTime } from '../domain/searchAttributes';
 import type { SettlementRunInput, SettlementRunResult } from '../domain/settlement';
-import { settlementStatement } from './settlementStatement';
 import { dbActivityOptions } from './options';
 
 const acts = proxyActivities<Activities>(dbActivityOptions);
@@ -12,9 +13,9 @@ const acts = proxyActivities<Activities>(dbActivityOptions);
 const BATCH = 10;
 
 /**
- * One settlement run (DESIGN §4.4), fired by the `settlement` Schedule: for the period ending at the scheduled time
- * (a backfill settles the period it names), one statement per partner with unsettled ledger lines, then a payout
- * workflow (`settlementStatement:<id>`) per statement with money to pay. Running it again for the same period
+ * One settlement run (docs/architecture.md#settlement), fired by the `settlement` Schedule: for the period ending at
+ * the scheduled time (a backfill settles the period it names), one statement per partner with unsettled ledger lines,
+ * then a payout workflow (settlementStatement) per statement with money to pay. Running it again for the same period
  * changes nothing: statements are unique per partner and period end, ledger lines per statement.
  */
 export async function settlementRun(input: SettlementRunInput): Promise<SettlementRunResult> {
@@ -47,16 +48,18 @@ export async function settlementRun(input: SettlementRunInput): Promise<Settleme
   }
   return { periodStart, periodEnd, statements };
 }
+settlementRun satisfies SettlementRunWorkflow;
 
 /** Starts the statement's payout workflow, once: a repeated run finds it running (or finished) and moves on. */
 async function startPayout(statementId: string, partnerId: string, payoutAmount: number): Promise<void> {
   try {
-    await startChild(settlementStatement, {
-      workflowId: `settlementStatement:${statementId}`,
-      args: [{ statementId, partnerId, payoutAmount }],
-      parentClosePolicy: ParentClosePolicy.ABANDON,
-      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-    });
+    await startSettlementStatementChild(
+      { statementId, partnerId, payoutAmount },
+      {
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      },
+    );
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
   }

@@ -7,8 +7,12 @@ import {
   setHandler,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import {
+  markPayoutUpdate,
+  statementPayoutQuery,
+  type SettlementStatementWorkflow,
+} from '../domain/contracts/settlementStatement';
 import type { SettlementStatementInput, StatementPayoutState } from '../domain/settlement';
-import { markPayoutUpdate, statementPayoutQuery } from './messages';
 import { dbActivityOptions } from './options';
 
 const acts = proxyActivities<Activities>(dbActivityOptions);
@@ -18,9 +22,9 @@ function refuse(message: string, type: string): never {
 }
 
 /**
- * A statement waiting for its payout (DESIGN §4.4): lives until an admin marks it paid with the `markPayout` Update
- * (validated: an admin, an open statement, the transfer's reference), which records it and tells the partner.
- * Workflow id: `settlementStatement:<statementId>`, started by the settlement run (or by the API's Update-with-Start).
+ * A statement waiting for its payout (docs/architecture.md#settlement): lives until an admin marks it paid with the
+ * `markPayout` Update (validated: an admin, an open statement, the transfer's reference), which records it and tells
+ * the partner. Started by the settlement run (or by the API's Update-with-Start).
  */
 export async function settlementStatement(input: SettlementStatementInput): Promise<StatementPayoutState> {
   let state: StatementPayoutState = {
@@ -72,3 +76,4 @@ export async function settlementStatement(input: SettlementStatementInput): Prom
   await condition(() => state.status === 'paid' && allHandlersFinished());
   return state;
 }
+settlementStatement satisfies SettlementStatementWorkflow;

@@ -1,6 +1,7 @@
 import { proxyLocalActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { SignUpInput, SignUpResult } from '../domain/accounts';
+import type { SignUpWorkflow } from '../domain/contracts/signUp';
 
 // One idempotent insert: a local activity keeps sign-up to a single workflow task.
 const { createAccount } = proxyLocalActivities<Activities>({
@@ -8,7 +9,8 @@ const { createAccount } = proxyLocalActivities<Activities>({
   retry: { initialInterval: '200ms', backoffCoefficient: 2, maximumInterval: '5s', maximumAttempts: 10 },
 });
 
-/** Creates an account; the API waits for the result. Workflow id: `signUp:<HMAC of the e-mail>` (infra/workflowIds.ts). */
+/** Creates an account; the API waits for the result. One per e-mail address (its id: domain/contracts/signUp.ts). */
 export async function signUp(input: SignUpInput): Promise<SignUpResult> {
   return createAccount(input);
 }
+signUp satisfies SignUpWorkflow;

@@ -3,13 +3,13 @@ import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/com
 import { randomUUID } from 'node:crypto';
 import { RateLimiterRedis, type RateLimiterRes } from 'rate-limiter-flexible';
 import { loginSchema, signUpSchema } from '../../domain/accounts';
+import { startSignUp } from '../../domain/contracts/signUp';
 import { AppError } from '../../domain/errors';
-import { taskQueue } from '../../domain/taskQueues';
 import { User } from '../../db/models';
 import { hashPassword, verifyPassword } from '../../infra/passwords';
 import type { ApiDeps } from '../context';
 import { route, type RouteDef } from '../route';
-import { emailDigest, signUpWorkflowId } from '../../infra/workflowIds';
+import { emailDigest, signUpStartContext } from '../../infra/emailDigest';
 
 /** Login throttles: failures per account and per client IP, in Redis (so every API instance shares them). */
 export function createLoginLimiter({ redis, config }: ApiDeps) {
@@ -71,22 +71,23 @@ export function authRoutes(deps: ApiDeps): RouteDef[] {
         const userId = randomUUID();
         let result;
         try {
-          result = await temporal.workflow.execute('signUp', {
-            workflowId: signUpWorkflowId(config.workflowIdSecret, body.email),
-            taskQueue: taskQueue(config.temporal.taskQueuePrefix, 'accounts'),
-            workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
-            workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
-            workflowExecutionTimeout: '1 minute',
-            args: [
-              {
-                userId,
-                email: body.email,
-                name: body.name,
-                passwordHash: await hashPassword(body.password),
-                roles: ['customer'],
-              },
-            ],
-          });
+          const run = await startSignUp(
+            temporal,
+            signUpStartContext(config),
+            {
+              userId,
+              email: body.email,
+              name: body.name,
+              passwordHash: await hashPassword(body.password),
+              roles: ['customer'],
+            },
+            {
+              workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
+              workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
+              workflowExecutionTimeout: '1 minute',
+            },
+          );
+          result = await run.result();
         } catch (err) {
           if (err instanceof WorkflowExecutionAlreadyStartedError) {
             throw new AppError('EMAIL_TAKEN', 'An account with this e-mail already exists');

@@ -1,18 +1,22 @@
 import type { UpdateDefinition } from '@temporalio/client';
 import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
+import {
+  confirmDeliveredUpdate,
+  fulfilmentHandle,
+  markRoastedUpdate,
+  markShippedUpdate,
+} from '../../domain/contracts/fulfilment';
 import { AppError } from '../../domain/errors';
 import {
   bulkShipSchema,
   carriers,
-  fulfilmentWorkflowId,
   partnerOrdersQuerySchema,
   shipSchema,
   type FulfilmentState,
   type OrderActor,
   type PartnerOrdersQuery,
 } from '../../domain/fulfilment';
-import { confirmDeliveredUpdate, markRoastedUpdate, markShippedUpdate } from '../../workflows/messages';
 import { type ApiContext, type ApiDeps, partnerIdOf } from '../context';
 import { RESPONDED, route, type RouteDef } from '../route';
 import { fromTemporal } from '../temporalErrors';
@@ -99,9 +103,9 @@ async function act<A extends object>(
   const mine = owner === 'partner' ? row?.partnerId === user.partnerId : row?.customerId === user.id;
   if (!row || !mine) throw new AppError('NOT_FOUND', 'No such order');
   try {
-    return await deps.temporal.workflow
-      .getHandle(fulfilmentWorkflowId(orderId))
-      .executeUpdate(update, { args: [{ actor: actorOf(ctx), ...args }] });
+    return await fulfilmentHandle(deps.temporal, orderId).executeUpdate(update, {
+      args: [{ actor: actorOf(ctx), ...args }],
+    });
   } catch (err) {
     throw fromTemporal(err, new AppError('CONFLICT', 'This order is already delivered'));
   }

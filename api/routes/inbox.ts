@@ -1,11 +1,15 @@
-import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import type { Knex } from 'knex';
 import { AppError } from '../../domain/errors';
 import { inboxQuerySchema, type InboxTask } from '../../domain/inbox';
 import { reviewDecisionSchema } from '../../domain/partner';
 import { PartnerApplication, Task } from '../../db/models';
-import { claimTaskUpdate, decideUpdate, releaseTaskUpdate } from '../../workflows/messages';
+import {
+  claimTaskUpdate,
+  decideUpdate,
+  releaseTaskUpdate,
+  reviewDeskHandle,
+} from '../../domain/contracts/reviewDesk';
 import type { ApiContext } from '../context';
 import { route, type RouteDef } from '../route';
 import { fromTemporal } from '../temporalErrors';
@@ -96,10 +100,6 @@ async function updateTask<T>(deps: { db: Knex }, id: string, send: (task: Task) 
     throw fromTemporal(err);
   }
 }
-
-/** The workflow run that owns the task (a later re-application under the same id is another chain). */
-const taskHandle = (temporal: Client, task: Task) =>
-  temporal.workflow.getHandle(task.workflowId, undefined, { firstExecutionRunId: task.workflowRunId });
 
 /** A product revision under review beside the live one it would replace (for the side-by-side diff). */
 async function productReviewSubject(db: Knex, revisionId: string) {
@@ -219,7 +219,7 @@ export function inboxRoutes(): RouteDef[] {
       params: idParams,
       handler: ({ ctx, params, deps }) =>
         updateTask(deps, params.id, (task) =>
-          taskHandle(deps.temporal, task).executeUpdate(claimTaskUpdate, {
+          reviewDeskHandle(deps.temporal, task).executeUpdate(claimTaskUpdate, {
             args: [{ taskId: task.id, actor: actorOf(ctx) }],
           }),
         ),
@@ -233,7 +233,7 @@ export function inboxRoutes(): RouteDef[] {
       params: idParams,
       handler: ({ ctx, params, deps }) =>
         updateTask(deps, params.id, (task) =>
-          taskHandle(deps.temporal, task).executeUpdate(releaseTaskUpdate, {
+          reviewDeskHandle(deps.temporal, task).executeUpdate(releaseTaskUpdate, {
             args: [{ taskId: task.id, actor: actorOf(ctx) }],
           }),
         ),
@@ -248,7 +248,7 @@ export function inboxRoutes(): RouteDef[] {
       body: reviewDecisionSchema,
       handler: ({ ctx, params, body, deps }) =>
         updateTask(deps, params.id, (task) =>
-          taskHandle(deps.temporal, task).executeUpdate(decideUpdate, {
+          reviewDeskHandle(deps.temporal, task).executeUpdate(decideUpdate, {
             args: [{ ...body, taskId: task.id, actor: actorOf(ctx) }],
           }),
         ),

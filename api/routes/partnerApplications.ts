@@ -2,10 +2,10 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { TypedSearchAttributes, WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { startPartnerApplication } from '../../domain/contracts/partnerApplication';
 import { AppError } from '../../domain/errors';
 import { partnerApplicationSchema, type PartnerApplicationInput } from '../../domain/partner';
 import { ApplicantId, ReviewState } from '../../domain/searchAttributes';
-import { taskQueue } from '../../domain/taskQueues';
 import { PartnerApplication } from '../../db/models';
 import { route, type RouteDef } from '../route';
 
@@ -55,16 +55,13 @@ export function partnerApplicationRoutes(): RouteDef[] {
           expiryMs: config.partner.expiryMs,
         };
         try {
-          await temporal.workflow.start('partnerApplication', {
-            workflowId: `partnerApplication:${user.id}`,
-            taskQueue: taskQueue(config.temporal.taskQueuePrefix, 'accounts'),
+          await startPartnerApplication(temporal, config.temporal, input, {
             workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
             workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
             typedSearchAttributes: new TypedSearchAttributes([
               { key: ApplicantId, value: user.id },
               { key: ReviewState, value: 'validating' },
             ]),
-            args: [input],
           });
         } catch (err) {
           if (err instanceof WorkflowExecutionAlreadyStartedError) {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { seoulMidnight } from '../../domain/calendar';
+import { startRefundPayment } from '../../domain/contracts/refundPayment';
 import { AppError } from '../../domain/errors';
 import {
   paymentHistoryQuerySchema,
@@ -8,7 +9,6 @@ import {
   type RefundInput,
   type RefundResult,
 } from '../../domain/payments';
-import { taskQueue } from '../../domain/taskQueues';
 import { route, type RouteDef } from '../route';
 
 const idParams = z.strictObject({ id: z.uuid() });
@@ -134,11 +134,8 @@ export function paymentRoutes(): RouteDef[] {
           reason: body.reason,
           requestedBy: ctx.state.user!.id,
         };
-        const result: RefundResult = await temporal.workflow.execute('refundPayment', {
-          workflowId: `refund:${input.refundId}`,
-          taskQueue: taskQueue(config.temporal.taskQueuePrefix, 'billing'),
-          args: [input],
-        });
+        const run = await startRefundPayment(temporal, config.temporal, input);
+        const result: RefundResult = await run.result();
         if (!result.ok) throw new AppError('REFUND_REFUSED', result.message, { code: result.code });
         return result;
       },

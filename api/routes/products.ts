@@ -2,12 +2,18 @@ import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError } from
 import { TypedSearchAttributes, WorkflowIdConflictPolicy } from '@temporalio/common';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import {
+  productPublicationHandle,
+  productPublicationStartOptions,
+  productPublicationWorkflowType,
+  setListingUpdate,
+  submitRevisionUpdate,
+  type ProductPublicationWorkflow,
+} from '../../domain/contracts/productPublication';
 import { AppError } from '../../domain/errors';
 import { imageUrl, productFormSchema, thumbUrl, type ProductPublicationInput } from '../../domain/product';
 import { PartnerId, ReviewState } from '../../domain/searchAttributes';
-import { taskQueue } from '../../domain/taskQueues';
 import { ACCEPTED_IMAGE_TYPES, InvalidImageError } from '../../infra/imageStore';
-import { setListingUpdate, submitRevisionUpdate } from '../../workflows/messages';
 import { type ApiContext, type ApiDeps, partnerIdOf } from '../context';
 import { route, type RouteDef } from '../route';
 import { fromTemporal } from '../temporalErrors';
@@ -171,16 +177,18 @@ export function productRoutes(): RouteDef[] {
         };
         // Start the product's workflow and submit its first revision in one call (Update-with-Start): when
         // this answers, the revision is recorded and the partner's list shows it.
-        const start = new WithStartWorkflowOperation('productPublication', {
-          workflowId: `productPublication:${productId}`,
-          taskQueue: taskQueue(config.temporal.taskQueuePrefix, 'catalog'),
-          workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
-          typedSearchAttributes: new TypedSearchAttributes([
-            { key: PartnerId, value: partnerId },
-            { key: ReviewState, value: 'validating' },
-          ]),
-          args: [input],
-        });
+        const start = new WithStartWorkflowOperation<ProductPublicationWorkflow>(
+          productPublicationWorkflowType,
+          {
+            ...productPublicationStartOptions(config.temporal, input, {
+              typedSearchAttributes: new TypedSearchAttributes([
+                { key: PartnerId, value: partnerId },
+                { key: ReviewState, value: 'validating' },
+              ]),
+            }),
+            workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
+          },
+        );
         try {
           await temporal.workflow.executeUpdateWithStart(submitRevisionUpdate, {
             args: [{ revisionId, form: body, actor: actorOf(ctx) }],
@@ -207,9 +215,10 @@ export function productRoutes(): RouteDef[] {
         const product = await ownProduct(deps, ctx, params.id);
         const revisionId = randomUUID();
         try {
-          const res = await deps.temporal.workflow
-            .getHandle(product.workflowId)
-            .executeUpdate(submitRevisionUpdate, { args: [{ revisionId, form: body, actor: actorOf(ctx) }] });
+          const res = await productPublicationHandle(deps.temporal, product.id).executeUpdate(
+            submitRevisionUpdate,
+            { args: [{ revisionId, form: body, actor: actorOf(ctx) }] },
+          );
           return { productId: product.id, revisionId, number: res.number, status: 'validating' };
         } catch (err) {
           throw fromTemporal(err, new AppError('CONFLICT', 'This product can no longer be edited'));
@@ -231,18 +240,16 @@ export function productRoutes(): RouteDef[] {
         async handler({ ctx, params, body, deps }) {
           const product = await ownProduct(deps, ctx, params.id);
           try {
-            return await deps.temporal.workflow
-              .getHandle(product.workflowId)
-              .executeUpdate(setListingUpdate, {
-                args: [
-                  {
-                    listed: action === 'republish',
-                    actor: actorOf(ctx),
-                    reason: body.reason,
-                    requestId: randomUUID(),
-                  },
-                ],
-              });
+            return await productPublicationHandle(deps.temporal, product.id).executeUpdate(setListingUpdate, {
+              args: [
+                {
+                  listed: action === 'republish',
+                  actor: actorOf(ctx),
+                  reason: body.reason,
+                  requestId: randomUUID(),
+                },
+              ],
+            });
           } catch (err) {
             throw fromTemporal(err, new AppError('CONFLICT', 'This product cannot be changed now'));
           }

@@ -3,6 +3,13 @@ import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/com
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import { seoulMidnight } from '../../domain/calendar';
+import { startSetPartnerCommission } from '../../domain/contracts/setPartnerCommission';
+import {
+  markPayoutUpdate,
+  settlementStatementStartOptions,
+  settlementStatementWorkflowType,
+  type SettlementStatementWorkflow,
+} from '../../domain/contracts/settlementStatement';
 import { AppError } from '../../domain/errors';
 import {
   commissionRateSchema,
@@ -16,8 +23,6 @@ import {
   type SettlementStatementInput,
   type SetCommissionInput,
 } from '../../domain/settlement';
-import { taskQueue } from '../../domain/taskQueues';
-import { markPayoutUpdate } from '../../workflows/messages';
 import { type ApiDeps, partnerIdOf } from '../context';
 import { route, type RouteDef } from '../route';
 import { fromTemporal } from '../temporalErrors';
@@ -247,13 +252,15 @@ export function settlementRoutes(): RouteDef[] {
           payoutAmount: Number(row.payoutAmount),
         };
         // Normally the settlement run started the statement's workflow; should it be missing, this starts it.
-        const start = new WithStartWorkflowOperation('settlementStatement', {
-          workflowId: `settlementStatement:${row.id}`,
-          taskQueue: taskQueue(config.temporal.taskQueuePrefix, 'billing'),
-          workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-          workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-          args: [input],
-        });
+        const start = new WithStartWorkflowOperation<SettlementStatementWorkflow>(
+          settlementStatementWorkflowType,
+          {
+            ...settlementStatementStartOptions(config.temporal, input, {
+              workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+            }),
+            workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+          },
+        );
         try {
           const state = await temporal.workflow.executeUpdateWithStart(markPayoutUpdate, {
             args: [
@@ -291,11 +298,7 @@ export function settlementRoutes(): RouteDef[] {
           actorId: ctx.state.user!.id,
         };
         try {
-          const result: { rateBps: number | null } = await temporal.workflow.execute('setPartnerCommission', {
-            workflowId: `partnerCommission:${partner.id}`,
-            taskQueue: taskQueue(config.temporal.taskQueuePrefix, 'billing'),
-            args: [input],
-          });
+          const result = await (await startSetPartnerCommission(temporal, config.temporal, input)).result();
           return {
             partnerId: partner.id,
             rateBps: result.rateBps,

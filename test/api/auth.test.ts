@@ -4,7 +4,8 @@ import { createHash } from 'node:crypto';
 import { User } from '../../db/models';
 import { Browser } from '../browser';
 import { makeUser, startStack, stopTemporal, uniq, type Stack } from '../harness';
-import { signUpWorkflowId } from '../../infra/workflowIds';
+import { signUpHandle } from '../../domain/contracts/signUp';
+import { signUpStartContext } from '../../infra/emailDigest';
 
 let stack: Stack;
 before(async () => {
@@ -45,9 +46,9 @@ describe('accounts API (real Temporal, PostgreSQL, Redis)', () => {
     assert.equal(await stack.redis.exists(`session:${sid}`), 0);
 
     // The workflow is in Temporal under a keyed hash of the e-mail: the id does not show the address.
-    const workflowId = signUpWorkflowId(stack.config.workflowIdSecret, email);
-    assert.match(workflowId, /^signUp:[A-Za-z0-9_-]{43}$/);
-    const described = await stack.client.workflow.getHandle(workflowId).describe();
+    const handle = signUpHandle(stack.client, signUpStartContext(stack.config), email);
+    assert.match(handle.workflowId, /^signUp:[A-Za-z0-9_-]{43}$/);
+    const described = await handle.describe();
     assert.equal(described.status.name, 'COMPLETED');
   });
 

@@ -6,7 +6,7 @@ import { createApp } from '../../api/app';
 import type { CatalogCard, CatalogProduct, ProductForm } from '../../domain/product';
 import { createRedis } from '../../infra/redis';
 import { Task } from '../../db/models';
-import { decideUpdate } from '../../workflows/messages';
+import { decideUpdate, reviewDeskHandle } from '../../domain/contracts/reviewDesk';
 import { Browser } from '../browser';
 import {
   eventually,
@@ -39,11 +39,9 @@ async function publish(p: Browser, form: ProductForm): Promise<string> {
   const task = await eventually(() =>
     Task.query(stack.db).findOne({ subjectId: res.body.revisionId, state: 'open' }),
   );
-  await stack.client.workflow
-    .getHandle(task.workflowId, undefined, { firstExecutionRunId: task.workflowRunId })
-    .executeUpdate(decideUpdate, {
-      args: [{ taskId: task.id, decision: 'approve', actor: { userId: adminId, roles: ['admin'] } }],
-    });
+  await reviewDeskHandle(stack.client, task).executeUpdate(decideUpdate, {
+    args: [{ taskId: task.id, decision: 'approve', actor: { userId: adminId, roles: ['admin'] } }],
+  });
   return res.body.productId;
 }
 

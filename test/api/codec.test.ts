@@ -8,7 +8,8 @@ import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { Browser } from '../browser';
 import { makeUser, startStack, stopTemporal, type Stack } from '../harness';
-import { signUpWorkflowId } from '../../infra/workflowIds';
+import { signUpHandle } from '../../domain/contracts/signUp';
+import { signUpStartContext } from '../../infra/emailDigest';
 import { ensureTemporalCli } from '../../scripts/temporal';
 
 // The operators' token of this stack (CODEC_TOKEN): 32+ printable characters.
@@ -42,9 +43,7 @@ async function codecPost(path: string, body: unknown, headers: Record<string, st
 async function encryptedSignUpInput() {
   const user = await makeUser(stack);
   const raw = new Client({ connection: stack.env.connection });
-  const history = await raw.workflow
-    .getHandle(signUpWorkflowId(stack.config.workflowIdSecret, user.email))
-    .fetchHistory();
+  const history = await signUpHandle(raw, signUpStartContext(stack.config), user.email).fetchHistory();
   const input = history.events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads![0]!;
   const wire = {
     payloads: [
@@ -64,9 +63,7 @@ describe('payload encryption and the codec endpoint', () => {
     const user = await makeUser(stack); // signed up through the signUp workflow
     // A client without the codec reads the history as Temporal stores it.
     const raw = new Client({ connection: stack.env.connection });
-    const history = await raw.workflow
-      .getHandle(signUpWorkflowId(stack.config.workflowIdSecret, user.email))
-      .fetchHistory();
+    const history = await signUpHandle(raw, signUpStartContext(stack.config), user.email).fetchHistory();
     const started = history.events![0]!.workflowExecutionStartedEventAttributes!;
     const input = started.input!.payloads![0]!;
     assert.equal(Buffer.from(input.metadata!.encoding!).toString(), 'binary/encrypted');
@@ -232,7 +229,7 @@ describe('payload encryption and the codec endpoint', () => {
 
   it('the Temporal CLI shows decoded payloads with --codec-endpoint and --codec-auth (and ciphertext without)', async () => {
     const user = await makeUser(stack); // its signUp workflow's input holds the e-mail
-    const workflowId = signUpWorkflowId(stack.config.workflowIdSecret, user.email);
+    const { workflowId } = signUpHandle(stack.client, signUpStartContext(stack.config), user.email);
     const show = (...extra: string[]) =>
       promisify(execFile)(
         ensureTemporalCli(),

@@ -4,9 +4,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createActivities } from '../../activities';
-import { createDemoHistoryActivities, type DemoHistoryResult } from '../../activities/demoHistory';
+import { createDemoHistoryActivities } from '../../activities/demoHistory';
+import { startDemoHistory } from '../../domain/contracts/demoHistory';
+import { startSettlementRun } from '../../domain/contracts/settlementRun';
 import { pastMondaysSeoul, type DemoHistoryInput } from '../../domain/demoHistory';
-import { taskQueue } from '../../domain/taskQueues';
 import { buildDashboardReadModels } from '../../db/migrations/20261125000003_dashboard';
 import { customerKeyFor } from '../../domain/subscription';
 import { mondayOf, type Dashboard, type DashboardRange } from '../../domain/dashboard';
@@ -454,12 +455,8 @@ describe('demo history (npm start)', () => {
       weeks: 6,
       asOf: asOf.toISOString(),
     };
-    const importHistory = () =>
-      stack.client.workflow.execute('demoHistory', {
-        workflowId: `demoHistory:${partnerId}`,
-        taskQueue: taskQueue(stack.config.temporal.taskQueuePrefix, 'billing'),
-        args: [input],
-      }) as Promise<DemoHistoryResult>;
+    const importHistory = async () =>
+      (await startDemoHistory(stack.client, stack.config.temporal, input)).result();
     const first = await importHistory();
     assert.equal(first.imported, true);
     assert.ok(first.payments > first.subscriptions && first.subscriptions >= 10, JSON.stringify(first));
@@ -489,11 +486,12 @@ describe('demo history (npm start)', () => {
     // statement, and the statements add up to the ledger.
     const mondays = pastMondaysSeoul(asOf, 6);
     for (const periodEnd of mondays) {
-      await stack.client.workflow.execute('settlementRun', {
-        workflowId: `settlementRun-demo-${uniq()}`,
-        taskQueue: taskQueue(stack.config.temporal.taskQueuePrefix, 'billing'),
-        args: [{ periodEnd: periodEnd.toISOString(), periodMs: 7 * 86_400_000, defaultCommissionBps: 1000 }],
+      const run = await startSettlementRun(stack.client, stack.config.temporal, `demo-${uniq()}`, {
+        periodEnd: periodEnd.toISOString(),
+        periodMs: 7 * 86_400_000,
+        defaultCommissionBps: 1000,
       });
+      await run.result();
     }
     const statements = await stack.db('settlement_statements').where({ partnerId });
     assert.ok(statements.length >= 3, `${statements.length} statements`);

@@ -2,7 +2,7 @@
 import { Task } from '../../db/models';
 import type { SettlementRunResult } from '../../domain/settlement';
 import { customerKeyFor } from '../../domain/subscription';
-import { taskQueue } from '../../domain/taskQueues';
+import { startSettlementRun } from '../../domain/contracts/settlementRun';
 import { Browser } from '../browser';
 import {
   applicationForm,
@@ -97,11 +97,17 @@ export async function buildFixtures(stack: Stack): Promise<Fixtures> {
   const partnerOrder = await eventually<{ id: string }>(() =>
     stack.db('fulfilment_orders').where({ subscriptionId: partnerSubscriptionId }).first('id'),
   );
-  const settled: SettlementRunResult = await stack.client.workflow.execute('settlementRun', {
-    workflowId: `settlementRun-fixtures-${otherSubscriptionId}`,
-    taskQueue: taskQueue(stack.config.temporal.taskQueuePrefix, 'billing'),
-    args: [{ periodEnd: new Date().toISOString(), periodMs: 7 * 24 * 3600_000, defaultCommissionBps: 1000 }],
-  });
+  const run = await startSettlementRun(
+    stack.client,
+    stack.config.temporal,
+    `fixtures-${otherSubscriptionId}`,
+    {
+      periodEnd: new Date().toISOString(),
+      periodMs: 7 * 24 * 3600_000,
+      defaultCommissionBps: 1000,
+    },
+  );
+  const settled: SettlementRunResult = await run.result();
   const otherStatementId = settled.statements.find((s) => s.partnerId === payment.partnerId)!.statementId;
   return {
     otherStatementId,

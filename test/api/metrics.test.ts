@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { createActivities } from '../../activities';
 import { apiHandler, createApp } from '../../api/app';
 import { customerKeyFor } from '../../domain/subscription';
-import { taskQueue } from '../../domain/taskQueues';
+import { startSettlementRun } from '../../domain/contracts/settlementRun';
 import { createLogger } from '../../infra/logger';
 import { counterValue } from '../../infra/metrics';
 import { createActivityDeps } from '../../worker/deps';
@@ -192,12 +192,14 @@ describe('worker business metrics', () => {
     assert.equal(await counterValue(m.refundedKrw), 1000);
 
     // Settlement: a second run over the same period makes no statement, so counts none.
-    const run = (periodEnd: string) =>
-      stack.client.workflow.execute('settlementRun', {
-        workflowId: `settlementRun-metrics-${randomUUID()}`,
-        taskQueue: taskQueue(stack.config.temporal.taskQueuePrefix, 'billing'),
-        args: [{ periodEnd, periodMs: 7 * 24 * 3600_000, defaultCommissionBps: 1000 }],
-      });
+    const run = async (periodEnd: string) =>
+      (
+        await startSettlementRun(stack.client, stack.config.temporal, `metrics-${randomUUID()}`, {
+          periodEnd,
+          periodMs: 7 * 24 * 3600_000,
+          defaultCommissionBps: 1000,
+        })
+      ).result();
     const periodEnd = new Date().toISOString();
     await run(periodEnd);
     const statements = await counterValue(m.settlementStatements);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import type { SettlementRunResult } from '../../domain/settlement';
-import { taskQueue } from '../../domain/taskQueues';
+import { startSettlementRun } from '../../domain/contracts/settlementRun';
 import { subscribeWith } from '../api/fixtures';
 import {
   eventually,
@@ -38,17 +38,12 @@ describe('settlement in the browser', () => {
     const subscriptionId = await subscribeWith(stack, customer.browser, productId);
     await eventually(() => stack.db('payments').where({ subscriptionId }).first());
     await customer.browser.post(`/api/subscriptions/${subscriptionId}/cancel`, { when: 'now' });
-    const run: SettlementRunResult = await stack.client.workflow.execute('settlementRun', {
-      workflowId: `settlementRun-e2e-${subscriptionId}`,
-      taskQueue: taskQueue(stack.config.temporal.taskQueuePrefix, 'billing'),
-      args: [
-        {
-          periodEnd: new Date(Date.now() + 1000).toISOString(),
-          periodMs: 604_800_000,
-          defaultCommissionBps: 1000,
-        },
-      ],
+    const started = await startSettlementRun(stack.client, stack.config.temporal, `e2e-${subscriptionId}`, {
+      periodEnd: new Date(Date.now() + 1000).toISOString(),
+      periodMs: 604_800_000,
+      defaultCommissionBps: 1000,
     });
+    const run: SettlementRunResult = await started.result();
     // The run settles every partner with unsettled sales in the test database: pick this partner's statement.
     const { id: partnerId } = await stack.db('partners').where({ userId: partner.me.id }).first('id');
     const statementId = run.statements.find((s) => s.partnerId === partnerId)!.statementId;

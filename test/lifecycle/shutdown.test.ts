@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import http from 'node:http';
 import { hostname } from 'node:os';
 import { after, before, describe, it } from 'node:test';
-import { taskQueue } from '../../domain/taskQueues';
+import { startSetPartnerCommission } from '../../domain/contracts/setPartnerCommission';
 import { makePartner, makeUser, startStack, stopTemporal, uniq, type Stack } from '../harness';
 import { kill, startProcess, type Proc } from './processes';
 
@@ -50,11 +50,11 @@ describe('worker shutdown', () => {
     const admin = await makeUser(stack, ['customer', 'admin']);
     const partner = await makePartner(stack, admin.me.id);
     const partnerId = partner.me.partnerId!;
-    // A task queue only the spawned workers serve.
+    // Task queues only the spawned workers serve (setPartnerCommission's is billing).
     const prefix = `t${uniq()}`;
     const env = envFor({
       TEMPORAL_TASK_QUEUE_PREFIX: prefix,
-      WORKER_DOMAINS: 'accounts',
+      WORKER_DOMAINS: 'billing',
       WORKER_SHUTDOWN_GRACE: '5m',
     });
     const worker = start('worker/main.ts', env);
@@ -68,11 +68,11 @@ describe('worker shutdown', () => {
     const trx = await stack.db.transaction();
     try {
       await trx('partners').where({ id: partnerId }).forUpdate().first('id');
-      const handle = await stack.client.workflow.start('setPartnerCommission', {
-        workflowId: `partnerCommission:${partnerId}:${uniq()}`,
-        taskQueue: taskQueue(prefix, 'accounts'),
-        args: [{ partnerId, rateBps: 850, actorId: admin.me.id }],
-      });
+      const handle = await startSetPartnerCommission(
+        stack.client,
+        { taskQueuePrefix: prefix },
+        { partnerId, rateBps: 850, actorId: admin.me.id },
+      );
       await waitUntil(async () => {
         const { rows } = await stack.db.raw(
           `select count(*)::int as n from pg_stat_activity

@@ -8,11 +8,14 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { startPartnerApplication } from '../../domain/contracts/partnerApplication';
+import { productPublicationHandle } from '../../domain/contracts/productPublication';
+import { claimTaskUpdate, decideUpdate } from '../../domain/contracts/reviewDesk';
+import { startSettlementRun } from '../../domain/contracts/settlementRun';
+import { settlementStatementHandle } from '../../domain/contracts/settlementStatement';
 import { customerKeyFor } from '../../domain/keys';
 import { dataConverterFor } from '../../infra/payloadCodec';
-import { taskQueue } from '../../domain/taskQueues';
 import { Task } from '../../db/models';
-import { decideUpdate, claimTaskUpdate } from '../../workflows/messages';
 import { getWorkflowBundle } from '../../worker/bundle';
 import {
   applicationForm,
@@ -53,18 +56,12 @@ async function record(stack: Stack): Promise<void> {
     if (await keep(name)) continue;
     const applicant = await makeUser(stack);
     const applicationId = randomUUID();
-    const handle = await stack.client.workflow.start('partnerApplication', {
-      workflowId: `partnerApplication:${applicant.me.id}`,
-      taskQueue: taskQueue(stack.config.temporal.taskQueuePrefix, 'accounts'),
-      args: [
-        {
-          applicationId,
-          applicantId: applicant.me.id,
-          form: applicationForm(s.form as never),
-          reviewSlaMs: s.sla ?? 60_000,
-          expiryMs: s.expiry ?? 120_000,
-        },
-      ],
+    const handle = await startPartnerApplication(stack.client, stack.config.temporal, {
+      applicationId,
+      applicantId: applicant.me.id,
+      form: applicationForm(s.form as never),
+      reviewSlaMs: s.sla ?? 60_000,
+      expiryMs: s.expiry ?? 120_000,
     });
     if (s.decide) {
       const task = await eventually(() => Task.query(stack.db).findOne({ subjectId: applicationId }));
@@ -95,7 +92,7 @@ async function record(stack: Stack): Promise<void> {
       '/api/partner/products',
       form,
     );
-    const handle = stack.client.workflow.getHandle(`productPublication:${created.body.productId}`);
+    const handle = productPublicationHandle(stack.client, created.body.productId);
     const decide = async (revisionId: string, decision: 'approve' | 'reject') => {
       const task = await eventually(() =>
         Task.query(stack.db).findOne({ subjectId: revisionId, state: 'open' }),
@@ -144,16 +141,10 @@ async function record(stack: Stack): Promise<void> {
     );
     await customer.browser.post(`/api/subscriptions/${sub.body.id}/cancel`, { when: 'now' });
     await admin.browser.post(`/api/admin/payments/${payment.id}/refunds`, { amount: 4000, reason: '파손' });
-    const run = await stack.client.workflow.start('settlementRun', {
-      workflowId: `settlementRun-replay-${randomUUID()}`,
-      taskQueue: taskQueue(stack.config.temporal.taskQueuePrefix, 'billing'),
-      args: [
-        {
-          periodEnd: new Date(Date.now() + 2000).toISOString(),
-          periodMs: 604_800_000,
-          defaultCommissionBps: 1000,
-        },
-      ],
+    const run = await startSettlementRun(stack.client, stack.config.temporal, `replay-${randomUUID()}`, {
+      periodEnd: new Date(Date.now() + 2000).toISOString(),
+      periodMs: 604_800_000,
+      defaultCommissionBps: 1000,
     });
     const result = await run.result();
     const statementId = result.statements[0]!.statementId;
@@ -161,7 +152,7 @@ async function record(stack: Stack): Promise<void> {
       reference: 'KB-replay-1',
     });
     assert.equal(paid.status, 200, JSON.stringify(paid.body));
-    const statement = stack.client.workflow.getHandle(`settlementStatement:${statementId}`);
+    const statement = settlementStatementHandle(stack.client, statementId);
     await statement.result();
     await writeFile(join(dir, 'settlementRun-statement.json'), historyToJSON(await run.fetchHistory()));
     await writeFile(
