@@ -1,13 +1,20 @@
 import type { Client } from '@temporalio/client';
 import type { Knex } from 'knex';
-import type { FulfilmentSettings } from '../domain/fulfilment';
-import type { FulfilmentStarter } from './fulfilment';
+import type { FulfilmentInput, FulfilmentSettings } from '../domain/fulfilment';
 import type { TossClient } from '../payments/client';
 import type { ImageStore } from '../infra/imageStore';
 import type { Logger } from '../infra/logger';
 import type { BusinessMetrics } from '../infra/metrics';
 import type { Redis } from '../infra/redis';
 import type { SecretBox } from '../infra/secretBox';
+
+/** Starts each paid cycle's fulfilment workflow (activities/fulfilment.ts builds it from a Temporal client). */
+export interface FulfilmentStarter {
+  /** Idempotent: a second start for the same order keeps the running (or finished) one. */
+  start(input: FulfilmentInput): Promise<void>;
+  /** The settings every fulfilment starts with. */
+  settings: FulfilmentSettings;
+}
 
 /** What activities need from the outside world; tests pass real or fake ones. */
 export interface ActivityDeps {
@@ -27,7 +34,7 @@ export interface ActivityDeps {
   /** How long a partner has to ship a paid cycle. */
   shipWithinMs: number;
   /** Starts each paid cycle's fulfilment workflow (idempotent), with the fulfilment settings. */
-  fulfilment: FulfilmentStarter & { settings: FulfilmentSettings };
+  fulfilment: FulfilmentStarter;
   /** Temporal, for activities that message workflows (a price change reaching each subscription's workflow). */
   temporal: Client;
   /** Whether this deployment may import demo history (a sandbox deployment: the Toss key is a test key). */

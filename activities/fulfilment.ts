@@ -5,19 +5,15 @@ import { startFulfilment } from '../domain/contracts/fulfilment';
 import type { FulfilmentInput, FulfilmentStatus } from '../domain/fulfilment';
 import { CustomerId, FulfilmentStatus as FulfilmentStatusKey, PartnerId } from '../domain/searchAttributes';
 import { dashboardCacheKeysOf } from '../domain/dashboard';
-import type { ActivityDeps } from './deps';
-import { closeTask } from './inbox';
+import type { ActivityDeps, FulfilmentStarter } from './deps';
+import { closeTask } from './reviewDesk';
 import { enqueueNotification, type Notification } from './outbox';
 
-/** Starts fulfilment workflows; built by the worker (and the tests) from a Temporal client. */
-export interface FulfilmentStarter {
-  start(input: FulfilmentInput): Promise<void>;
-}
-
+/** The fulfilment starter the activities use (ActivityDeps.fulfilment), built by the worker and the tests. */
 export function createFulfilmentStarter(
   client: Client,
   opts: { taskQueuePrefix: string; autoDeliverMs: number; escalationSlaMs: number },
-): FulfilmentStarter & { settings: FulfilmentInput['settings'] } {
+): FulfilmentStarter {
   const settings = { autoDeliverMs: opts.autoDeliverMs, escalationSlaMs: opts.escalationSlaMs };
   return {
     settings,

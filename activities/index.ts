@@ -1,25 +1,32 @@
-import { createAccountActivities } from './accounts';
 import type { ActivityDeps } from './deps';
 import { createDemoHistoryActivities } from './demoHistory';
 import { createFulfilmentActivities } from './fulfilment';
-import { createInboxActivities } from './inbox';
-import { createPartnerActivities } from './partners';
-import { createProductActivities } from './products';
-import { createRefundActivities } from './refunds';
-import { createSettlementActivities } from './settlement';
+import { createPartnerApplicationActivities } from './partnerApplication';
+import { createProductPublicationActivities } from './productPublication';
+import { createRefundPaymentActivities } from './refundPayment';
+import { createReviewDeskActivities } from './reviewDesk';
+import { createSetPartnerCommissionActivities } from './setPartnerCommission';
+import { createSettlementRunActivities } from './settlementRun';
+import { createSettlementStatementActivities } from './settlementStatement';
+import { createSignUpActivities } from './signUp';
 import { createSubscriptionActivities } from './subscriptions';
 
-/** Every activity, built from its dependencies (tests inject real or fake ones). */
+/**
+ * Every activity, built from its dependencies (tests inject real or fake ones). Each module pairs by name with the
+ * workflow it serves (activities/fulfilment.ts ↔ workflows/fulfilment.ts); outbox, dashboard and log are shared.
+ */
 export function createActivities(deps: ActivityDeps) {
   return {
-    ...createAccountActivities(deps),
-    ...createInboxActivities(deps),
-    ...createPartnerActivities(deps),
-    ...createProductActivities(deps),
+    ...createSignUpActivities(deps),
+    ...createReviewDeskActivities(deps),
+    ...createPartnerApplicationActivities(deps),
+    ...createProductPublicationActivities(deps),
     ...createSubscriptionActivities(deps),
-    ...createRefundActivities(deps),
+    ...createRefundPaymentActivities(deps),
     ...createFulfilmentActivities(deps),
-    ...createSettlementActivities(deps),
+    ...createSettlementRunActivities(deps),
+    ...createSettlementStatementActivities(deps),
+    ...createSetPartnerCommissionActivities(deps),
     ...createDemoHistoryActivities(deps),
   };
 }

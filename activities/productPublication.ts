@@ -10,7 +10,7 @@ import {
 import { toFieldIssues } from '../domain/validation';
 import { invalidateCatalog } from '../infra/catalogCache';
 import type { ActivityDeps } from './deps';
-import { closeTask } from './inbox';
+import { closeTask } from './reviewDesk';
 import { enqueueNotification } from './outbox';
 
 interface RevisionRow {
@@ -60,8 +60,8 @@ async function partnerOwner(trx: Knex, partnerId: string): Promise<{ userId: str
   return { userId: partner.userId, companyName: partner.companyName };
 }
 
-/** Product publication activities (DESIGN §4.2). */
-export function createProductActivities({ db, redis, redisPrefix, images }: ActivityDeps) {
+/** The productPublication workflow's activities (docs/architecture.md#product-publication). */
+export function createProductPublicationActivities({ db, redis, redisPrefix, images }: ActivityDeps) {
   return {
     /** Stores a submitted revision (and the product on its first); idempotent: ids come from the API / workflow. */
     async recordRevision(input: {

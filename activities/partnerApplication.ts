@@ -7,7 +7,7 @@ import {
 import { toFieldIssues } from '../domain/validation';
 import { Partner, PartnerApplication } from '../db/models';
 import type { ActivityDeps } from './deps';
-import { closeTask } from './inbox';
+import { closeTask } from './reviewDesk';
 import { enqueueNotification } from './outbox';
 
 const LIVE = ['pending', 'approved'] as const;
@@ -24,8 +24,8 @@ function isUniqueViolation(err: unknown, constraint?: string): boolean {
   return code === '23505' && (constraint === undefined || name === constraint);
 }
 
-/** Partner application activities (DESIGN §4.1). */
-export function createPartnerActivities({ db }: ActivityDeps) {
+/** The partnerApplication workflow's activities (docs/architecture.md#partner-approval). */
+export function createPartnerApplicationActivities({ db }: ActivityDeps) {
   return {
     /** Stores the submitted application as `validating`; idempotent: the id comes from the API, a retry inserts nothing. */
     async recordApplication(input: {

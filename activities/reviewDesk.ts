@@ -20,8 +20,11 @@ export async function closeTask(
     .where({ id: taskId, state: 'open' });
 }
 
-/** Generic inbox activities, shared by every workflow that waits on an admin. */
-export function createInboxActivities({ db, metrics }: ActivityDeps) {
+/**
+ * The admin inbox's activities (workflows/reviewDesk.ts opens and flags tasks through them), shared by every workflow
+ * that waits on an admin.
+ */
+export function createReviewDeskActivities({ db, metrics }: ActivityDeps) {
   return {
     /** Opens an inbox task; idempotent: the task id comes from the workflow, a retry inserts nothing. */
     async openTask(input: OpenTaskInput): Promise<void> {

@@ -1,38 +1,16 @@
-import { ApplicationFailure } from '@temporalio/common';
 import { randomUUID } from 'node:crypto';
 import { settlementStatementWorkflowId } from '../domain/contracts/settlementStatement';
 import {
   statementTotals,
-  type SetCommissionInput,
   type SettlePartnerInput,
   type SettlePartnerResult,
-  type StatementPayoutState,
   type StatementStatus,
 } from '../domain/settlement';
 import type { ActivityDeps } from './deps';
 import { enqueueNotification } from './outbox';
 
-interface StatementRow {
-  id: string;
-  partnerId: string;
-  payoutAmount: number;
-  status: StatementStatus;
-  paidAt: Date | null;
-  paidBy: string | null;
-  payoutReference: string | null;
-}
-
-const payoutState = (s: StatementRow): StatementPayoutState => ({
-  statementId: s.id,
-  status: s.status === 'paid' ? 'paid' : 'open',
-  payoutAmount: s.payoutAmount,
-  paidAt: s.paidAt ? new Date(s.paidAt).toISOString() : null,
-  paidBy: s.paidBy,
-  reference: s.payoutReference,
-});
-
-/** Settlement activities (DESIGN §4.4): statements from the partner ledger, and payouts. */
-export function createSettlementActivities({ db, metrics }: ActivityDeps) {
+/** The settlementRun workflow's activities (docs/architecture.md#settlement): statements from the partner ledger. */
+export function createSettlementRunActivities({ db, metrics }: ActivityDeps) {
   return {
     /**
      * The partners with something to settle before `periodEnd`, and those already holding a statement for it (so a
@@ -166,82 +144,6 @@ export function createSettlementActivities({ db, metrics }: ActivityDeps) {
       // `created` only for the run that inserted (and committed) the statement.
       if (result?.created) metrics.settlementStatements.inc({ status: result.status });
       return result;
-    },
-
-    /**
-     * Sets (or clears) a partner's own commission rate; statements made from now on use it. Idempotent: it writes a
-     * value, and the audit notice is keyed by the workflow run.
-     */
-    async setCommissionRate(
-      input: SetCommissionInput & { requestId: string },
-    ): Promise<{ rateBps: number | null }> {
-      return db.transaction(async (trx) => {
-        const updated = await trx('partners')
-          .where({ id: input.partnerId })
-          .update({ commissionRateBps: input.rateBps })
-          .returning('userId');
-        const row = updated[0] as { userId: string } | undefined;
-        if (!row) throw ApplicationFailure.nonRetryable('No such partner', 'NOT_FOUND');
-        await enqueueNotification(trx, {
-          dedupeKey: `commission_rate:${input.requestId}`,
-          recipientUserId: row.userId,
-          template: 'commission_rate_changed',
-          payload: { rateBps: input.rateBps, by: input.actorId },
-        });
-        return { rateBps: input.rateBps };
-      });
-    },
-
-    /** The payout state of a statement (what its workflow starts from). Reads only. */
-    async loadStatementPayout(input: { statementId: string }): Promise<StatementPayoutState | null> {
-      const s = (await db('settlement_statements').where({ id: input.statementId }).first()) as
-        StatementRow | undefined;
-      return s ? payoutState(s) : null;
-    },
-
-    /**
-     * Marks an open statement paid (who, when, the transfer's reference) and tells the partner. Idempotent: only an
-     * `open` row changes; a retry finds it paid with the same reference and answers the same.
-     */
-    async markStatementPaid(input: {
-      statementId: string;
-      reference: string;
-      note?: string;
-      actorId: string;
-    }): Promise<StatementPayoutState> {
-      let paidNow = false;
-      const state = await db.transaction(async (trx) => {
-        const changed = await trx('settlement_statements')
-          .where({ id: input.statementId, status: 'open' })
-          .update({
-            status: 'paid',
-            paidAt: trx.fn.now(),
-            paidBy: input.actorId,
-            payoutReference: input.reference,
-            payoutNote: input.note ?? null,
-          });
-        paidNow = changed > 0;
-        const s = (await trx('settlement_statements').where({ id: input.statementId }).first()) as
-          StatementRow | undefined;
-        if (!s || s.status !== 'paid' || s.payoutReference !== input.reference) {
-          throw ApplicationFailure.nonRetryable(
-            'This statement is not open for payout',
-            'STATEMENT_NOT_OPEN',
-          );
-        }
-        const partner = (await trx('partners').where({ id: s.partnerId }).first('userId')) as {
-          userId: string;
-        };
-        await enqueueNotification(trx, {
-          dedupeKey: `settlement_paid:${s.id}`,
-          recipientUserId: partner.userId,
-          template: 'settlement_paid',
-          payload: { statementId: s.id, payoutAmount: s.payoutAmount, reference: input.reference },
-        });
-        return payoutState(s);
-      });
-      if (paidNow) metrics.settlementPayouts.inc();
-      return state;
     },
   };
 }

@@ -4,8 +4,8 @@ import { countRefund } from './dashboard';
 import type { ActivityDeps } from './deps';
 import { enqueueNotification } from './outbox';
 
-/** Refund activities. */
-export function createRefundActivities({ db, toss, metrics }: ActivityDeps) {
+/** The refundPayment workflow's activity (docs/architecture.md#refunds). */
+export function createRefundPaymentActivities({ db, toss, metrics }: ActivityDeps) {
   return {
     /**
      * Refunds through the provider and records it (payment balance, history, the partner's ledger, a notice to the

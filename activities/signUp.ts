@@ -2,8 +2,8 @@ import type { SignUpInput, SignUpResult } from '../domain/accounts';
 import { User } from '../db/models';
 import type { ActivityDeps } from './deps';
 
-/** Account activities. */
-export function createAccountActivities({ db }: ActivityDeps) {
+/** The signUp workflow's activity. */
+export function createSignUpActivities({ db }: ActivityDeps) {
   return {
     /** Creates the account; idempotent: a retry finds its own row by id, another account's e-mail is EMAIL_TAKEN. */
     async createAccount(input: SignUpInput): Promise<SignUpResult> {
