@@ -10,7 +10,7 @@ export type { DemoHistoryInput, DemoHistoryResult };
 /** The workflow type (what workflows/demoHistory.ts exports). */
 export const demoHistoryWorkflowType = 'demoHistory';
 /** Served by the billing workers. */
-export const demoHistoryTaskQueueDomain: Domain = 'billing';
+export const demoHistoryDomain: Domain = 'billing';
 /** One per partner: `demoHistory:<partner id>`; the imported subscriptions name it as theirs. */
 export const demoHistoryWorkflowId = (partnerId: string) => `demoHistory:${partnerId}`;
 /** The workflow's signature; the implementation is checked against it. */
@@ -25,7 +25,7 @@ export function demoHistoryStartOptions(
   return {
     ...opts,
     workflowId: demoHistoryWorkflowId(input.partnerId),
-    taskQueue: taskQueue(ctx.taskQueuePrefix, demoHistoryTaskQueueDomain),
+    taskQueue: taskQueue(ctx.taskQueuePrefix, demoHistoryDomain),
     args: [input],
   };
 }

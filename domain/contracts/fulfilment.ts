@@ -11,7 +11,7 @@ export type { FulfilmentInput, FulfilmentState, OrderActor };
 /** The workflow type (what workflows/fulfilment.ts exports). */
 export const fulfilmentWorkflowType = 'fulfilment';
 /** Served by the fulfilment workers. */
-export const fulfilmentTaskQueueDomain: Domain = 'fulfilment';
+export const fulfilmentDomain: Domain = 'fulfilment';
 /** One per paid cycle: `fulfilment:<order id>`. */
 export const fulfilmentWorkflowId = (orderId: string) => `fulfilment:${orderId}`;
 /** The workflow's signature; the implementation is checked against it. */
@@ -37,7 +37,7 @@ export function fulfilmentStartOptions(
   return {
     ...opts,
     workflowId: fulfilmentWorkflowId(input.orderId),
-    taskQueue: taskQueue(ctx.taskQueuePrefix, fulfilmentTaskQueueDomain),
+    taskQueue: taskQueue(ctx.taskQueuePrefix, fulfilmentDomain),
     args: [input],
   };
 }

@@ -11,7 +11,7 @@ export type { PartnerApplicationInput, PartnerApplicationResult, PartnerApplicat
 /** The workflow type (what workflows/partnerApplication.ts exports). */
 export const partnerApplicationWorkflowType = 'partnerApplication';
 /** Served by the accounts workers. */
-export const partnerApplicationTaskQueueDomain: Domain = 'accounts';
+export const partnerApplicationDomain: Domain = 'accounts';
 /** One open application per applicant: `partnerApplication:<applicant id>`. */
 export const partnerApplicationWorkflowId = (applicantId: string) => `partnerApplication:${applicantId}`;
 /** The workflow's signature; the implementation is checked against it. */
@@ -31,7 +31,7 @@ export function partnerApplicationStartOptions(
   return {
     ...opts,
     workflowId: partnerApplicationWorkflowId(input.applicantId),
-    taskQueue: taskQueue(ctx.taskQueuePrefix, partnerApplicationTaskQueueDomain),
+    taskQueue: taskQueue(ctx.taskQueuePrefix, partnerApplicationDomain),
     args: [input],
   };
 }

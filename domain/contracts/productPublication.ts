@@ -12,7 +12,7 @@ export type { ProductPublicationInput, ProductPublicationState };
 /** The workflow type (what workflows/productPublication.ts exports). */
 export const productPublicationWorkflowType = 'productPublication';
 /** Served by the catalog workers. */
-export const productPublicationTaskQueueDomain: Domain = 'catalog';
+export const productPublicationDomain: Domain = 'catalog';
 /** One per product: `productPublication:<product id>`. */
 export const productPublicationWorkflowId = (productId: string) => `productPublication:${productId}`;
 /** The workflow's signature (it runs as long as the product exists); the implementation is checked against it. */
@@ -40,7 +40,7 @@ export function productPublicationStartOptions(
   return {
     ...opts,
     workflowId: productPublicationWorkflowId(input.productId),
-    taskQueue: taskQueue(ctx.taskQueuePrefix, productPublicationTaskQueueDomain),
+    taskQueue: taskQueue(ctx.taskQueuePrefix, productPublicationDomain),
     args: [input],
   };
 }

@@ -10,7 +10,7 @@ export type { RefundInput, RefundResult };
 /** The workflow type (what workflows/refundPayment.ts exports). */
 export const refundPaymentWorkflowType = 'refundPayment';
 /** Served by the billing workers (it talks to the payment provider). */
-export const refundPaymentTaskQueueDomain: Domain = 'billing';
+export const refundPaymentDomain: Domain = 'billing';
 /** One per refund: `refund:<refund id>`. */
 export const refundPaymentWorkflowId = (refundId: string) => `refund:${refundId}`;
 /** The workflow's signature; the implementation is checked against it. */
@@ -25,7 +25,7 @@ export function refundPaymentStartOptions(
   return {
     ...opts,
     workflowId: refundPaymentWorkflowId(input.refundId),
-    taskQueue: taskQueue(ctx.taskQueuePrefix, refundPaymentTaskQueueDomain),
+    taskQueue: taskQueue(ctx.taskQueuePrefix, refundPaymentDomain),
     args: [input],
   };
 }

@@ -10,7 +10,7 @@ export type { SetCommissionInput, SetCommissionResult };
 /** The workflow type (what workflows/setPartnerCommission.ts exports). */
 export const setPartnerCommissionWorkflowType = 'setPartnerCommission';
 /** Served by the billing workers. */
-export const setPartnerCommissionTaskQueueDomain: Domain = 'billing';
+export const setPartnerCommissionDomain: Domain = 'billing';
 /** One at a time per partner: `partnerCommission:<partner id>`. */
 export const setPartnerCommissionWorkflowId = (partnerId: string) => `partnerCommission:${partnerId}`;
 /** The workflow's signature; the implementation is checked against it. */
@@ -25,7 +25,7 @@ export function setPartnerCommissionStartOptions(
   return {
     ...opts,
     workflowId: setPartnerCommissionWorkflowId(input.partnerId),
-    taskQueue: taskQueue(ctx.taskQueuePrefix, setPartnerCommissionTaskQueueDomain),
+    taskQueue: taskQueue(ctx.taskQueuePrefix, setPartnerCommissionDomain),
     args: [input],
   };
 }

@@ -16,7 +16,7 @@ export type { SettlementRunInput, SettlementRunResult };
 /** The workflow type (what workflows/settlementRun.ts exports). */
 export const settlementRunWorkflowType = 'settlementRun';
 /** Served by the billing workers. */
-export const settlementRunTaskQueueDomain: Domain = 'billing';
+export const settlementRunDomain: Domain = 'billing';
 /** The id the Schedule starts runs under; Temporal appends the scheduled time (`settlementRun-2026-12-07T…`). */
 export const settlementRunScheduledWorkflowId = 'settlementRun';
 /** The id of the Schedule's run for a scheduled time (whole seconds): `settlementRun-2026-12-07T00:00:00Z`. */
@@ -36,7 +36,7 @@ export function settlementRunScheduleAction(
     type: 'startWorkflow',
     workflowType: settlementRunWorkflowType,
     workflowId: settlementRunScheduledWorkflowId,
-    taskQueue: taskQueue(ctx.taskQueuePrefix, settlementRunTaskQueueDomain),
+    taskQueue: taskQueue(ctx.taskQueuePrefix, settlementRunDomain),
     args: [input],
   };
 }
@@ -51,7 +51,7 @@ export function settlementRunStartOptions(
   return {
     ...opts,
     workflowId: settlementRunWorkflowId(label),
-    taskQueue: taskQueue(ctx.taskQueuePrefix, settlementRunTaskQueueDomain),
+    taskQueue: taskQueue(ctx.taskQueuePrefix, settlementRunDomain),
     args: [input],
   };
 }

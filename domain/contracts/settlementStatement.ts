@@ -11,7 +11,7 @@ export type { PayoutCommand, SettlementStatementInput, StatementPayoutState };
 /** The workflow type (what workflows/settlementStatement.ts exports). */
 export const settlementStatementWorkflowType = 'settlementStatement';
 /** Served by the billing workers (its parent, the settlement run, is on the same queue). */
-export const settlementStatementTaskQueueDomain: Domain = 'billing';
+export const settlementStatementDomain: Domain = 'billing';
 /** One per statement: `settlementStatement:<statement id>` (also stored on the statement's row). */
 export const settlementStatementWorkflowId = (statementId: string) => `settlementStatement:${statementId}`;
 /** The workflow's signature; the implementation is checked against it. */
@@ -31,7 +31,7 @@ export function settlementStatementStartOptions(
   return {
     ...opts,
     workflowId: settlementStatementWorkflowId(input.statementId),
-    taskQueue: taskQueue(ctx.taskQueuePrefix, settlementStatementTaskQueueDomain),
+    taskQueue: taskQueue(ctx.taskQueuePrefix, settlementStatementDomain),
     args: [input],
   };
 }

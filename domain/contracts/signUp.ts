@@ -10,7 +10,7 @@ export type { SignUpInput, SignUpResult };
 /** The workflow type (what workflows/signUp.ts exports). */
 export const signUpWorkflowType = 'signUp';
 /** Served by the accounts workers. */
-export const signUpTaskQueueDomain: Domain = 'accounts';
+export const signUpDomain: Domain = 'accounts';
 /**
  * One per e-mail address: `signUp:<keyed digest of the normalised e-mail>`, so two concurrent sign-ups with the same
  * address cannot both run, and nobody who can list workflows reads the address. The digest is an HMAC under
@@ -37,7 +37,7 @@ export function signUpStartOptions(
   return {
     ...opts,
     workflowId: signUpWorkflowId(ctx.emailDigest(input.email)),
-    taskQueue: taskQueue(ctx.taskQueuePrefix, signUpTaskQueueDomain),
+    taskQueue: taskQueue(ctx.taskQueuePrefix, signUpDomain),
     args: [input],
   };
 }
