@@ -48,7 +48,10 @@ export const cancelSubscriptionUpdate = defineUpdate<
 export const priceChangeSignal = defineSignal<[PriceChange]>('priceChange');
 
 /** A handle on one subscription's workflow (whichever run is current). */
-export function subscriptionHandle(client: Client, subscriptionId: string): WorkflowHandle<SubscriptionWorkflow> {
+export function subscriptionHandle(
+  client: Client,
+  subscriptionId: string,
+): WorkflowHandle<SubscriptionWorkflow> {
   return client.workflow.getHandle<SubscriptionWorkflow>(subscriptionWorkflowId(subscriptionId));
 }
 
