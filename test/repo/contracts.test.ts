@@ -210,10 +210,11 @@ describe('workflow contracts', () => {
 
   it('every contracted workflow is checked against its contract’s signature', () => {
     for (const type of workflowTypes.filter((t) => !notYetContracted.has(t))) {
+      // `export async function x(…) {…}` then `x satisfies XWorkflow;`, or `export const x: XWorkflow = async (…) =>`.
       assert.match(
         read(`workflows/${type}.ts`),
-        new RegExp(String.raw`^${type} satisfies \w+Workflow;$`, 'm'),
-        `workflows/${type}.ts ends with \`${type} satisfies <Type>Workflow;\``,
+        new RegExp(String.raw`^(?:${type} satisfies \w+Workflow;|export const ${type}: \w+Workflow =)`, 'm'),
+        `workflows/${type}.ts: \`${type} satisfies <Type>Workflow;\` or \`export const ${type}: <Type>Workflow = …\``,
       );
     }
   });
