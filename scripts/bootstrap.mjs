@@ -10,7 +10,10 @@ export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 const marker = join(root, 'node_modules', '.package-lock.json');
 const lockHashFile = join(root, 'node_modules', '.dalgona-lock.sha256');
-const lockHash = () => createHash('sha256').update(readFileSync(join(root, 'package-lock.json'))).digest('hex');
+const lockHash = () =>
+  createHash('sha256')
+    .update(readFileSync(join(root, 'package-lock.json')))
+    .digest('hex');
 
 // Fresh when the lock file's content is the one installed. A checkout (a clone, a git worktree) gives the lock file a
 // new mtime without changing it, so an mtime comparison alone would reinstall — and through a node_modules shared by
