@@ -3,7 +3,13 @@ import { TypedSearchAttributes, WorkflowIdConflictPolicy } from '@temporalio/com
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { AppError } from '../../domain/errors';
-import { imageUrl, productFormSchema, thumbUrl, type ProductPublicationInput } from '../../domain/product';
+import {
+  imageUrl,
+  listingSchema,
+  productFormSchema,
+  thumbUrl,
+  type ProductPublicationInput,
+} from '../../domain/product';
 import { PartnerId, ReviewState } from '../../domain/searchAttributes';
 import { taskQueue } from '../../domain/taskQueues';
 import { ACCEPTED_IMAGE_TYPES, InvalidImageError } from '../../infra/imageStore';
@@ -13,7 +19,6 @@ import { route, type RouteDef } from '../route';
 import { fromTemporal } from '../temporalErrors';
 
 const idParams = z.strictObject({ id: z.uuid() });
-const listingBody = z.strictObject({ reason: z.string().trim().max(500, 'too_long').optional() });
 
 interface ProductRow {
   id: string;
@@ -227,7 +232,7 @@ export function productRoutes(): RouteDef[] {
         tag: 'products',
         access: 'partner',
         params: idParams,
-        body: listingBody,
+        body: listingSchema,
         async handler({ ctx, params, body, deps }) {
           const product = await ownProduct(deps, ctx, params.id);
           try {
