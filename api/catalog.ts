@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { AppError } from '../domain/errors';
 import {
+  catalogCursors,
   imageUrl,
   thumbUrl,
   type CatalogCard,
@@ -65,37 +66,33 @@ function card(r: Row): CatalogCard {
   };
 }
 
-/** How each sort orders rows, and which value its keyset cursor carries. */
+/** How each sort orders rows, and the keyset cursor of a page's last row (the query schema reads it back). */
 const SORTS = {
   newest: {
     column: 'published_at',
     dir: 'desc',
-    value: (r: Row) => new Date(r.publishedAt).toISOString(),
     cast: 'timestamptz',
+    next: (r: Row) => catalogCursors.byTime.encode(r.publishedAt, r.productId),
   },
-  price_asc: { column: 'min_price', dir: 'asc', value: (r: Row) => String(r.minPrice), cast: 'int' },
-  price_desc: { column: 'min_price', dir: 'desc', value: (r: Row) => String(r.minPrice), cast: 'int' },
+  price_asc: {
+    column: 'min_price',
+    dir: 'asc',
+    cast: 'int',
+    next: (r: Row) => catalogCursors.byNumber.encode(r.minPrice, r.productId),
+  },
+  price_desc: {
+    column: 'min_price',
+    dir: 'desc',
+    cast: 'int',
+    next: (r: Row) => catalogCursors.byNumber.encode(r.minPrice, r.productId),
+  },
   popular: {
     column: 'subscriber_count',
     dir: 'desc',
-    value: (r: Row) => String(r.subscriberCount),
     cast: 'int',
+    next: (r: Row) => catalogCursors.byNumber.encode(r.subscriberCount, r.productId),
   },
 } as const;
-
-const invalidCursor = () =>
-  new AppError('VALIDATION_FAILED', 'Invalid cursor', {
-    fields: [{ path: 'cursor', key: 'invalid', message: 'Invalid cursor' }],
-  });
-
-function decodeCursor(cursor: string, cast: string): [string, string] {
-  const [value, id] = Buffer.from(cursor, 'base64url').toString().split('|');
-  const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-  if (value === undefined || !id || !uuid.test(id)) throw invalidCursor();
-  if (cast === 'int' && !/^-?\d{1,12}$/.test(value)) throw invalidCursor();
-  if (cast === 'timestamptz' && Number.isNaN(Date.parse(value))) throw invalidCursor();
-  return [value, id];
-}
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
@@ -121,7 +118,7 @@ export async function listCatalog(
   }
   if (q.q) query.whereRaw(`search_text LIKE ? ESCAPE '\\'`, [`%${escapeLike(q.q.toLowerCase())}%`]);
   if (q.cursor) {
-    const [value, id] = decodeCursor(q.cursor, sort.cast);
+    const [value, id] = q.cursor;
     const op = sort.dir === 'desc' ? '<' : '>';
     query.whereRaw(`(${sort.column}, product_id) ${op} (?::${sort.cast}, ?::uuid)`, [value, id]);
   }
@@ -134,10 +131,7 @@ export async function listCatalog(
   const last = page[page.length - 1];
   return {
     items: page.map(card),
-    nextCursor:
-      rows.length > q.limit && last
-        ? Buffer.from(`${sort.value(last)}|${last.productId}`).toString('base64url')
-        : null,
+    nextCursor: rows.length > q.limit && last ? sort.next(last) : null,
   };
 }
 

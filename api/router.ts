@@ -37,7 +37,8 @@ function parse<T>(schema: RouteDef['body'], value: unknown, where: string): T {
     const first = fields[0];
     throw new AppError(
       'VALIDATION_FAILED',
-      `Invalid ${where}${first ? `: ${first.path} ${first.message.toLowerCase()}` : ''}`,
+      // Only the first letter is lowered: a message may name a code point (U+202E) or a format.
+      `Invalid ${where}${first ? `: ${first.path} ${first.message.charAt(0).toLowerCase()}${first.message.slice(1)}` : ''}`,
       {
         fields,
       },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { plainText } from './validation';
 
 /** The roles an account can hold; a partner and an admin are customers too. */
 export const roles = ['customer', 'partner', 'admin'] as const;
@@ -16,7 +17,7 @@ export const emailSchema = z
 export const signUpSchema = z.strictObject({
   email: emailSchema,
   password: z.string({ error: 'required' }).min(10, 'weak_password').max(200, 'too_long'),
-  name: z.string({ error: 'required' }).trim().min(1, 'required').max(60, 'too_long'),
+  name: plainText('required').min(1, 'required').max(60, 'too_long'),
 });
 export type SignUpForm = z.infer<typeof signUpSchema>;
 

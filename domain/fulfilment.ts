@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { carriers, type Carrier } from './carriers';
+import { cursorParts, keysetCursor } from './cursor';
 
 /** Where a paid cycle's package is: roasted, shipped, delivered (docs/architecture.md#fulfilment). */
 export const fulfilmentStatuses = ['to_roast', 'roasted', 'shipped', 'delivered'] as const;
@@ -24,10 +25,13 @@ export const bulkShipSchema = z.strictObject({
     .max(200, 'too_many'),
 });
 
+/** The partner's order list cursor: (ship_by or created_at, as the view sorts, and id) of the page's last order. */
+export const partnerOrdersCursor = keysetCursor(cursorParts.timestamp, cursorParts.uuid);
+
 export const partnerOrdersQuerySchema = z.strictObject({
   /** `open`: to roast or roasted (the partner's work list); a status; or `all`. */
   status: z.enum(['open', 'overdue', 'all', ...fulfilmentStatuses]).default('open'),
-  cursor: z.string().max(200).optional(),
+  cursor: partnerOrdersCursor.schema.optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 export type PartnerOrdersQuery = z.infer<typeof partnerOrdersQuerySchema>;

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { cursorParts, keysetCursor } from './cursor';
+import { plainText } from './validation';
 
 /** What an inbox task is about; every kind shares the same inbox and the same claim / decide contract. */
 export const taskKinds = ['partner_application', 'product_review', 'fulfilment_escalation'] as const;
@@ -7,12 +9,15 @@ export type TaskKind = (typeof taskKinds)[number];
 export const taskStates = ['open', 'done', 'expired', 'cancelled'] as const;
 export type TaskState = (typeof taskStates)[number];
 
+/** The inbox's keyset cursor: (submitted_at, id) of the page's last task, oldest first. */
+export const inboxCursor = keysetCursor(cursorParts.timestamp, cursorParts.uuid);
+
 /** Inbox list filters: `state` is a view over open tasks (overdue, claimed, mine) or closed ones. */
 export const inboxQuerySchema = z.strictObject({
   kind: z.enum(taskKinds).optional(),
   state: z.enum(['open', 'overdue', 'unclaimed', 'mine', 'closed', 'all']).default('open'),
-  q: z.string().trim().max(100).optional(),
-  cursor: z.string().max(200).optional(),
+  q: plainText().max(100).optional(),
+  cursor: inboxCursor.schema.optional(),
   limit: z.coerce.number().int().min(1).max(100).default(30),
 });
 export type InboxQuery = z.infer<typeof inboxQuerySchema>;

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { emailSchema } from './accounts';
 import { isValidBusinessNumber, normaliseBusinessNumber } from './businessNumber';
+import { plainText } from './validation';
 
-const text = (max: number) => z.string({ error: 'required' }).trim().min(1, 'required').max(max, 'too_long');
+const text = (max: number) => plainText('required').min(1, 'required').max(max, 'too_long');
 
 /** The partner application form (파트너쉽 신청), as the applicant fills it in. */
 export const partnerApplicationSchema = z.strictObject({
@@ -28,7 +29,7 @@ export const partnerApplicationSchema = z.strictObject({
     .trim()
     .min(1, 'required')
     .regex(/^[0-9][0-9-]{5,28}[0-9]$/, 'invalid_bank_account'),
-  introduction: z.string({ error: 'required' }).trim().min(20, 'too_short').max(2000, 'too_long'),
+  introduction: plainText('required').min(20, 'too_short').max(2000, 'too_long'),
 });
 export type PartnerApplicationForm = z.infer<typeof partnerApplicationSchema>;
 
@@ -81,7 +82,7 @@ export interface PartnerApplicationState {
 export const reviewDecisionSchema = z
   .strictObject({
     decision: z.enum(['approve', 'reject']),
-    reason: z.string().trim().max(1000, 'too_long').optional(),
+    reason: plainText().max(1000, 'too_long').optional(),
   })
   .refine((d) => d.decision === 'approve' || (d.reason !== undefined && d.reason.length > 0), {
     message: 'reason_required',

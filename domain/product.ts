@@ -1,14 +1,14 @@
 import { z } from 'zod';
 import type { Actor } from './partner';
 import { grindTypes, processes, roastLevels, type Process, type RoastLevel } from './catalog';
+import { CURSOR_META, cursorParts, keysetCursor } from './cursor';
+import { plainText } from './validation';
 
 export * from './catalog';
 
-const text = (max: number) => z.string({ error: 'required' }).trim().min(1, 'required').max(max, 'too_long');
+const text = (max: number) => plainText('required').min(1, 'required').max(max, 'too_long');
 const optionalText = (max: number) =>
-  z
-    .string()
-    .trim()
+  plainText()
     .max(max, 'too_long')
     .transform((v) => (v ? v : undefined))
     .optional();
@@ -38,7 +38,7 @@ export type ProductOptions = z.infer<typeof productOptionsSchema>;
 /** A product revision as the partner submits it (제품 등록). The image is uploaded first, then named by id. */
 export const productFormSchema = z.strictObject({
   name: text(80),
-  description: z.string({ error: 'required' }).trim().min(20, 'too_short').max(3000, 'too_long'),
+  description: plainText('required').min(20, 'too_short').max(3000, 'too_long'),
   origin: z.strictObject({ country: text(60), region: optionalText(80), farm: optionalText(80) }),
   process: z.enum(processes, { error: 'required' }),
   roastLevel: z.enum(roastLevels, { error: 'required' }),
@@ -136,29 +136,47 @@ export interface ProductPublicationState {
   queued: string | null;
 }
 
+/** The body of unpublish / republish: an optional reason. */
+export const listingSchema = z.strictObject({ reason: plainText().max(500, 'too_long').optional() });
+
 /** The partner's (or an admin's) request to list or unlist a product. */
 export interface ListingCommand {
   actor: Actor;
   reason?: string;
 }
 
-/** Catalog list query (제품목록): filters, text search, sort and a keyset cursor. */
-export const catalogQuerySchema = z.strictObject({
-  q: z.string().trim().max(100).optional(),
-  roast: z
-    .string()
-    .optional()
-    .transform((v) => (v ? v.split(',').filter(Boolean) : undefined))
-    .pipe(z.array(z.enum(roastLevels)).max(5).optional()),
-  origin: z.string().trim().max(60).optional(),
-  process: z.enum(processes).optional(),
-  partner: z.uuid().optional(),
-  minPrice: z.coerce.number().int().min(0).max(10_000_000).optional(),
-  maxPrice: z.coerce.number().int().min(0).max(10_000_000).optional(),
-  sort: z.enum(['newest', 'price_asc', 'price_desc', 'popular']).default('newest'),
-  cursor: z.string().max(200).optional(),
-  limit: z.coerce.number().int().min(1).max(48).default(24),
-});
+/** The catalog's keyset cursors: the sort's value (`published_at`, or an int4 column) and the product id. */
+export const catalogCursors = {
+  byTime: keysetCursor(cursorParts.timestamp, cursorParts.uuid),
+  byNumber: keysetCursor(cursorParts.int4, cursorParts.uuid),
+};
+
+/** Catalog list query (제품목록): filters, text search, sort and a keyset cursor of that sort. */
+export const catalogQuerySchema = z
+  .strictObject({
+    q: plainText().max(100).optional(),
+    roast: z
+      .string()
+      .optional()
+      .transform((v) => (v ? v.split(',').filter(Boolean) : undefined))
+      .pipe(z.array(z.enum(roastLevels)).max(5).optional()),
+    origin: plainText().max(60).optional(),
+    process: z.enum(processes).optional(),
+    partner: z.uuid().optional(),
+    minPrice: z.coerce.number().int().min(0).max(10_000_000).optional(),
+    maxPrice: z.coerce.number().int().min(0).max(10_000_000).optional(),
+    sort: z.enum(['newest', 'price_asc', 'price_desc', 'popular']).default('newest'),
+    cursor: z
+      .union([catalogCursors.byTime.schema, catalogCursors.byNumber.schema], { error: 'invalid_cursor' })
+      .meta(CURSOR_META)
+      .optional(),
+    limit: z.coerce.number().int().min(1).max(48).default(24),
+  })
+  .superRefine((q, ctx) => {
+    // A cursor handed out under one sort means nothing under another.
+    if (q.cursor && q.cursor[0] instanceof Date !== (q.sort === 'newest'))
+      ctx.addIssue({ code: 'custom', path: ['cursor'], message: 'invalid_cursor' });
+  });
 export type CatalogQuery = z.infer<typeof catalogQuerySchema>;
 
 /** A product card in the catalog list. */

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { cursorParts, keysetCursor } from './cursor';
 import type { Actor } from './partner';
+import { isoDate, plainText } from './validation';
 
 /** The settlement Schedule's id in the Temporal UI (Schedules); each run is `settlementRun-<scheduled time>`. */
 export const SETTLEMENT_SCHEDULE_ID = 'settlement';
@@ -88,8 +90,8 @@ export interface SettlementStatementInput {
 
 /** An admin marks a statement paid: the bank transfer's reference is required. */
 export const payoutSchema = z.strictObject({
-  reference: z.string({ error: 'required' }).trim().min(2, 'required').max(100, 'too_long'),
-  note: z.string().trim().max(500, 'too_long').optional(),
+  reference: plainText('required').min(2, 'required').max(100, 'too_long'),
+  note: plainText().max(500, 'too_long').optional(),
 });
 export type PayoutForm = z.infer<typeof payoutSchema>;
 
@@ -126,13 +128,16 @@ export interface SetCommissionResult {
   rateBps: number | null;
 }
 
+/** The admin list's keyset cursor: (period_end, id) of the page's last statement, newest first. */
+export const settlementListCursor = keysetCursor(cursorParts.timestamp, cursorParts.uuid);
+
 /** Admin list filters (정산 관리). */
 export const settlementListQuerySchema = z.strictObject({
   status: z.enum(['open', 'paid', 'carried']).optional(),
   partner: z.uuid().optional(),
-  from: z.iso.date().optional(),
-  to: z.iso.date().optional(),
-  cursor: z.string().max(100).optional(),
+  from: isoDate().optional(),
+  to: isoDate().optional(),
+  cursor: settlementListCursor.schema.optional(),
   limit: z.coerce.number().int().min(1).max(100).default(50),
 });
 export type SettlementListQuery = z.infer<typeof settlementListQuerySchema>;

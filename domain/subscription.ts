@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { deliveryCycles, grindTypes } from './catalog';
 import type { Actor } from './partner';
+import { isoDate, plainText } from './validation';
 
 /** Where a subscription stands (구독 상태). */
 export const subscriptionStatuses = [
@@ -24,13 +25,13 @@ export type PaymentState = 'idle' | 'retrying' | 'declined';
 
 /** Delivery address. */
 export const shipToSchema = z.strictObject({
-  name: z.string({ error: 'required' }).trim().min(1, 'required').max(60, 'too_long'),
+  name: plainText('required').min(1, 'required').max(60, 'too_long'),
   phone: z
     .string({ error: 'required' })
     .trim()
     .regex(/^\+?[0-9][0-9 -]{7,18}[0-9]$/, 'invalid_phone'),
-  address: z.string({ error: 'required' }).trim().min(5, 'too_short').max(300, 'too_long'),
-  memo: z.string().trim().max(100, 'too_long').optional(),
+  address: plainText('required').min(5, 'too_short').max(300, 'too_long'),
+  memo: plainText().max(100, 'too_long').optional(),
 });
 export type ShipTo = z.infer<typeof shipToSchema>;
 
@@ -51,10 +52,7 @@ export const checkoutSchema = z.strictObject({
   options: subscriptionOptionsSchema,
   shipTo: shipToSchema,
   /** The first charge: today, or a Seoul date within the next 28 days (YYYY-MM-DD). */
-  firstChargeDate: z
-    .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/, 'invalid_date')
-    .optional(),
+  firstChargeDate: isoDate().optional(),
   authKey: z.string().min(1).max(300),
   customerKey: z.string().min(2).max(300),
 });
@@ -66,7 +64,7 @@ export const changeOptionsSchema = subscriptionOptionsSchema
   .refine((o) => Object.keys(o).length > 0, 'required');
 export const cancelSchema = z.strictObject({
   when: z.enum(['now', 'period_end']),
-  reason: z.string().trim().max(300).optional(),
+  reason: plainText().max(300).optional(),
 });
 export const changeCardSchema = z.strictObject({
   authKey: z.string().min(1).max(300),

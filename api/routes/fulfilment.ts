@@ -11,6 +11,7 @@ import { AppError } from '../../domain/errors';
 import {
   bulkShipSchema,
   carriers,
+  partnerOrdersCursor,
   partnerOrdersQuerySchema,
   shipSchema,
   type FulfilmentState,
@@ -71,12 +72,7 @@ function partnerOrders(db: ApiDeps['db'], partnerId: string, query: PartnerOrder
     q.whereIn('status', ['to_roast', 'roasted']).where('shipBy', '<', new Date());
   else if (query.status !== 'all') q.where({ status: query.status });
   if (query.cursor) {
-    const [at, id] = Buffer.from(query.cursor, 'base64url').toString().split('|');
-    if (!at || !id || Number.isNaN(Date.parse(at)) || !z.uuid().safeParse(id).success) {
-      throw new AppError('VALIDATION_FAILED', 'Invalid cursor', {
-        fields: [{ path: 'cursor', key: 'invalid', message: 'Invalid cursor' }],
-      });
-    }
+    const [at, id] = query.cursor;
     if (byDeadline) q.whereRaw('(ship_by, id) > (?::timestamptz, ?::uuid)', [at, id]);
     else q.whereRaw('(created_at, id) < (?::timestamptz, ?::uuid)', [at, id]);
   }
@@ -140,9 +136,10 @@ export function fulfilmentRoutes(): RouteDef[] {
           counts,
           nextCursor:
             rows.length > query.limit && last
-              ? Buffer.from(
-                  `${new Date((byDeadline ? last.shipBy : last.createdAt) as string).toISOString()}|${last.id}`,
-                ).toString('base64url')
+              ? partnerOrdersCursor.encode(
+                  (byDeadline ? last.shipBy : last.createdAt) as Date,
+                  last.id as string,
+                )
               : null,
         };
       },

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Knex } from 'knex';
 import { AppError } from '../../domain/errors';
-import { inboxQuerySchema, type InboxTask } from '../../domain/inbox';
+import { inboxCursor, inboxQuerySchema, type InboxTask } from '../../domain/inbox';
 import { reviewDecisionSchema } from '../../domain/partner';
 import { PartnerApplication, Task } from '../../db/models';
 import {
@@ -76,19 +76,6 @@ function present(r: TaskRow): InboxTask {
   };
 }
 
-// Keyset cursor over (submitted_at, id): stable under inserts, no OFFSET scans.
-const encodeCursor = (r: TaskRow) =>
-  Buffer.from(`${new Date(r.submittedAt).toISOString()}|${r.id}`).toString('base64url');
-function decodeCursor(cursor: string): [string, string] {
-  const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
-  if (!at || !id || Number.isNaN(Date.parse(at)) || !z.uuid().safeParse(id).success) {
-    throw new AppError('VALIDATION_FAILED', 'Invalid cursor', {
-      fields: [{ path: 'cursor', key: 'invalid', message: 'Invalid cursor' }],
-    });
-  }
-  return [at, id];
-}
-
 /** Sends an Update about an open task to the workflow that owns it; Temporal's refusals become our codes. */
 async function updateTask<T>(deps: { db: Knex }, id: string, send: (task: Task) => Promise<T>): Promise<T> {
   const task = await Task.query(deps.db).findById(id);
@@ -143,8 +130,9 @@ export function inboxRoutes(): RouteDef[] {
           q.where((w) => w.whereNotNull('t.overdue_at').orWhere('t.sla_due_at', '<', db.fn.now()));
         if (query.state === 'unclaimed') q.whereNull('t.claimed_by');
         if (query.state === 'mine') q.where('t.claimed_by', ctx.state.user!.id);
+        // Keyset paging over (submitted_at, id): stable under inserts, no OFFSET scans.
         if (query.cursor) {
-          const [at, id] = decodeCursor(query.cursor);
+          const [at, id] = query.cursor;
           q.whereRaw('(t.submitted_at, t.id) > (?::timestamptz, ?::uuid)', [at, id]);
         }
         const rows = (await q) as TaskRow[];
@@ -160,7 +148,10 @@ export function inboxRoutes(): RouteDef[] {
           .first();
         return {
           items: page.map(present),
-          nextCursor: rows.length > query.limit ? encodeCursor(page[page.length - 1]!) : null,
+          nextCursor:
+            rows.length > query.limit
+              ? inboxCursor.encode(page[page.length - 1]!.submittedAt, page[page.length - 1]!.id)
+              : null,
           counts,
         };
       },

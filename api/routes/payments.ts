@@ -4,6 +4,7 @@ import { seoulMidnight } from '../../domain/calendar';
 import { startRefundPayment } from '../../domain/contracts/refundPayment';
 import { AppError } from '../../domain/errors';
 import {
+  paymentHistoryCursor,
   paymentHistoryQuerySchema,
   refundSchema,
   type RefundInput,
@@ -70,12 +71,7 @@ export function paymentRoutes(): RouteDef[] {
         if (query.minAmount !== undefined) q.where('e.amount', '>=', query.minAmount);
         if (query.maxAmount !== undefined) q.where('e.amount', '<=', query.maxAmount);
         if (query.cursor) {
-          const [at, id] = Buffer.from(query.cursor, 'base64url').toString().split('|');
-          if (!at || !id || Number.isNaN(Date.parse(at)) || !/^\d{1,18}$/.test(id)) {
-            throw new AppError('VALIDATION_FAILED', 'Invalid cursor', {
-              fields: [{ path: 'cursor', key: 'invalid', message: 'Invalid cursor' }],
-            });
-          }
+          const [at, id] = query.cursor;
           q.whereRaw('(e.at, e.id) < (?::timestamptz, ?::bigint)', [at, id]);
         }
         const rows = (await q) as Record<string, unknown>[];
@@ -105,7 +101,7 @@ export function paymentRoutes(): RouteDef[] {
           })),
           nextCursor:
             rows.length > query.limit && last
-              ? Buffer.from(`${new Date(last.at as Date).toISOString()}|${last.id}`).toString('base64url')
+              ? paymentHistoryCursor.encode(last.at as Date, last.id as string)
               : null,
         };
       },

@@ -11,7 +11,13 @@ import {
   type ProductPublicationWorkflow,
 } from '../../domain/contracts/productPublication';
 import { AppError } from '../../domain/errors';
-import { imageUrl, productFormSchema, thumbUrl, type ProductPublicationInput } from '../../domain/product';
+import {
+  imageUrl,
+  listingSchema,
+  productFormSchema,
+  thumbUrl,
+  type ProductPublicationInput,
+} from '../../domain/product';
 import { PartnerId, ReviewState } from '../../domain/searchAttributes';
 import { ACCEPTED_IMAGE_TYPES, InvalidImageError } from '../../infra/imageStore';
 import { type ApiContext, type ApiDeps, partnerIdOf } from '../context';
@@ -19,7 +25,6 @@ import { route, type RouteDef } from '../route';
 import { fromTemporal } from '../temporalErrors';
 
 const idParams = z.strictObject({ id: z.uuid() });
-const listingBody = z.strictObject({ reason: z.string().trim().max(500, 'too_long').optional() });
 
 interface ProductRow {
   id: string;
@@ -236,7 +241,7 @@ export function productRoutes(): RouteDef[] {
         tag: 'products',
         access: 'partner',
         params: idParams,
-        body: listingBody,
+        body: listingSchema,
         async handler({ ctx, params, body, deps }) {
           const product = await ownProduct(deps, ctx, params.id);
           try {

@@ -15,6 +15,7 @@ import {
   commissionRateSchema,
   payoutSchema,
   SETTLEMENT_SCHEDULE_ID,
+  settlementListCursor,
   settlementListQuerySchema,
   statementTotals,
   type NextPayout,
@@ -179,12 +180,7 @@ export function settlementRoutes(): RouteDef[] {
         if (query.to)
           q.where('s.period_end', '<=', new Date(seoulMidnight(query.to).getTime() + 24 * 3600_000));
         if (query.cursor) {
-          const [at, id] = Buffer.from(query.cursor, 'base64url').toString().split('|');
-          if (!at || !id || Number.isNaN(Date.parse(at)) || !z.uuid().safeParse(id).success) {
-            throw new AppError('VALIDATION_FAILED', 'Invalid cursor', {
-              fields: [{ path: 'cursor', key: 'invalid', message: 'Invalid cursor' }],
-            });
-          }
+          const [at, id] = query.cursor;
           q.whereRaw('(s.period_end, s.id) < (?::timestamptz, ?::uuid)', [at, id]);
         }
         const rows = (await q) as Record<string, unknown>[];
@@ -212,7 +208,7 @@ export function settlementRoutes(): RouteDef[] {
           },
           nextCursor:
             rows.length > query.limit && last
-              ? Buffer.from(`${iso(last.periodEnd)}|${last.id as string}`).toString('base64url')
+              ? settlementListCursor.encode(last.periodEnd as Date, last.id as string)
               : null,
           openTotal: { count: totals.count, amount: Number(totals.amount) },
         };

@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { z } from 'zod';
 import { allRoutes } from '../../api/app';
 import type { RouteDef } from '../../api/route';
+import { customerKeyFor } from '../../domain/subscription';
 import type { Browser, Res } from '../browser';
 import { startStack, stopTemporal, type Stack } from '../harness';
 import { buildFixtures, fillPath, type Fixtures } from './fixtures';
@@ -44,6 +45,13 @@ const hostileStrings = [
   'a'.repeat(5000),
   '１２４-８１-００９９８',
   '{{7*7}}',
+  // Invisible format characters (Unicode Cf): bidi overrides and isolates, marks, zero-width, BOM, soft hyphen.
+  'Roastery \u202Eyrtsaor',
+  '\u2066isolated\u2069',
+  '\u200E\u200F\u061C',
+  'zero\u200Bwidth\u200Djoin\u2060',
+  '\uFEFFbom',
+  'soft\u00ADhyphen',
 ];
 const hostileValue = fc.oneof(
   fc.constantFrom(...hostileStrings),
@@ -239,6 +247,247 @@ describe('fuzz: every mutating route rejects malformed and hostile input', () =>
           assertClientError(res, `${key} id=${id.slice(0, 20)}`);
         }
       }
+    }
+    assert.equal(await snapshot(stack), before, 'no table changed and no workflow started');
+  });
+});
+
+// Paging cursors and calendar dates, wherever a route's query or body schema has one: found through the JSON
+// Schema of the route table (`format: cursor` / `format: date`), so a new list or date filter is covered unasked.
+
+type JsonSchema = { format?: string; enum?: unknown[]; properties?: Record<string, JsonSchema> };
+
+/** Every field of a schema (nested objects too) whose JSON Schema has this format, by path. */
+function fieldsWithFormat(schema: z.ZodType | undefined, format: string): string[][] {
+  if (!schema) return [];
+  const found: string[][] = [];
+  const walk = (node: JsonSchema, path: string[]) => {
+    if (node.format === format && path.length) found.push(path);
+    for (const [key, child] of Object.entries(node.properties ?? {})) walk(child, [...path, key]);
+  };
+  walk(z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema, []);
+  return found;
+}
+
+/** Top-level enum values of a query (sort, status, …), so crafted cursors meet every list's variants. */
+function enumPairs(schema: z.ZodType): [string, string][] {
+  const props =
+    (z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema).properties ?? {};
+  return Object.entries(props).flatMap(([key, p]) =>
+    (p.enum ?? []).map((v): [string, string] => [key, String(v)]),
+  );
+}
+
+/** A valid body for each mutating route with a date (or cursor) in its body: so the date is what gets refused. */
+const validBodies: Record<string, (f: Fixtures) => Promise<unknown>> = {
+  'POST /api/subscriptions': async (f) => ({
+    productId: f.otherProductId,
+    options: { grams: 200, grind: 'whole_bean', quantity: 1, cycleWeeks: 1 },
+    shipTo: { name: '퍼즈', phone: '010-1111-2222', address: '서울특별시 중구 세종대로 110' },
+    authKey: 'never-used',
+    customerKey: customerKeyFor((await f.superuser.get<{ id: string }>('/api/auth/me')).body.id),
+  }),
+};
+
+const b64 = (s: string) => Buffer.from(s).toString('base64url');
+const pad = (n: number, width: number) => String(n).padStart(width, '0');
+const daysIn = (year: number, month: number) => new Date(Date.UTC(year, month, 0)).getUTCDate();
+
+const hugeNumber = fc.oneof(
+  fc.bigInt({ min: 2n ** 31n, max: 2n ** 80n }).map(String),
+  fc.bigInt({ min: -(2n ** 80n), max: -(2n ** 31n) - 1n }).map(String),
+  fc.constantFrom('1e308', '-1e20', '9223372036854775808', '-9223372036854775809', 'Infinity', 'NaN', '-0'),
+  fc.double().map(String),
+);
+const timestampLike = fc.oneof(
+  fc.constantFrom(
+    '99999-01-01',
+    '+099999-01-01T00:00:00.000Z',
+    '-271821-04-20T00:00:00.000Z',
+    '0000-01-01T00:00:00.000Z',
+    '2026-02-30T00:00:00.000Z',
+    '2026-13-01T00:00:00.000Z',
+    '1',
+    '0',
+    '-1e20',
+    'Jan 1 99999',
+  ),
+  fc.date({ noInvalidDate: true }).map((d) => d.toISOString()), // any instant JS has, ±275,760 years
+  fc.integer().map(String),
+);
+const cursorPart = fc.oneof(
+  hugeNumber,
+  fc.integer().map(String),
+  timestampLike,
+  fc.uuid(),
+  fc.string({ maxLength: 30 }),
+  fc.constantFrom(...hostileStrings.map((h) => h.slice(0, 60))),
+);
+/** Cursors at the edges of what the lists accept: each must reach SQL and answer 200. */
+const edgeCursor = fc
+  .tuple(
+    fc.constantFrom(
+      '2147483647',
+      '-2147483648',
+      '0',
+      '1900-01-01T00:00:00.000Z',
+      '9999-12-31T23:59:59.999Z',
+      '2024-02-29T12:00:00.000Z',
+    ),
+    fc.oneof(fc.uuid(), fc.constantFrom('9223372036854775807', '-9223372036854775808', '1')),
+  )
+  .map(([value, id]) => b64(`${value}|${id}`));
+/** Cursors no list handed out: random base64url of numbers, parts of the wrong kind or count, junk. */
+const craftedCursor = fc.oneof(
+  edgeCursor,
+  fc.tuple(timestampLike, fc.uuid()).map(([at, id]) => b64(`${at}|${id}`)),
+  fc.tuple(hugeNumber, fc.uuid()).map(([n, id]) => b64(`${n}|${id}`)),
+  fc.tuple(fc.date({ noInvalidDate: true }), hugeNumber).map(([d, n]) => b64(`${d.toISOString()}|${n}`)),
+  fc.array(cursorPart, { minLength: 1, maxLength: 4 }).map((parts) => b64(parts.join('|'))),
+  fc.oneof(hugeNumber, fc.double().map(String)).map(b64),
+  fc.string({ maxLength: 80 }),
+  fc.base64String({ maxLength: 80 }),
+);
+/** YYYY-MM-DD-looking dates that do not exist (and a few that are not that shape at all). */
+const impossibleDate = fc.oneof(
+  fc.constantFrom(
+    '2026-13-01',
+    '0000-00-00',
+    '2026-02-30',
+    '2025-02-29',
+    '1900-02-29',
+    '99999-01-01',
+    '-0001-01-01',
+    '2026-1-1',
+    '20260101',
+    '2026-01-01T00:00:00Z',
+  ),
+  fc
+    .tuple(
+      fc.integer({ min: 1900, max: 9999 }),
+      fc.oneof(fc.constant(0), fc.integer({ min: 13, max: 99 })),
+      fc.integer({ min: 1, max: 28 }),
+    )
+    .map(([y, m, d]) => `${pad(y, 4)}-${pad(m, 2)}-${pad(d, 2)}`),
+  fc
+    .tuple(fc.integer({ min: 1900, max: 9999 }), fc.integer({ min: 1, max: 12 }))
+    .chain(([y, m]) =>
+      fc
+        .oneof(fc.constant(0), fc.integer({ min: daysIn(y, m) + 1, max: 99 }))
+        .map((d) => `${pad(y, 4)}-${pad(m, 2)}-${pad(d, 2)}`),
+    ),
+  fc
+    .tuple(fc.oneof(fc.constant(0), fc.integer({ min: 10000, max: 999999 })), fc.integer({ min: 1, max: 12 }))
+    .map(([y, m]) => `${pad(y, 4)}-${pad(m, 2)}-01`),
+);
+
+function setPath(target: Record<string, unknown>, path: string[], value: unknown): Record<string, unknown> {
+  const copy = structuredClone(target);
+  let node = copy;
+  for (const key of path.slice(0, -1)) node = (node[key] ??= {}) as Record<string, unknown>;
+  node[path.at(-1)!] = value;
+  return copy;
+}
+
+function assertRefusedField(res: Res, field: string, what: string): void {
+  assertClientError(res, what);
+  const error = (res.body as { error: { code: string; details?: { fields?: { path: string }[] } } }).error;
+  assert.equal(res.status, 400, what);
+  assert.equal(error.code, 'VALIDATION_FAILED', what);
+  assert.ok(
+    error.details?.fields?.some((i) => i.path === field),
+    `${what}: no issue on ${field}`,
+  );
+}
+
+describe('fuzz: every cursor and date parameter in the route table refuses crafted values', () => {
+  const found = () =>
+    allRoutes(stack.apiDeps).flatMap((def) =>
+      (['query', 'body'] as const).flatMap((where) =>
+        (['cursor', 'date'] as const).flatMap((format) =>
+          fieldsWithFormat(def[where], format).map((path) => ({ def, where, format, path })),
+        ),
+      ),
+    );
+
+  it('finds them from the schemas (every paged list, every date filter, the checkout date)', () => {
+    const names = found().map((x) => `${x.def.method} ${x.def.path} ${x.where}.${x.path.join('.')}`);
+    for (const expected of [
+      'GET /api/catalog/products query.cursor',
+      'GET /api/admin/tasks query.cursor',
+      'GET /api/admin/payments query.cursor',
+      'GET /api/admin/payments query.from',
+      'GET /api/admin/payments query.to',
+      'GET /api/admin/settlements query.cursor',
+      'GET /api/admin/settlements query.from',
+      'GET /api/admin/settlements query.to',
+      'GET /api/partner/orders query.cursor',
+      'POST /api/subscriptions body.firstChargeDate',
+    ])
+      assert.ok(names.includes(expected), `${expected} not found in ${names.join(', ')}`);
+    // Every route with a date or cursor in its body has a valid body to carry it.
+    const bodies = [
+      ...new Set(
+        found()
+          .filter((x) => x.where === 'body')
+          .map((x) => `${x.def.method} ${x.def.path}`),
+      ),
+    ];
+    assert.deepEqual(bodies.sort(), Object.keys(validBodies).sort());
+  });
+
+  it('query strings: never a 5xx; what the schema refuses is a 400 on the field, what it takes answers 200', async () => {
+    const before = await snapshot(stack);
+    let accepted = 0;
+    for (const { def, format, path } of found().filter((x) => x.where === 'query')) {
+      const field = path.join('.');
+      const key = `${def.method} ${def.path} ${field}`;
+      const url = fillPath(def.path, pathParams[`${def.method} ${def.path}`]?.(fixtures));
+      const variants = enumPairs(def.query!);
+      const query = fc.tuple(
+        format === 'cursor' ? craftedCursor : impossibleDate,
+        variants.length ? fc.option(fc.constantFrom(...variants)) : fc.constant(null),
+      );
+      await fc.assert(
+        fc.asyncProperty(query, async ([value, variant]) => {
+          const q: Record<string, string> = {
+            [field]: value,
+            ...(variant ? { [variant[0]]: variant[1] } : {}),
+          };
+          const res = await caller(def).request('GET', `${url}?${new URLSearchParams(q).toString()}`);
+          const what = `${key} ${JSON.stringify(q).slice(0, 200)}`;
+          if (def.query!.safeParse(q).success) {
+            assert.ok(format === 'cursor', `${what}: an impossible date was accepted by the schema`);
+            assert.equal(res.status, 200, `${what}: ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`);
+            accepted++;
+          } else assertRefusedField(res, field, what);
+        }),
+        { numRuns: 80 },
+      );
+    }
+    assert.ok(accepted > 0, 'some cursors were valid ones, and their SQL ran');
+    assert.equal(await snapshot(stack), before, 'no table changed and no workflow started');
+  });
+
+  it('bodies: an impossible date in an otherwise valid body is a 400 on that field', async () => {
+    const before = await snapshot(stack);
+    for (const { def, format, path } of found().filter((x) => x.where === 'body')) {
+      const key = `${def.method} ${def.path}`;
+      const valid = (await validBodies[key]!(fixtures)) as Record<string, unknown>;
+      assert.ok(def.body!.safeParse(valid).success, `${key}: the valid body is valid`);
+      const url = fillPath(def.path, pathParams[key]?.(fixtures));
+      await fc.assert(
+        fc.asyncProperty(format === 'cursor' ? craftedCursor : impossibleDate, async (value) => {
+          const body = setPath(valid, path, value);
+          fc.pre(!def.body!.safeParse(body).success); // a crafted cursor can happen to be a valid one
+          assertRefusedField(
+            await caller(def).request(def.method, url, body),
+            path.join('.'),
+            `${key} ${value}`,
+          );
+        }),
+        { numRuns: 60 },
+      );
     }
     assert.equal(await snapshot(stack), before, 'no table changed and no workflow started');
   });

@@ -135,6 +135,8 @@ const ko = {
   'v.weak_password': '10자 이상 입력하세요',
   'v.reason_required': '반려 사유를 입력하세요',
   'v.duplicate_business_number': '이미 등록되었거나 검토 중인 사업자등록번호입니다',
+  'v.invisible_characters': '보이지 않는 제어 문자는 쓸 수 없습니다 (글자 방향 제어 문자, 폭 없는 문자 등)',
+  'v.invalid_cursor': '잘못된 페이지 정보입니다. 목록을 처음부터 다시 불러오세요',
 };
 
 type Key = keyof typeof ko;
@@ -267,6 +269,8 @@ const en: Record<Key, string> = {
   'v.weak_password': validationMessages.weak_password!,
   'v.reason_required': validationMessages.reason_required!,
   'v.duplicate_business_number': 'This number belongs to a partner or an application under review',
+  'v.invisible_characters': validationMessages.invisible_characters!,
+  'v.invalid_cursor': validationMessages.invalid_cursor!,
 };
 
 const dictionaries: Record<Lang, Record<string, string>> = {
