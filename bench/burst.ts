@@ -10,7 +10,7 @@ import { customerKeyFor } from '../domain/keys';
 import type { SubscriptionInput, SubscriptionSettings, SubscriptionState } from '../domain/subscription';
 import type { SecretBox } from '../infra/secretBox';
 import type { TossClient } from '../payments/client';
-import { startSubscriptionWorkflow } from '../domain/contracts/subscription';
+import { startSubscriptionWorkflow, subscriptionWorkflowId } from '../domain/contracts/subscription';
 import { initialState } from '../domain/subscriptionRules';
 
 export interface BurstDeps {
@@ -160,7 +160,7 @@ export function createBurstKit(deps: BurstDeps) {
           customerId: r.customerId,
           productId: product.productId,
           partnerId: product.partnerId,
-          workflowId: `subscription:${r.id}`,
+          workflowId: subscriptionWorkflowId(r.id),
           status: 'active',
           productName: 'Burst Blend',
           ...burstOptions,

@@ -29,6 +29,7 @@ import { buildWorker } from '../scripts/buildWorker';
 import { ensureTemporalCli, startDevServer, waitForTemporal } from '../scripts/temporal';
 import { createActivityDeps } from '../worker/deps';
 import { createBurstKit } from './burst';
+import { subscriptionWorkflowId } from '../domain/contracts/subscription';
 
 const arg = (name: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -283,7 +284,9 @@ async function run(n: number): Promise<Run> {
     product,
     settings,
   });
-  const sample = subs.slice(0, Math.min(50, n)).map((s) => client.workflow.getHandle(`subscription:${s.id}`));
+  const sample = subs
+    .slice(0, Math.min(50, n))
+    .map((s) => client.workflow.getHandle(subscriptionWorkflowId(s.id)));
   // Every workflow has run its first task (its timer is set) before T0.
   const idle = async () => {
     const lengths = await Promise.all(sample.map(async (h) => (await h.describe()).historyLength));
@@ -347,7 +350,7 @@ async function run(n: number): Promise<Run> {
     ),
   };
   // The workflows are done with the benchmark: end them so the next size starts from a quiet server.
-  await pMap(subs, (s) => client.workflow.getHandle(`subscription:${s.id}`).terminate('bench done'), {
+  await pMap(subs, (s) => client.workflow.getHandle(subscriptionWorkflowId(s.id)).terminate('bench done'), {
     concurrency: 64,
   });
   return result;

@@ -18,6 +18,7 @@ import {
   startSubscriptionWorkflow,
   subscriptionStateQuery,
   type SubscriptionWorkflow,
+  subscriptionWorkflowId,
 } from '../domain/contracts/subscription';
 import type {
   ChargeResult,
@@ -192,7 +193,9 @@ describe('subscription workflow with fake activities (real dev server)', () => {
       const state0 = await startSubscription(env.client, { taskQueuePrefix: q }, i);
       assert.equal(state0.status, 'active');
       await eventually(async () => fakes.charges.length >= 3, 15_000);
-      const handle = env.client.workflow.getHandle<SubscriptionWorkflow>(`subscription:${i.subscriptionId}`);
+      const handle = env.client.workflow.getHandle<SubscriptionWorkflow>(
+        subscriptionWorkflowId(i.subscriptionId),
+      );
       const s = await eventually(async () => {
         const st = await state(handle);
         return st.cycle === 1 ? st : null;
@@ -222,7 +225,7 @@ describe('subscription workflow with fake activities (real dev server)', () => {
     await withWorker(fakes, async (q) => {
       const i = input();
       await startSubscription(env.client, { taskQueuePrefix: q }, i);
-      const h = env.client.workflow.getHandle<SubscriptionWorkflow>(`subscription:${i.subscriptionId}`);
+      const h = env.client.workflow.getHandle<SubscriptionWorkflow>(subscriptionWorkflowId(i.subscriptionId));
       await eventually(async () => fakes.charges.length >= 1);
       fakes.saves = [];
       fakes.maxInFlight = 0;
@@ -258,7 +261,7 @@ describe('subscription workflow with fake activities (real dev server)', () => {
     await withWorker(fakes, async (q) => {
       const i = input({ errorBackoffMs: 60_000 });
       await startSubscription(env.client, { taskQueuePrefix: q }, i);
-      const h = env.client.workflow.getHandle<SubscriptionWorkflow>(`subscription:${i.subscriptionId}`);
+      const h = env.client.workflow.getHandle<SubscriptionWorkflow>(subscriptionWorkflowId(i.subscriptionId));
       const retrying = await eventually(async () => {
         const st = await state(h);
         return st.paymentState === 'retrying' ? st : null;
@@ -297,7 +300,7 @@ describe('subscription workflow with fake activities (real dev server)', () => {
       const i = input({ errorBackoffMs: 1000, connectWaitMs: 1500 });
       const waiting = await startSubscription(env.client, { taskQueuePrefix: q }, i);
       assert.equal(waiting.status, 'connecting', 'checkout answers "still connecting" after the wait');
-      const h = env.client.workflow.getHandle<SubscriptionWorkflow>(`subscription:${i.subscriptionId}`);
+      const h = env.client.workflow.getHandle<SubscriptionWorkflow>(subscriptionWorkflowId(i.subscriptionId));
       await eventually(async () => (await state(h)).paymentState === 'retrying', 15_000);
       assert.deepEqual((await h.describe()).searchAttributes.PaymentState, ['retrying']);
       const canceled = await h.executeUpdate(cancelSubscriptionUpdate, {
@@ -310,7 +313,7 @@ describe('subscription workflow with fake activities (real dev server)', () => {
       const budget = input({ errorBackoffMs: 300, connectWaitMs: 500, connectBudgetMs: 2500 });
       await startSubscription(env.client, { taskQueuePrefix: q }, budget);
       const gaveUp = await env.client.workflow
-        .getHandle<SubscriptionWorkflow>(`subscription:${budget.subscriptionId}`)
+        .getHandle<SubscriptionWorkflow>(subscriptionWorkflowId(budget.subscriptionId))
         .result();
       assert.deepEqual([gaveUp.status, gaveUp.lastError?.code], ['card_failed', 'PROVIDER_UNAVAILABLE']);
     });
@@ -321,7 +324,7 @@ describe('subscription workflow with fake activities (real dev server)', () => {
     await withWorker(fakes, async (q) => {
       const i = input({ weekMs: 1500, cardChangeBudgetMs: 1500 });
       await startSubscription(env.client, { taskQueuePrefix: q }, i);
-      const h = env.client.workflow.getHandle<SubscriptionWorkflow>(`subscription:${i.subscriptionId}`);
+      const h = env.client.workflow.getHandle<SubscriptionWorkflow>(subscriptionWorkflowId(i.subscriptionId));
       await eventually(async () => fakes.charges.length >= 1);
       fakes.connect = async () => ({ ok: false, code: 'NOT_MATCHES_CUSTOMER_KEY', message: 'x' });
       const change = (authKey: string) =>
@@ -352,7 +355,7 @@ describe('subscription workflow with fake activities (real dev server)', () => {
     await withWorker(fakes, async (q) => {
       const i = input({ weekMs: 3000 }, { options: { ...options, quantity: 2 } });
       await startSubscription(env.client, { taskQueuePrefix: q }, i);
-      const h = env.client.workflow.getHandle<SubscriptionWorkflow>(`subscription:${i.subscriptionId}`);
+      const h = env.client.workflow.getHandle<SubscriptionWorkflow>(subscriptionWorkflowId(i.subscriptionId));
       await eventually(async () => fakes.charges.length >= 1);
       assert.equal(fakes.charges[0]!.amount, 32000);
       const change = {
@@ -387,7 +390,7 @@ describe('subscription workflow with fake activities (real dev server)', () => {
     await withWorker(fakes, async (q) => {
       const i = input({ historyLimit: 20, dunningLadderMs: [5000, 10000] });
       await startSubscription(env.client, { taskQueuePrefix: q }, i);
-      const h = env.client.workflow.getHandle<SubscriptionWorkflow>(`subscription:${i.subscriptionId}`);
+      const h = env.client.workflow.getHandle<SubscriptionWorkflow>(subscriptionWorkflowId(i.subscriptionId));
       const firstRun = (await h.describe()).runId;
       await eventually(async () => (await state(h)).status === 'past_due');
       await h.signal(priceChangeSignal, {

@@ -3,8 +3,8 @@ import { after, before, describe, it } from 'node:test';
 import { customerKeyFor, type SubscriptionState } from '../domain/subscription';
 import { createSecretBox } from '../infra/secretBox';
 import type { Browser } from '../test/browser';
-import { subscriptionStateQuery } from '../domain/contracts/subscription';
-import { decideUpdate } from './messages';
+import { subscriptionStateQuery, subscriptionWorkflowId } from '../domain/contracts/subscription';
+import { decideUpdate } from '../domain/contracts/reviewDesk';
 import {
   eventually,
   makePartner,
@@ -97,7 +97,7 @@ describe('subscription workflow (real dev server, PostgreSQL, sandbox)', () => {
     assert.equal(ledgerLines.length, rows.length);
     const mine = await browser.get<{ items: { id: string }[] }>('/api/me/payments');
     assert.ok(mine.body.items.length >= 3);
-    const described = await stack.client.workflow.getHandle(`subscription:${id}`).describe();
+    const described = await stack.client.workflow.getHandle(subscriptionWorkflowId(id)).describe();
     assert.deepEqual(described.searchAttributes.SubscriptionStatus, ['active']);
     assert.deepEqual(described.searchAttributes.PaymentState, ['idle']);
     assert.ok(described.searchAttributes.NextChargeAt);
@@ -184,10 +184,10 @@ describe('subscription workflow (real dev server, PostgreSQL, sandbox)', () => {
     await waitFor(async () => (await sub(a.id)).status === 'canceled');
     assert.equal((await payments(a.id)).length, count, 'nothing charged at the end of the cycle');
     // The read model says canceled a moment before the workflow finishes its last task.
-    const ended = await stack.client.workflow.getHandle(`subscription:${a.id}`).result();
+    const ended = await stack.client.workflow.getHandle(subscriptionWorkflowId(a.id)).result();
     assert.equal(ended.status, 'canceled');
     assert.equal(
-      (await stack.client.workflow.getHandle(`subscription:${a.id}`).describe()).status.name,
+      (await stack.client.workflow.getHandle(subscriptionWorkflowId(a.id)).describe()).status.name,
       'COMPLETED',
     );
 
@@ -216,7 +216,7 @@ describe('subscription workflow (real dev server, PostgreSQL, sandbox)', () => {
       .where({ template: 'payment_failed', recipientUserId: row.customerId })
       .first();
     assert.ok(declinedNotice, 'the customer is asked to check the card');
-    const described = await stack.client.workflow.getHandle(`subscription:${id}`).describe();
+    const described = await stack.client.workflow.getHandle(subscriptionWorkflowId(id)).describe();
     assert.deepEqual(described.searchAttributes.PaymentState, ['retrying']);
     await waitFor(async () => (await payments(id)).length >= 1);
     const recovered = await waitFor(async () => {
@@ -381,7 +381,7 @@ describe('subscription workflow (real dev server, PostgreSQL, sandbox)', () => {
       );
       assert.equal(res.status, 202, JSON.stringify(res.body));
       assert.equal(res.body.state.status, 'connecting');
-      const handle = stack.client.workflow.getHandle(`subscription:${res.body.id}`);
+      const handle = stack.client.workflow.getHandle(subscriptionWorkflowId(res.body.id));
       await waitFor(async () => {
         const d = await handle.describe();
         return d.searchAttributes.PaymentState?.[0] === 'retrying';
@@ -424,7 +424,7 @@ describe('subscription workflow (real dev server, PostgreSQL, sandbox)', () => {
       stack.config.billingKeys.activeId,
     ).open(card.billingKeyEnc, `card:${card.id}`);
     assert.ok(billingKey.length > 20);
-    const handle = stack.client.workflow.getHandle(`subscription:${id}`);
+    const handle = stack.client.workflow.getHandle(subscriptionWorkflowId(id));
     assert.ok(!JSON.stringify(await handle.fetchHistory()).includes(billingKey), 'not in workflow history');
     const tables = await stack
       .db('information_schema.tables')
@@ -451,7 +451,7 @@ describe('subscription workflow (real dev server, PostgreSQL, sandbox)', () => {
 
   it('continues as new when its history grows; the next run carries the cycle count and schedule', async () => {
     const { id, browser } = await subscribe();
-    const handle = stack.client.workflow.getHandle(`subscription:${id}`);
+    const handle = stack.client.workflow.getHandle(subscriptionWorkflowId(id));
     const firstRun = (await handle.describe()).runId;
     await waitFor(async () => ((await handle.describe()).runId !== firstRun ? true : undefined), 30_000);
     const cycleAtSwitch = (await handle.query(subscriptionStateQuery)).cycle;
@@ -463,7 +463,7 @@ describe('subscription workflow (real dev server, PostgreSQL, sandbox)', () => {
       cycles.map((_: number, i: number) => i + 1),
       'no cycle lost or repeated across runs',
     );
-    const first = await stack.client.workflow.getHandle(`subscription:${id}`, firstRun).fetchHistory();
+    const first = await stack.client.workflow.getHandle(subscriptionWorkflowId(id), firstRun).fetchHistory();
     assert.ok((first.events?.length ?? 0) <= 60, `each run stays short (${first.events?.length} events)`);
     await browser.post(`/api/subscriptions/${id}/cancel`, { when: 'now' });
   });

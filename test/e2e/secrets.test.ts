@@ -33,6 +33,7 @@ import {
   type Stack,
 } from '../harness';
 import { TEST_SECRET_KEY } from '../sandbox';
+import { subscriptionWorkflowId } from '../../domain/contracts/subscription';
 
 const logs: string[] = [];
 redirectLogs({ write: (line: string) => logs.push(line) });
@@ -344,7 +345,10 @@ describe('secrets in plain text', () => {
       logs.some((l) => /"level":20/.test(l)),
       'at debug level',
     );
-    assert.ok(all(history).includes(`subscription:${subscriptionId}`), 'the histories have the subscription');
+    assert.ok(
+      all(history).includes(subscriptionWorkflowId(subscriptionId)),
+      'the histories have the subscription',
+    );
     assert.ok(all(history).includes('binary/encrypted'), 'with encrypted payloads');
 
     const dalgonaSide = [...dalgonaDb, ...redis, ...logText, ...history];

@@ -32,6 +32,7 @@ import { prepareSandboxDatabase } from '../../payments/sandbox/db';
 import { emptyDatabase, prepareDatabase, root, workerProcessEnv } from '../../scripts/services';
 import { ensureTemporalCli, startDevServer, waitForTemporal } from '../../scripts/temporal';
 import { createOwnPostgres, managed, ownRedis, sleep, type Managed } from './infra';
+import { subscriptionWorkflowId } from '../../domain/contracts/subscription';
 
 const arg = (name: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -416,7 +417,7 @@ async function round(fault: string): Promise<FaultResult> {
     ids,
     (id) =>
       client.workflow
-        .getHandle(`subscription:${id}`)
+        .getHandle(subscriptionWorkflowId(id))
         .terminate('fault round done')
         .catch(() => undefined),
     {

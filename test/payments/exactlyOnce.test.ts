@@ -14,6 +14,7 @@ import {
   stopTemporal,
   type Stack,
 } from '../harness';
+import { cancelSubscriptionUpdate, subscriptionHandle } from '../../domain/contracts/subscription';
 
 const shipTo = { name: '김고객', phone: '010-1234-5678', address: '서울특별시 마포구 와우산로 94' };
 
@@ -121,7 +122,7 @@ describe('exactly once under provider faults', () => {
     await new Promise((r) => setTimeout(r, 2500));
     for (const id of ids) {
       const row = await stack.db('subscriptions').where({ id }).first('customerId');
-      await stack.client.workflow.getHandle(`subscription:${id}`).executeUpdate('cancel', {
+      await subscriptionHandle(stack.client, id).executeUpdate(cancelSubscriptionUpdate, {
         args: [{ actor: { userId: row.customerId, roles: ['customer'] }, args: { when: 'now' } }],
       });
     }

@@ -30,6 +30,7 @@ import {
   testConfig,
   type Stack,
 } from '../harness';
+import { subscriptionWorkflowId } from '../../domain/contracts/subscription';
 
 const dir = fileURLToPath(new URL('./histories', import.meta.url));
 
@@ -223,7 +224,7 @@ async function record(stack: Stack): Promise<void> {
     void b.browser
       .post(`/api/subscriptions/${res.body.id}/card`, { authKey: foreign, customerKey: keyB })
       .catch(() => undefined);
-    const handle = stack.client.workflow.getHandle(`subscription:${res.body.id}`);
+    const handle = stack.client.workflow.getHandle(subscriptionWorkflowId(res.body.id));
     await eventually(async () => {
       const pending = (await handle.describe()).raw.pendingActivities ?? [];
       return pending.some((p) => p.activityType?.name === 'connectCard' && (p.attempt ?? 0) >= 3);
@@ -268,7 +269,7 @@ async function record(stack: Stack): Promise<void> {
       const answer = await customer.browser.post(`/api/subscriptions/${id}/${action}`, body);
       assert.equal(answer.status, 200, `${action}: ${JSON.stringify(answer.body)}`);
     };
-    return { id, customerKey, act, handle: stack.client.workflow.getHandle(`subscription:${id}`) };
+    return { id, customerKey, act, handle: stack.client.workflow.getHandle(subscriptionWorkflowId(id)) };
   };
 
   if (!(await keep('subscription-actions'))) {

@@ -1,5 +1,5 @@
-// The subscription workflow as it was before v2 (commit 8779909), verbatim but for its import paths: the code that
-// runs wedged in production were started by. test/replay/deploy.test.ts runs it on a worker "before the deploy".
+// The subscription workflow as it was before v2 (commit 8779909), verbatim but for its import paths and one comment's
+// citation: the code that runs wedged in production were started by. test/replay/deploy.test.ts runs it on a worker "before the deploy".
 import {
   ActivityFailure,
   allHandlersFinished,
@@ -58,7 +58,7 @@ function refuse(message: string, type = 'CONFLICT'): never {
 }
 
 /**
- * One subscription (DESIGN §4.3), id `subscription:<id>`: connect the card → every cycle pay → record → history →
+ * One subscription (docs/architecture.md#subscription), id `subscription:<id>`: connect the card → every cycle pay → record → history →
  * wait until the next charge (1, 2 or 4 weeks in Asia/Seoul). Declines go through dunning on the configured ladder;
  * a card no retry can fix waits for a new one. Customer actions are Updates; continues as new to keep runs short.
  */
