@@ -9,7 +9,7 @@ import { createSetPartnerCommissionActivities } from './setPartnerCommission';
 import { createSettlementRunActivities } from './settlementRun';
 import { createSettlementStatementActivities } from './settlementStatement';
 import { createSignUpActivities } from './signUp';
-import { createSubscriptionActivities } from './subscriptions';
+import { createSubscriptionActivities } from './subscription';
 
 /**
  * Every activity, built from its dependencies (tests inject real or fake ones). Each module pairs by name with the

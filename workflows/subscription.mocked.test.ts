@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { Activities } from '../activities';
-import type { ChargeCycleInput, SubscriptionPatch } from '../activities/subscriptions';
+import type { ChargeCycleInput, SubscriptionPatch } from '../activities/subscription';
 import {
   cancelSubscriptionUpdate,
   changeCardUpdate,

@@ -16,7 +16,7 @@ import {
 } from '@temporalio/workflow';
 import { Mutex } from 'async-mutex';
 import type { Activities } from '../activities';
-import type { SubscriptionPatch } from '../activities/subscriptions';
+import type { SubscriptionPatch } from '../activities/subscription';
 import { cardFailureWords } from '../domain/cardErrors';
 import {
   activateUpdate,

@@ -14,7 +14,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { SubscriptionPatch } from '../activities/subscriptions';
+import type { SubscriptionPatch } from '../activities/subscription';
 import type { Notification } from '../activities/outbox';
 import { nextCycle } from '../domain/calendar';
 import {

@@ -14,7 +14,7 @@ import { tossErrorFrom } from '../payments/errors';
 import { testDatabaseUrls } from '../scripts/testEnv';
 import { testConfig } from '../test/harness';
 import type { ActivityDeps } from './deps';
-import { createSubscriptionActivities } from './subscriptions';
+import { createSubscriptionActivities } from './subscription';
 
 let db: Knex;
 const config = testConfig();
