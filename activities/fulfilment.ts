@@ -1,8 +1,8 @@
 import type { Knex } from 'knex';
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { TypedSearchAttributes, WorkflowIdConflictPolicy } from '@temporalio/common';
-import { startFulfilment } from '../domain/contracts/fulfilment';
-import type { FulfilmentInput, FulfilmentStatus } from '../domain/fulfilment';
+import { cancelOrderSignal, fulfilmentHandle, startFulfilment } from '../domain/contracts/fulfilment';
+import type { CancelOrder, FulfilmentInput, FulfilmentStatus } from '../domain/fulfilment';
 import { CustomerId, FulfilmentStatus as FulfilmentStatusKey, PartnerId } from '../domain/searchAttributes';
 import { dashboardCacheKeysOf } from '../domain/dashboard';
 import type { ActivityDeps, FulfilmentStarter } from './deps';
@@ -57,8 +57,11 @@ export async function fulfilmentInputFor(
   };
 }
 
+/** Orders not shipped yet (to roast or roasted). */
+const OPEN = ['to_roast', 'roasted'];
+
 /** The fulfilment workflow's writes: the order's steps, the escalation and its resolution. */
-export function createFulfilmentActivities({ db, redis, log, metrics }: ActivityDeps) {
+export function createFulfilmentActivities({ db, redis, log, metrics, temporal }: ActivityDeps) {
   return {
     /**
      * Moves an order to a step (and records carrier, tracking number, who confirmed delivery), with an optional
@@ -154,5 +157,91 @@ export function createFulfilmentActivities({ db, redis, log, metrics }: Activity
         });
       });
     },
+
+    /**
+     * Ends an order that has not shipped (the workflow has already refused to ship it): the row says 취소됨 and
+     * leaves the roaster's orders to ship, an open escalation closes, the roaster is told. Returns what is left to
+     * refund of its payment. Idempotent: the first cancellation time is kept, the notice is deduped.
+     */
+    async cancelFulfilmentOrder(input: {
+      orderId: string;
+      cause: CancelOrder['cause'];
+      closeTaskId: string | null;
+    }): Promise<{ refundable: number }> {
+      const result = await db.transaction(async (trx) => {
+        const [order] = await trx('fulfilment_orders')
+          .where({ id: input.orderId })
+          .whereIn('status', [...OPEN, 'canceled'])
+          .update({
+            status: 'canceled',
+            canceledAt: trx.raw('coalesce(canceled_at, now())'),
+            cancelCause: input.cause,
+            updatedAt: trx.fn.now(),
+          })
+          .returning(['partnerId', 'paymentId', 'productName', 'cycle']);
+        if (!order) return null;
+        if (input.closeTaskId)
+          await closeTask(trx, input.closeTaskId, { state: 'done', outcome: 'canceled', resolvedBy: null });
+        const partner = await trx('partners').where({ id: order.partnerId }).first('userId');
+        if (partner)
+          await enqueueNotification(trx, {
+            dedupeKey: `order:${input.orderId}:canceled`,
+            recipientUserId: partner.userId,
+            template: 'order_canceled',
+            payload: {
+              orderId: input.orderId,
+              productName: order.productName,
+              cycle: order.cycle,
+              cause: input.cause,
+            },
+          });
+        const payment = await trx('payments').where({ id: order.paymentId }).first('amount', 'refundedAmount');
+        return {
+          partnerId: order.partnerId as string,
+          refundable: payment ? payment.amount - payment.refundedAmount : 0,
+        };
+      });
+      if (!result) return { refundable: 0 };
+      // The partner's "orders to ship" changed: their cached dashboard goes.
+      await redis
+        .del(...dashboardCacheKeysOf(result.partnerId))
+        .catch((err: Error) => log.debug({ err: err.message }, 'dashboard cache not cleared'));
+      return { refundable: result.refundable };
+    },
+
+    /**
+     * A subscription cancelled at once: each of its orders not shipped yet is told to end (its workflow refunds the
+     * paid cycle). Idempotent: a workflow that has ended or shipped ignores the signal.
+     */
+    async cancelUnshippedOrders(input: { subscriptionId: string }): Promise<{ signalled: number }> {
+      const ids = (await db('fulfilment_orders')
+        .where({ subscriptionId: input.subscriptionId })
+        .whereIn('status', OPEN)
+        .pluck('id')) as string[];
+      return { signalled: await tell(ids, { cause: 'subscription_canceled' }) };
+    },
+
+    /** A payment refunded in full: its order, if it has not shipped, is told to end. Idempotent as above. */
+    async cancelFulfilmentOfPayment(input: { paymentId: string }): Promise<{ signalled: number }> {
+      const ids = (await db('fulfilment_orders')
+        .where({ paymentId: input.paymentId })
+        .whereIn('status', OPEN)
+        .pluck('id')) as string[];
+      return { signalled: await tell(ids, { cause: 'refunded' }) };
+    },
   };
+
+  /** Signals each order's workflow; one that has already ended has nothing to cancel. */
+  async function tell(orderIds: string[], cancel: CancelOrder): Promise<number> {
+    let told = 0;
+    for (const id of orderIds) {
+      try {
+        await fulfilmentHandle(temporal, id).signal(cancelOrderSignal, cancel);
+        told += 1;
+      } catch (err) {
+        if (!(err instanceof WorkflowNotFoundError)) throw err;
+      }
+    }
+    return told;
+  }
 }

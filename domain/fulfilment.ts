@@ -2,8 +2,11 @@ import { z } from 'zod';
 import { carriers, type Carrier } from './carriers';
 import { cursorParts, keysetCursor } from './cursor';
 
-/** Where a paid cycle's package is: roasted, shipped, delivered (docs/architecture.md#fulfilment). */
-export const fulfilmentStatuses = ['to_roast', 'roasted', 'shipped', 'delivered'] as const;
+/**
+ * Where a paid cycle's package is: roasted, shipped, delivered — or canceled before it shipped (refunded in full, or
+ * the subscription cancelled at once) (docs/architecture.md#fulfilment).
+ */
+export const fulfilmentStatuses = ['to_roast', 'roasted', 'shipped', 'delivered', 'canceled'] as const;
 export type FulfilmentStatus = (typeof fulfilmentStatuses)[number];
 
 export { carriers, type Carrier };
@@ -66,6 +69,19 @@ export interface FulfilmentState {
   escalated: boolean;
   escalationTaskId: string | null;
   deliveredBy: 'customer' | 'auto' | null;
+  /** Why it was canceled before shipping (runs before cancellation existed lack it). */
+  canceledBy?: CancelOrder['cause'] | null;
+  /** The refund a cancellation with the subscription made, if any. */
+  refund?: { ok: boolean; amount?: number; code?: string } | null;
+}
+
+/**
+ * Ends an order that has not shipped: its payment was refunded in full (`refunded`: nothing more to pay back), or its
+ * subscription was cancelled at once (`subscription_canceled`: the paid cycle is refunded in full). A shipped order
+ * ignores it.
+ */
+export interface CancelOrder {
+  cause: 'refunded' | 'subscription_canceled';
 }
 
 /** Who acts on an order (checked by the Updates' validators against the workflow's own input). */

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { fulfilmentHandle, fulfilmentStateQuery } from '../domain/contracts/fulfilment';
+import { subscriptionHandle } from '../domain/contracts/subscription';
 import type { FulfilmentState } from '../domain/fulfilment';
 import { customerKeyFor } from '../domain/subscription';
 import type { Browser } from '../test/browser';
@@ -280,5 +281,113 @@ describe('fulfilment workflow (real dev server, PostgreSQL)', () => {
       trackingNumber: '612345678909',
     });
     assert.equal(shipped.status, 200);
+  });
+  it('a full refund before shipping ends the order: 취소됨 for the roaster, out of the orders to ship; a partial one does not', async () => {
+    const { order } = await paidOrder();
+    const payment = await stack
+      .db('payments')
+      .where({ id: (await row(order.id)).paymentId })
+      .first();
+    const partial = await admin.browser.post(`/api/admin/payments/${payment.id}/refunds`, {
+      amount: 4000,
+      reason: '일부 파손',
+    });
+    assert.equal(partial.status, 201, JSON.stringify(partial.body));
+    await new Promise((r) => setTimeout(r, 800));
+    assert.equal((await row(order.id)).status, 'to_roast', 'a partial refund leaves the order to ship');
+    const rest = await admin.browser.post(`/api/admin/payments/${payment.id}/refunds`, { reason: '품절' });
+    assert.equal(rest.status, 201, JSON.stringify(rest.body));
+    const ended = await handle(order.id).result();
+    assert.deepEqual([ended.status, ended.canceledBy], ['canceled', 'refunded']);
+    const stored = await row(order.id);
+    assert.deepEqual([stored.status, stored.cancelCause], ['canceled', 'refunded']);
+    assert.ok(stored.canceledAt);
+    const open = await roaster.browser.get<{ items: Order[] }>('/api/partner/orders');
+    assert.ok(!open.body.items.some((o) => o.id === order.id), 'no longer among the orders to ship');
+    const canceled = await roaster.browser.get<{ items: Order[] }>('/api/partner/orders?status=canceled');
+    assert.equal(canceled.body.items.find((o) => o.id === order.id)?.status, 'canceled');
+    const ship = await roaster.browser.post<{ error: { code: string } }>(
+      `/api/partner/orders/${order.id}/ship`,
+      {
+        carrier: 'cj',
+        trackingNumber: '612345678901',
+      },
+    );
+    assert.equal(ship.status, 409, 'a canceled order cannot be shipped');
+    const told = await stack
+      .db('outbox')
+      .where({ dedupeKey: `order:${order.id}:canceled` })
+      .first();
+    assert.equal(told?.template, 'order_canceled');
+    assert.equal(
+      (await stack.db('payments').where({ id: payment.id }).first()).refundedAmount,
+      payment.amount,
+    );
+  });
+
+  it('the subscription cancelled at once: a paid cycle not yet shipped ends and is refunded in full; a shipped one is not', async () => {
+    const a = await paidOrder();
+    const paymentA = await stack
+      .db('payments')
+      .where({ id: (await row(a.order.id)).paymentId })
+      .first();
+    const subA = (await row(a.order.id)).subscriptionId;
+    const cancelA = await a.customer.post(`/api/subscriptions/${subA}/cancel`, { when: 'now' });
+    assert.equal(cancelA.status, 200, JSON.stringify(cancelA.body));
+    const endedA = await handle(a.order.id).result();
+    assert.deepEqual([endedA.status, endedA.canceledBy], ['canceled', 'subscription_canceled']);
+    assert.deepEqual(endedA.refund, { ok: true, amount: paymentA.amount });
+    const refundedA = await stack.db('payments').where({ id: paymentA.id }).first();
+    assert.deepEqual([refundedA.status, refundedA.refundedAmount], ['refunded', paymentA.amount]);
+    const provider = await stack.sandbox.charges({ orderId: paymentA.orderId });
+    assert.equal(provider.payments[0]!.status, 'CANCELED');
+    const ledger = await stack.db('partner_ledger').where({ paymentId: paymentA.id }).orderBy('id');
+    assert.deepEqual(
+      ledger.map((l: { kind: string; amount: number }) => [l.kind, l.amount]),
+      [
+        ['sale', paymentA.amount],
+        ['refund', -paymentA.amount],
+      ],
+    );
+    const mine = await a.customer.get<{ items: { id: string; status: string }[] }>('/api/me/deliveries');
+    assert.equal(mine.body.items.find((d) => d.id === a.order.id)?.status, 'canceled');
+
+    const b = await paidOrder();
+    const shipped = await roaster.browser.post(`/api/partner/orders/${b.order.id}/ship`, {
+      carrier: 'cj',
+      trackingNumber: '612345678902',
+    });
+    assert.equal(shipped.status, 200);
+    const subB = (await row(b.order.id)).subscriptionId;
+    await b.customer.post(`/api/subscriptions/${subB}/cancel`, { when: 'now' });
+    await eventually(
+      async () => (await stack.db('subscriptions').where({ id: subB }).first()).status === 'canceled',
+    );
+    await subscriptionHandle(stack.client, subB).result();
+    assert.equal((await row(b.order.id)).status, 'shipped');
+    const paymentB = await stack
+      .db('payments')
+      .where({ id: (await row(b.order.id)).paymentId })
+      .first();
+    assert.equal(paymentB.refundedAmount, 0, 'a shipped cycle is not refunded by the cancellation');
+  });
+
+  it('an escalated order that is refunded in full closes its inbox task', async () => {
+    const late = await paidOrder();
+    await waitFor(async () => (await row(late.order.id)).escalatedAt);
+    const task = await waitFor(() =>
+      stack
+        .db('tasks')
+        .where({ kind: 'fulfilment_escalation', subjectId: late.order.id, state: 'open' })
+        .first(),
+    );
+    const paymentId = (await row(late.order.id)).paymentId;
+    const refund = await admin.browser.post(`/api/admin/payments/${paymentId}/refunds`, {
+      reason: '발송 지연',
+    });
+    assert.equal(refund.status, 201, JSON.stringify(refund.body));
+    await handle(late.order.id).result();
+    const closed = await stack.db('tasks').where({ id: task.id }).first();
+    assert.deepEqual([closed.state, closed.outcome], ['done', 'canceled']);
   });
 });

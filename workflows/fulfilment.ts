@@ -5,23 +5,37 @@ import {
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
+  uuid4,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { carriers } from '../domain/carriers';
 import {
+  cancelOrderSignal,
   confirmDeliveredUpdate,
   fulfilmentStateQuery,
   markRoastedUpdate,
   markShippedUpdate,
   type FulfilmentWorkflow,
 } from '../domain/contracts/fulfilment';
-import type { FulfilmentInput, FulfilmentState, FulfilmentStatus, OrderActor } from '../domain/fulfilment';
+import type {
+  CancelOrder,
+  FulfilmentInput,
+  FulfilmentState,
+  FulfilmentStatus,
+  OrderActor,
+} from '../domain/fulfilment';
 import { FulfilmentStatus as FulfilmentStatusKey, ReviewState } from '../domain/searchAttributes';
 import { dbActivityOptions } from './options';
 import { ReviewDesk } from './reviewDesk';
 
 const acts = proxyActivities<Activities>(dbActivityOptions);
+// The refund of a cycle withdrawn with its subscription: retried while the provider's answer is uncertain (the
+// refund id is its Idempotency-Key).
+const refunds = proxyActivities<Activities>({
+  startToCloseTimeout: '90s',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
+});
 
 function refuse(message: string, type = 'CONFLICT'): never {
   throw ApplicationFailure.nonRetryable(message, type);
@@ -31,7 +45,8 @@ function refuse(message: string, type = 'CONFLICT'): never {
  * One paid cycle's delivery (docs/architecture.md#fulfilment), started when the cycle is recorded: the
  * partner roasts and ships it (Updates), the customer confirms delivery or it counts as delivered after
  * `autoDeliverMs`; not shipped by its ship-by date, it becomes an escalation task in the admin inbox, which the
- * shipment closes (or an admin resolves).
+ * shipment closes (or an admin resolves). Until it ships it can end canceled (`cancelOrder`): refunded in full, or
+ * withdrawn with its subscription (then this workflow refunds the paid cycle).
  */
 export async function fulfilment(input: FulfilmentInput): Promise<FulfilmentState> {
   const s: FulfilmentState = {
@@ -46,6 +61,10 @@ export async function fulfilment(input: FulfilmentInput): Promise<FulfilmentStat
   };
   const desk = new ReviewDesk();
   const shipped = () => s.status === 'shipped' || s.status === 'delivered';
+  let cancel: CancelOrder | null = null;
+  /** The roaster's part is over: shipped, or canceled before it shipped. */
+  const over = () => shipped() || cancel !== null;
+  let taskOpen = false;
 
   const publish = (status: FulfilmentStatus) => {
     s.status = status;
@@ -59,6 +78,13 @@ export async function fulfilment(input: FulfilmentInput): Promise<FulfilmentStat
   };
 
   setHandler(fulfilmentStateQuery, () => s);
+  // Canceled from the moment the signal is handled: the ship Update's validator refuses from then on.
+  setHandler(cancelOrderSignal, (c) => {
+    if (over()) return;
+    cancel = c;
+    s.canceledBy = c.cause;
+    publish('canceled');
+  });
 
   setHandler(
     markRoastedUpdate,
@@ -82,7 +108,8 @@ export async function fulfilment(input: FulfilmentInput): Promise<FulfilmentStat
       s.carrier = carrier;
       s.trackingNumber = trackingNumber;
       publish('shipped');
-      const taskId = s.escalated ? s.escalationTaskId : null;
+      const taskId = taskOpen ? s.escalationTaskId : null;
+      taskOpen = false;
       if (taskId) desk.close();
       await acts.updateFulfilmentOrder({
         orderId: input.orderId,
@@ -109,6 +136,7 @@ export async function fulfilment(input: FulfilmentInput): Promise<FulfilmentStat
     {
       validator: ({ actor, carrier, trackingNumber }) => {
         partnerOnly(actor);
+        if (s.status === 'canceled') refuse('This order was canceled: do not ship it');
         if (shipped()) refuse(`This order is already ${s.status}`);
         if (!Object.hasOwn(carriers, carrier)) refuse('Unknown carrier', 'VALIDATION_FAILED');
         if (typeof trackingNumber !== 'string' || !/^\d{9,20}$/.test(trackingNumber))
@@ -142,7 +170,7 @@ export async function fulfilment(input: FulfilmentInput): Promise<FulfilmentStat
 
   // Until the ship-by date, the partner's move.
   const untilDeadline = Date.parse(input.shipBy) - Date.now();
-  if (!(await condition(shipped, Math.max(untilDeadline, 1)))) {
+  if (!(await condition(over, Math.max(untilDeadline, 1)))) {
     // Overdue: the admins' move too. The inbox task stays open until the order ships or an admin resolves it.
     s.escalated = true;
     s.escalationTaskId = await desk.open({
@@ -161,18 +189,19 @@ export async function fulfilment(input: FulfilmentInput): Promise<FulfilmentStat
       slaMs: input.settings.escalationSlaMs,
       expiryMs: null,
     });
+    taskOpen = !shipped();
     upsertSearchAttributes([{ key: ReviewState, value: 'overdue' }]);
     await acts.escalateFulfilmentOrder({
       orderId: input.orderId,
       taskId: s.escalationTaskId,
       partnerId: input.partnerId,
     });
-    const settled = () => shipped() || desk.decision !== undefined;
+    const settled = () => over() || desk.decision !== undefined;
     if (!(await condition(settled, input.settings.escalationSlaMs))) {
       await acts.markTaskOverdue({ taskId: s.escalationTaskId });
       await condition(settled);
     }
-    if (!shipped()) {
+    if (!over()) {
       const decision = desk.decision!;
       await acts.resolveFulfilmentEscalation({
         orderId: input.orderId,
@@ -180,12 +209,38 @@ export async function fulfilment(input: FulfilmentInput): Promise<FulfilmentStat
         resolvedBy: decision.actor.userId,
         note: decision.reason ?? null,
       });
+      taskOpen = false;
       desk.settle({ status: 'resolved', subjectId: input.orderId });
       upsertSearchAttributes([{ key: ReviewState, value: 'done' }]);
-      await condition(shipped);
+      await condition(over);
     } else if (desk.decision !== undefined) {
-      desk.settle({ status: 'shipped', subjectId: input.orderId });
+      desk.settle({ status: shipped() ? 'shipped' : 'canceled', subjectId: input.orderId });
     }
+  }
+
+  if (cancel !== null) {
+    // Canceled before it shipped: the row and the roaster's list say so, an open escalation closes, and a cycle
+    // withdrawn with its subscription is refunded in full (a full refund that canceled it has paid back already).
+    const closeTaskId = taskOpen ? s.escalationTaskId : null;
+    if (closeTaskId) desk.close();
+    const { refundable } = await acts.cancelFulfilmentOrder({
+      orderId: input.orderId,
+      cause: (cancel as CancelOrder).cause,
+      closeTaskId,
+    });
+    if (closeTaskId) upsertSearchAttributes([{ key: ReviewState, value: 'done' }]);
+    if ((cancel as CancelOrder).cause === 'subscription_canceled' && refundable > 0) {
+      const refund = await refunds.executeRefund({
+        refundId: uuid4(),
+        paymentId: input.paymentId,
+        amount: null,
+        reason: '구독 해지: 발송 전 결제 회차 전액 환불',
+        requestedBy: input.customerId,
+      });
+      s.refund = refund.ok ? { ok: true, amount: refund.amount } : { ok: false, code: refund.code };
+    }
+    await condition(allHandlersFinished);
+    return s;
   }
 
   // Shipped: the customer confirms, or it counts as delivered after the configured time.

@@ -1,16 +1,25 @@
-import { proxyActivities } from '@temporalio/workflow';
+import { patched, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { RefundPaymentWorkflow } from '../domain/contracts/refundPayment';
 import type { RefundInput, RefundResult } from '../domain/payments';
+import { dbActivityOptions } from './options';
 
 // Talking to the provider: retried while the answer is uncertain (the Idempotency-Key makes that safe).
 const { executeRefund } = proxyActivities<Activities>({
   startToCloseTimeout: '90s',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
 });
+const { cancelFulfilmentOfPayment } = proxyActivities<Activities>(dbActivityOptions);
 
-/** A full or partial refund of a payment, carried out once (docs/architecture.md#refunds). */
+/**
+ * A full or partial refund of a payment, carried out once (docs/architecture.md#refunds). A payment refunded in full
+ * whose order has not shipped ends that order: the roaster sees it canceled and no longer has it to ship.
+ */
 export async function refundPayment(input: RefundInput): Promise<RefundResult> {
-  return executeRefund(input);
+  const result = await executeRefund(input);
+  if (result.ok && result.status === 'refunded' && patched('refund-cancels-fulfilment')) {
+    await cancelFulfilmentOfPayment({ paymentId: input.paymentId });
+  }
+  return result;
 }
 refundPayment satisfies RefundPaymentWorkflow;

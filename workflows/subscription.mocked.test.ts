@@ -55,6 +55,7 @@ function gate() {
 class Fakes {
   saves: { patch: SubscriptionPatch; template?: string }[] = [];
   charges: ChargeCycleInput[] = [];
+  withdrawn: string[] = [];
   inFlight = 0;
   maxInFlight = 0;
   connect: () => Promise<ConnectResult> = async () => ({
@@ -91,6 +92,10 @@ class Fakes {
   activities(): Partial<Activities> {
     return {
       createSubscription: async () => undefined,
+      cancelUnshippedOrders: async ({ subscriptionId }) => {
+        this.withdrawn.push(subscriptionId);
+        return { signalled: 0 };
+      },
       connectCard: () => this.connect(),
       saveSubscription: ({ patch, notify }) =>
         this.exclusive(this.saveDelay(patch), () => {
@@ -215,6 +220,11 @@ describe('subscription workflow with fake activities (real dev server)', () => {
       assert.deepEqual([s.status, s.dunningStep, s.paymentState], ['active', 0, 'idle']);
       await handle.executeUpdate(cancelSubscriptionUpdate, { args: [{ actor, args: { when: 'now' } }] });
       assert.equal((await handle.result()).status, 'canceled');
+      assert.deepEqual(
+        fakes.withdrawn,
+        [i.subscriptionId],
+        'cancelled at once: its unshipped paid cycle is withdrawn',
+      );
     });
   });
 

@@ -109,6 +109,8 @@ export class SubscriptionEntity {
   /** The status the read model holds (written after the state changes): checkout answers once the row says it. */
   private savedStatus: SubscriptionState['status'];
   private connectScope: CancellationScope | null = null;
+  /** Cancelled at once by the customer (not at the end of a term). */
+  private withdrawn = false;
   readonly settings: rules.Settings;
 
   constructor(private readonly input: SubscriptionInput) {
@@ -270,8 +272,12 @@ export class SubscriptionEntity {
           (s) => rules.checkCancel(s, args.when),
           (s) => rules.cancel(s, args.when, Date.now(), args.reason),
         );
-        // Cancelled while the card was being connected: stop waiting for the provider.
-        if (state.status === 'canceled') this.connectScope?.cancel();
+        if (state.status === 'canceled') {
+          // Cancelled while the card was being connected: stop waiting for the provider.
+          this.connectScope?.cancel();
+          // Cancelled at once: a paid cycle not shipped yet is withdrawn too (see finish).
+          this.withdrawn = true;
+        }
         return state;
       },
       {
@@ -461,7 +467,12 @@ export class SubscriptionEntity {
     });
   }
 
+  /**
+   * The end. A subscription cancelled at once takes its paid cycles that have not shipped with it: each order's
+   * workflow ends it and refunds the cycle in full (a charge that was in flight when the cancel came is among them).
+   */
   async finish(): Promise<void> {
     await condition(allHandlersFinished);
+    if (this.withdrawn && this.s.cycle > 0) await acts.cancelUnshippedOrders({ subscriptionId: this.id });
   }
 }

@@ -1,12 +1,12 @@
 // The fulfilment workflow's contract (docs/architecture.md#fulfilment): one paid cycle roasted, shipped and
 // delivered. Imported by the workflow, the API, the activities that start it and the tests.
 import type { Client, WorkflowHandle, WorkflowStartOptions } from '@temporalio/client';
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { FulfilmentInput, FulfilmentState, OrderActor, ShipForm } from '../fulfilment';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { CancelOrder, FulfilmentInput, FulfilmentState, OrderActor, ShipForm } from '../fulfilment';
 import { taskQueue, type Domain } from '../taskQueues';
 import type { StartContext, StartOptions } from './start';
 
-export type { FulfilmentInput, FulfilmentState, OrderActor };
+export type { CancelOrder, FulfilmentInput, FulfilmentState, OrderActor };
 
 /** The workflow type (what workflows/fulfilment.ts exports). */
 export const fulfilmentWorkflowType = 'fulfilment';
@@ -27,6 +27,9 @@ export const markShippedUpdate = defineUpdate<FulfilmentState, [{ actor: OrderAc
 export const confirmDeliveredUpdate = defineUpdate<FulfilmentState, [{ actor: OrderActor }]>(
   'confirmDelivered',
 );
+
+/** The order is not to be shipped (see CancelOrder); sent by a full refund and by a subscription cancelled at once. */
+export const cancelOrderSignal = defineSignal<[CancelOrder]>('cancelOrder');
 
 /** The options that start one order's fulfilment (for `start`, or an Update-with-Start). */
 export function fulfilmentStartOptions(
