@@ -195,7 +195,9 @@ export function createFulfilmentActivities({ db, redis, log, metrics, temporal }
               cause: input.cause,
             },
           });
-        const payment = await trx('payments').where({ id: order.paymentId }).first('amount', 'refundedAmount');
+        const payment = await trx('payments')
+          .where({ id: order.paymentId })
+          .first('amount', 'refundedAmount');
         return {
           partnerId: order.partnerId as string,
           refundable: payment ? payment.amount - payment.refundedAmount : 0,
