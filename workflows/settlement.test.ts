@@ -66,7 +66,7 @@ async function roaster() {
     const customer = await makeUser(stack);
     const subscriptionId = await subscribeWith(stack, customer.browser, productId);
     const payment = await eventually<Row>(() => stack.db('payments').where({ subscriptionId }).first());
-    await customer.browser.post(`/api/subscriptions/${subscriptionId}/cancel`, { when: 'now' });
+    await customer.browser.post(`/api/subscriptions/${subscriptionId}/cancel`, { when: 'period_end' });
     return { payment, subscriptionId, customer };
   };
   return { ...partner, partnerId, productId, sell };

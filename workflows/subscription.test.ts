@@ -523,7 +523,7 @@ describe('subscription workflow (real dev server, PostgreSQL, sandbox)', () => {
   it('an admin refunds part of a payment through the provider; the customer sees it, the ledger records it', async () => {
     const { id, browser } = await subscribe();
     const payment = await waitFor(async () => (await payments(id))[0]);
-    await browser.post(`/api/subscriptions/${id}/cancel`, { when: 'now' });
+    await browser.post(`/api/subscriptions/${id}/cancel`, { when: 'period_end' });
     const admin = await makeUser(stack, ['customer', 'admin']);
     const refund = await admin.browser.post<{ ok: boolean; status: string; refundedTotal: number }>(
       `/api/admin/payments/${payment.id}/refunds`,

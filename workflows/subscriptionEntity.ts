@@ -9,6 +9,7 @@ import {
   proxyActivities,
   proxyLocalActivities,
   setHandler,
+  sleep,
   TimeoutFailure,
   upsertMemo,
   upsertSearchAttributes,
@@ -109,6 +110,8 @@ export class SubscriptionEntity {
   /** The status the read model holds (written after the state changes): checkout answers once the row says it. */
   private savedStatus: SubscriptionState['status'];
   private connectScope: CancellationScope | null = null;
+  /** Checkouts waiting for the card to connect (the `activate` Update). */
+  private activating = 0;
   /** Cancelled at once by the customer (not at the end of a term). */
   private withdrawn = false;
   readonly settings: rules.Settings;
@@ -208,8 +211,13 @@ export class SubscriptionEntity {
   private handlers(): void {
     setHandler(subscriptionStateQuery, () => this.s);
     setHandler(activateUpdate, async () => {
-      await condition(() => this.savedStatus !== 'connecting', this.settings.connectWaitMs);
-      return this.s;
+      this.activating += 1;
+      try {
+        await condition(() => this.savedStatus !== 'connecting', this.settings.connectWaitMs);
+        return this.s;
+      } finally {
+        this.activating -= 1;
+      }
     });
     setHandler(
       pauseUpdate,
@@ -379,6 +387,10 @@ export class SubscriptionEntity {
       });
       if (this.s.status === 'connecting') await this.waitUntil(Date.parse(this.s.nextRetryAt!));
     }
+    // A waiting checkout gets its answer now, not after the first charge: an Update's answer leaves with the workflow
+    // task, and the charge (a local activity) would hold this one open until the provider answers. A 1 ms timer ends
+    // the task first.
+    if (this.activating > 0 && this.s.status === 'active') await sleep(1);
   }
 
   /** A carried run: republish, and take in price changes its predecessor received but did not handle. */

@@ -139,7 +139,7 @@ async function direct(partnerId: string | null, range: DashboardRange, from: str
   const toShip = (
     await db.raw(
       `SELECT count(*)::int AS count, count(*) FILTER (WHERE ship_by < now())::int AS overdue
-         FROM fulfilment_orders WHERE ${scope} AND shipped_at IS NULL`,
+         FROM fulfilment_orders WHERE ${scope} AND status IN ('to_roast', 'roasted')`,
       p,
     )
   ).rows[0] as { count: number; overdue: number };
@@ -260,6 +260,16 @@ describe('sales dashboard (매출 관리)', () => {
       200,
     );
 
+    // Cancelled at once: a4's paid cycles, none shipped, are refunded in full by their fulfilments.
+    const a4Refunded = await eventually(async () => {
+      await new Promise((r) => setTimeout(r, 300));
+      const paid = await stack.db('payments').where({ subscriptionId: subs.a4!.id });
+      const done = paid.length > 0 && paid.every((p: { status: string }) => p.status === 'refunded');
+      const ended =
+        (await stack.db('subscriptions').where({ id: subs.a4!.id }).first()).status === 'canceled';
+      return done && ended && paid.reduce((sum: number, p: { amount: number }) => sum + p.amount, 0);
+    }, 15_000);
+
     for (const range of ['30d', '12w', '12m'] as const) {
       const d = await assertExact(
         partnerA.browser,
@@ -269,7 +279,7 @@ describe('sales dashboard (매출 관리)', () => {
       );
       assert.equal(d.series.length, range === '30d' ? 30 : 12);
       assert.ok(d.totals.gross > 0);
-      assert.equal(d.totals.refunds, 4000 + p2!.amount);
+      assert.equal(d.totals.refunds, 4000 + p2!.amount + a4Refunded);
     }
     const d = await dashboardOf(partnerA.browser, '/api/partner/dashboard');
     assert.equal(d.range, '30d');

@@ -140,7 +140,7 @@ async function record(stack: Stack): Promise<void> {
     const payment = await eventually(() =>
       stack.db('payments').where({ subscriptionId: sub.body.id }).first(),
     );
-    await customer.browser.post(`/api/subscriptions/${sub.body.id}/cancel`, { when: 'now' });
+    await customer.browser.post(`/api/subscriptions/${sub.body.id}/cancel`, { when: 'period_end' });
     await admin.browser.post(`/api/admin/payments/${payment.id}/refunds`, { amount: 4000, reason: '파손' });
     const run = await startSettlementRun(stack.client, stack.config.temporal, `replay-${randomUUID()}`, {
       periodEnd: new Date(Date.now() + 2000).toISOString(),
