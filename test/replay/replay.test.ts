@@ -30,7 +30,12 @@ import {
   testConfig,
   type Stack,
 } from '../harness';
-import { subscriptionWorkflowId } from '../../domain/contracts/subscription';
+import { fulfilmentHandle } from '../../domain/contracts/fulfilment';
+import {
+  priceChangeSignal,
+  subscriptionHandle,
+  subscriptionWorkflowId,
+} from '../../domain/contracts/subscription';
 
 const dir = fileURLToPath(new URL('./histories', import.meta.url));
 
@@ -236,8 +241,14 @@ async function record(stack: Stack): Promise<void> {
     await handle.terminate('recorded');
   }
 
-  // Subscriptions, on 1.5-second weeks: every customer action, then dunning rescued by a new card.
-  const subscriptionScenarios = ['subscription-actions', 'subscription-dunning-new-card'];
+  // Subscriptions, on 1.5-second weeks: every customer action and a price change, dunning rescued by a new card, and
+  // a cancel at once that withdraws the unshipped paid cycle (its fulfilment refunds it). The same scenarios without
+  // the v2 prefix were recorded by the code before v2 and are kept as they are (never re-recorded).
+  const subscriptionScenarios = [
+    'subscription-v2-actions',
+    'subscription-v2-dunning-new-card',
+    'fulfilment-withdrawn-with-subscription',
+  ];
   if ((await Promise.all(subscriptionScenarios.map(keep))).every(Boolean)) return;
   const partner = await makePartner(stack, actor.userId);
   const productId = await publishProduct(stack, partner.browser, actor.userId, {
@@ -269,12 +280,17 @@ async function record(stack: Stack): Promise<void> {
       const answer = await customer.browser.post(`/api/subscriptions/${id}/${action}`, body);
       assert.equal(answer.status, 200, `${action}: ${JSON.stringify(answer.body)}`);
     };
-    return { id, customerKey, act, handle: stack.client.workflow.getHandle(subscriptionWorkflowId(id)) };
+    return { id, customerKey, act, handle: subscriptionHandle(stack.client, id) };
   };
 
-  if (!(await keep('subscription-actions'))) {
+  if (!(await keep('subscription-v2-actions'))) {
     const s = await subscribe('4330123412341234');
     await eventually(async () => (await payments(s.id)) >= 1);
+    await s.handle.signal(priceChangeSignal, {
+      revisionId: randomUUID(),
+      weights: [{ grams: 200, priceKrw: 17000 }],
+      effectiveAt: new Date().toISOString(),
+    });
     await s.act('pause');
     await s.act('resume');
     await s.act('options', { grams: 500, grind: 'pour_over', quantity: 2, cycleWeeks: 2 });
@@ -282,9 +298,9 @@ async function record(stack: Stack): Promise<void> {
     await eventually(async () => (await payments(s.id)) >= 2, 15_000);
     await s.act('cancel', { when: 'period_end' });
     await s.handle.result();
-    await writeFile(join(dir, 'subscription-actions.json'), historyToJSON(await s.handle.fetchHistory()));
+    await writeFile(join(dir, 'subscription-v2-actions.json'), historyToJSON(await s.handle.fetchHistory()));
   }
-  if (!(await keep('subscription-dunning-new-card'))) {
+  if (!(await keep('subscription-v2-dunning-new-card'))) {
     const s = await subscribe('4000000000000002'); // always declines
     await eventually(
       async () => (await stack.db('subscriptions').where({ id: s.id }).first()).dunningStep >= 2,
@@ -298,8 +314,21 @@ async function record(stack: Stack): Promise<void> {
     await s.act('cancel', { when: 'now' });
     await s.handle.result();
     await writeFile(
-      join(dir, 'subscription-dunning-new-card.json'),
+      join(dir, 'subscription-v2-dunning-new-card.json'),
       historyToJSON(await s.handle.fetchHistory()),
+    );
+  }
+  if (!(await keep('fulfilment-withdrawn-with-subscription'))) {
+    const s = await subscribe('4330123412341234');
+    const order = await eventually(() =>
+      stack.db('fulfilment_orders').where({ subscriptionId: s.id }).first(),
+    );
+    await s.act('cancel', { when: 'now' });
+    const fulfilment = fulfilmentHandle(stack.client, order.id);
+    await fulfilment.result();
+    await writeFile(
+      join(dir, 'fulfilment-withdrawn-with-subscription.json'),
+      historyToJSON(await fulfilment.fetchHistory()),
     );
   }
 }
