@@ -17,7 +17,13 @@ export function fromTemporal(
   if (err instanceof WorkflowUpdateFailedError) {
     const cause = err.cause;
     if (cause instanceof ApplicationFailure && isErrorCode(cause.type)) {
-      return new AppError(cause.type, cause.message);
+      // A refusal may say more for the client (e.g. the provider's code of a refused card) as its first detail.
+      const detail = cause.details?.[0];
+      return new AppError(
+        cause.type,
+        cause.message,
+        detail && typeof detail === 'object' && !Array.isArray(detail) ? detail : undefined,
+      );
     }
     return err;
   }

@@ -351,12 +351,16 @@ describe('subscription workflow (real dev server, PostgreSQL, sandbox)', () => {
     const { id, browser, customerKey } = await subscribe();
     await waitFor(async () => (await payments(id)).length >= 1);
     const other = await makeUser(stack);
-    const refused = await browser.post<{ error: { code: string } }>(`/api/subscriptions/${id}/card`, {
-      authKey: await stack.sandbox.authKey(customerKeyFor(other.me.id)),
-      customerKey,
-    });
+    const refused = await browser.post<{ error: { code: string; details: unknown } }>(
+      `/api/subscriptions/${id}/card`,
+      {
+        authKey: await stack.sandbox.authKey(customerKeyFor(other.me.id)),
+        customerKey,
+      },
+    );
     assert.equal(refused.status, 400, JSON.stringify(refused.body));
     assert.equal(refused.body.error.code, 'CARD_AUTH_INVALID');
+    assert.deepEqual(refused.body.error.details, { providerCode: 'NOT_MATCHES_CUSTOMER_KEY' });
     await waitFor(async () => (await payments(id)).length >= 2);
     const paused = await browser.post<SubscriptionState>(`/api/subscriptions/${id}/pause`);
     assert.equal(paused.status, 200);

@@ -321,15 +321,22 @@ export class SubscriptionEntity {
         authKey: args.authKey,
       });
     } catch {
-      const words = cardFailureWords('PROVIDER_UNAVAILABLE');
-      throw ApplicationFailure.nonRetryable(words.ko, 'PAYMENT_PROVIDER_UNAVAILABLE');
+      throw ApplicationFailure.create({
+        message: cardFailureWords('PROVIDER_UNAVAILABLE').ko,
+        type: 'PAYMENT_PROVIDER_UNAVAILABLE',
+        nonRetryable: true,
+        details: [{ providerCode: 'PROVIDER_UNAVAILABLE' }],
+      });
     }
     if (!result.ok) {
       const words = cardFailureWords(result.code);
-      throw ApplicationFailure.nonRetryable(
-        words.ko,
-        words.kind === 'auth' ? 'CARD_AUTH_INVALID' : 'CARD_DECLINED',
-      );
+      // The provider's code goes with the refusal, so the page can word it in the customer's language.
+      throw ApplicationFailure.create({
+        message: words.ko,
+        type: words.kind === 'auth' ? 'CARD_AUTH_INVALID' : 'CARD_DECLINED',
+        nonRetryable: true,
+        details: [{ providerCode: result.code }],
+      });
     }
     return result;
   }

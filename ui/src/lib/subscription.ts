@@ -29,12 +29,7 @@ export function cardFailureText(err: unknown): string {
   if (!(err instanceof ApiError)) return t('common.error');
   if (['CARD_AUTH_INVALID', 'CARD_DECLINED', 'PAYMENT_PROVIDER_UNAVAILABLE'].includes(err.code)) {
     const code = typeof err.details.providerCode === 'string' ? err.details.providerCode : null;
-    if (code || err.code !== 'CARD_DECLINED') {
-      const words = cardFailureWords(
-        code ?? (err.code === 'PAYMENT_PROVIDER_UNAVAILABLE' ? 'PROVIDER_UNAVAILABLE' : null),
-      );
-      return words[i18n.lang];
-    }
+    if (code) return cardFailureWords(code)[i18n.lang];
   }
   return t(`err.${err.code}`);
 }
