@@ -43,6 +43,8 @@ const orderColumns = [
   'shipTo',
   'shipBy',
   'status',
+  'canceledAt',
+  'cancelCause',
   'carrier',
   'trackingNumber',
   'roastedAt',

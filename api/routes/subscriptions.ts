@@ -322,6 +322,7 @@ export function subscriptionRoutes(): RouteDef[] {
             'shippedAt',
             'deliveredAt',
             'deliveredBy',
+            'canceledAt',
             'createdAt',
           );
         return { items: rows };

@@ -11,6 +11,8 @@ export const fulfilmentKo = {
   'po.view.all': '전체',
   'po.empty': '해당하는 주문이 없습니다.',
   'po.shipBy': '발송 기한',
+  'po.canceledWithSubscription': '고객이 구독을 해지해 발송 전 취소·환불됨',
+  'po.canceledRefunded': '전액 환불되어 발송 전 취소됨',
   'po.overdue': '기한 초과',
   'po.recipient': '받는 분',
   'po.roasted': '로스팅 완료',
@@ -53,6 +55,9 @@ export const fulfilmentEn: Record<keyof typeof fulfilmentKo, string> = {
   'po.view.all': 'All',
   'po.empty': 'No orders here.',
   'po.shipBy': 'Ship by',
+  'po.canceledWithSubscription':
+    'Canceled and refunded before shipping: the customer cancelled the subscription',
+  'po.canceledRefunded': 'Canceled before shipping: refunded in full',
   'po.overdue': 'Overdue',
   'po.recipient': 'Recipient',
   'po.roasted': 'Roasted',
