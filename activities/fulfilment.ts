@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { TypedSearchAttributes, WorkflowIdConflictPolicy } from '@temporalio/common';
 import { cancelOrderSignal, fulfilmentHandle, startFulfilment } from '../domain/contracts/fulfilment';
 import type { CancelOrder, FulfilmentInput, FulfilmentStatus } from '../domain/fulfilment';
@@ -8,6 +8,7 @@ import { dashboardCacheKeysOf } from '../domain/dashboard';
 import type { ActivityDeps, FulfilmentStarter } from './deps';
 import { closeTask } from './reviewDesk';
 import { enqueueNotification, type Notification } from './outbox';
+import { signalIfRunning } from './signals';
 
 /** The fulfilment starter the activities use (ActivityDeps.fulfilment), built by the worker and the tests. */
 export function createFulfilmentStarter(
@@ -236,14 +237,8 @@ export function createFulfilmentActivities({ db, redis, log, metrics, temporal }
   /** Signals each order's workflow; one that has already ended has nothing to cancel. */
   async function tell(orderIds: string[], cancel: CancelOrder): Promise<number> {
     let told = 0;
-    for (const id of orderIds) {
-      try {
-        await fulfilmentHandle(temporal, id).signal(cancelOrderSignal, cancel);
-        told += 1;
-      } catch (err) {
-        if (!(err instanceof WorkflowNotFoundError)) throw err;
-      }
-    }
+    for (const id of orderIds)
+      if (await signalIfRunning(fulfilmentHandle(temporal, id), cancelOrderSignal, cancel)) told += 1;
     return told;
   }
 }

@@ -1,5 +1,4 @@
 import { activityInfo, heartbeat } from '@temporalio/activity';
-import { WorkflowNotFoundError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { createHash, randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
@@ -19,6 +18,7 @@ import { countNewSubscription, countSale, countStatusChange, lockSubscription } 
 import type { ActivityDeps } from './deps';
 import { fulfilmentInputFor } from './fulfilment';
 import { enqueueNotification, type Notification } from './outbox';
+import { signalIfRunning } from './signals';
 
 const now = (k: Knex) => k.fn.now() as unknown as Date;
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -490,19 +490,10 @@ export function createSubscriptionActivities({
           .limit(200)
           .pluck('id')) as string[];
         if (!ids.length) return { signalled };
-        await Promise.all(
-          ids.map((id) =>
-            subscriptionHandle(temporal, id)
-              .signal(priceChangeSignal, change)
-              .then(
-                () => (signalled += 1),
-                (err: unknown) => {
-                  // A workflow that has ended since the read has no price to change.
-                  if (!(err instanceof WorkflowNotFoundError)) throw err;
-                },
-              ),
-          ),
+        const told = await Promise.all(
+          ids.map((id) => signalIfRunning(subscriptionHandle(temporal, id), priceChangeSignal, change)),
         );
+        signalled += told.filter(Boolean).length;
         after = ids.at(-1)!;
         heartbeat(after);
       }
