@@ -3,6 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { createHash, randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import {
+  offerFor,
   orderIdFor,
   type ChargeResult,
   type ConnectResult,
@@ -67,6 +68,9 @@ function columns(patch: SubscriptionPatch): Record<string, unknown> {
     out.pendingChange = patch.pendingChange === null ? null : JSON.stringify(patch.pendingChange);
   return out;
 }
+
+/** New options priced, or why the product does not offer them. */
+type Quote = { ok: true; options: SubscriptionOptions; unitPrice: number } | { ok: false; reason: string };
 
 /** One charge of one cycle, as the subscription workflow asks for it. */
 export interface ChargeCycleInput {
@@ -343,6 +347,24 @@ export function createSubscriptionActivities({
     }
   }
 
+  /** The options priced at what the product offers now, or the first option it does not offer. */
+  async function quote(input: { subscriptionId: string; options: SubscriptionOptions }): Promise<Quote> {
+    const sub = await db('subscriptions').where({ id: input.subscriptionId }).first('productId');
+    const product = await db('catalog_products').where({ productId: sub.productId }).first('options');
+    const o = input.options;
+    const offer = product
+      ? offerFor(product.options, o)
+      : { unitPrice: null, notOffered: ['grams' as const] };
+    const reasons = {
+      grams: `${o.grams}g 상품은 판매하지 않습니다.`,
+      grind: '선택한 분쇄도는 제공하지 않습니다.',
+      cycleWeeks: `${o.cycleWeeks}주 배송 주기는 제공하지 않습니다.`,
+    };
+    const missing = offer.notOffered[0];
+    if (missing || offer.unitPrice === null) return { ok: false, reason: reasons[missing ?? 'grams'] };
+    return { ok: true, options: o, unitPrice: offer.unitPrice };
+  }
+
   return {
     /** Creates the read-model row of a new subscription; idempotent: the id comes from the API. */
     async createSubscription(input: {
@@ -525,52 +547,28 @@ export function createSubscriptionActivities({
      * Checks new options against what the product offers now and prices them; reads only (the workflow writes the
      * row with the rest of its state).
      */
-    async quoteSubscriptionOptions(input: {
-      subscriptionId: string;
-      options: SubscriptionOptions;
-    }): Promise<
-      { ok: true; options: SubscriptionOptions; unitPrice: number } | { ok: false; reason: string }
-    > {
-      const sub = await db('subscriptions').where({ id: input.subscriptionId }).first('productId');
-      const product = await db('catalog_products')
-        .where({ productId: sub.productId })
-        .first('options', 'status');
-      const next = input.options;
-      const weight = product?.options.weights.find((w: { grams: number }) => w.grams === next.grams);
-      if (!weight) return { ok: false, reason: `${next.grams}g 상품은 판매하지 않습니다.` };
-      if (!product.options.grinds.includes(next.grind))
-        return { ok: false, reason: '선택한 분쇄도는 제공하지 않습니다.' };
-      if (!product.options.cycles.includes(next.cycleWeeks))
-        return { ok: false, reason: `${next.cycleWeeks}주 배송 주기는 제공하지 않습니다.` };
-      return { ok: true, options: next, unitPrice: weight.priceKrw };
-    },
+    quoteSubscriptionOptions: quote,
 
     /**
-     * (Runs before v2 only.) Changes weight / grind / quantity / cycle from the next cycle, checked against what the product offers now;
-     * idempotent: it sets values. Returns the new price per delivery.
+     * (Runs before v2 only.) Changes weight / grind / quantity / cycle from the next cycle, priced as the quote
+     * prices them; idempotent: it sets values.
      */
     async changeSubscriptionOptions(input: {
       subscriptionId: string;
       options: Partial<SubscriptionOptions>;
-    }): Promise<
-      { ok: true; options: SubscriptionOptions; unitPrice: number } | { ok: false; reason: string }
-    > {
+    }): Promise<Quote> {
       const sub = await db('subscriptions').where({ id: input.subscriptionId }).first();
-      const product = await db('catalog_products')
-        .where({ productId: sub.productId })
-        .first('options', 'status');
-      const next: SubscriptionOptions = {
-        grams: input.options.grams ?? sub.grams,
-        grind: input.options.grind ?? sub.grind,
-        quantity: input.options.quantity ?? sub.quantity,
-        cycleWeeks: input.options.cycleWeeks ?? sub.cycleWeeks,
-      };
-      const weight = product?.options.weights.find((w: { grams: number }) => w.grams === next.grams);
-      if (!weight) return { ok: false, reason: `${next.grams} g is not offered` };
-      if (!product.options.grinds.includes(next.grind))
-        return { ok: false, reason: `${next.grind} is not offered` };
-      if (!product.options.cycles.includes(next.cycleWeeks))
-        return { ok: false, reason: `every ${next.cycleWeeks} weeks is not offered` };
+      const quoted = await quote({
+        subscriptionId: sub.id,
+        options: {
+          grams: input.options.grams ?? sub.grams,
+          grind: input.options.grind ?? sub.grind,
+          quantity: input.options.quantity ?? sub.quantity,
+          cycleWeeks: input.options.cycleWeeks ?? sub.cycleWeeks,
+        },
+      });
+      if (!quoted.ok) return quoted;
+      const next = quoted.options;
       await db('subscriptions')
         .where({ id: sub.id })
         .update({
@@ -578,11 +576,11 @@ export function createSubscriptionActivities({
           grind: next.grind,
           quantity: next.quantity,
           cycleWeeks: next.cycleWeeks,
-          unitPrice: weight.priceKrw,
-          amount: weight.priceKrw * next.quantity,
+          unitPrice: quoted.unitPrice,
+          amount: quoted.unitPrice * next.quantity,
           updatedAt: now(db),
         });
-      return { ok: true, options: next, unitPrice: weight.priceKrw };
+      return quoted;
     },
   };
 }

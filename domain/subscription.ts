@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { deliveryCycles, grindTypes } from './catalog';
 import type { Actor } from './partner';
+import type { ProductOptions } from './product';
 import { isoDate, plainText } from './validation';
 
 /** Where a subscription stands (구독 상태). */
@@ -45,6 +46,22 @@ export const subscriptionOptionsSchema = z.strictObject({
   ),
 });
 export type SubscriptionOptions = z.infer<typeof subscriptionOptionsSchema>;
+
+/**
+ * What a product offers for a subscription's options: the price per delivery of the weight, and which options it does
+ * not offer (checkout, and an options change, are refused on those).
+ */
+export function offerFor(
+  offered: Pick<ProductOptions, 'weights' | 'grinds' | 'cycles'>,
+  o: SubscriptionOptions,
+): { unitPrice: number | null; notOffered: ('grams' | 'grind' | 'cycleWeeks')[] } {
+  const weight = offered.weights.find((w) => w.grams === o.grams);
+  const notOffered: ('grams' | 'grind' | 'cycleWeeks')[] = [];
+  if (!weight) notOffered.push('grams');
+  if (!offered.grinds.includes(o.grind)) notOffered.push('grind');
+  if (!offered.cycles.includes(o.cycleWeeks)) notOffered.push('cycleWeeks');
+  return { unitPrice: weight?.priceKrw ?? null, notOffered };
+}
 
 /** Checkout: the product, its options, where to ship, when to start, and the card window's answer. */
 export const checkoutSchema = z.strictObject({

@@ -24,6 +24,7 @@ import {
   changeOptionsSchema,
   checkoutSchema,
   customerKeyFor,
+  offerFor,
   type SubscriptionAction,
   type SubscriptionInput,
   type SubscriptionState,
@@ -136,22 +137,17 @@ export function subscriptionRoutes(): RouteDef[] {
         const product = await db('catalog_products').where({ productId: body.productId }).first();
         if (!product || product.status !== 'live')
           throw new AppError('PRODUCT_UNAVAILABLE', 'This bean is not available for new subscriptions');
-        const weight = product.options.weights.find((w: { grams: number }) => w.grams === body.options.grams);
-        const fields = [];
-        if (!weight)
-          fields.push({
-            path: 'options.grams',
-            key: 'not_offered',
-            message: `${body.options.grams} g is not offered`,
-          });
-        if (!product.options.grinds.includes(body.options.grind))
-          fields.push({ path: 'options.grind', key: 'not_offered', message: 'This grind is not offered' });
-        if (!product.options.cycles.includes(body.options.cycleWeeks))
-          fields.push({
-            path: 'options.cycleWeeks',
-            key: 'not_offered',
-            message: 'This delivery cycle is not offered',
-          });
+        const offer = offerFor(product.options, body.options);
+        const notOffered = {
+          grams: `${body.options.grams} g is not offered`,
+          grind: 'This grind is not offered',
+          cycleWeeks: 'This delivery cycle is not offered',
+        };
+        const fields = offer.notOffered.map((f) => ({
+          path: `options.${f}`,
+          key: 'not_offered',
+          message: notOffered[f],
+        }));
         const today = seoulDate(Date.now());
         const first =
           body.firstChargeDate && body.firstChargeDate !== today
@@ -180,7 +176,7 @@ export function subscriptionRoutes(): RouteDef[] {
           partnerId: product.partnerId,
           productName: product.name,
           options: body.options,
-          unitPrice: weight.priceKrw,
+          unitPrice: offer.unitPrice!,
           shipTo: body.shipTo,
           firstChargeAt: firstChargeAt.toISOString(),
           authKey: body.authKey,
