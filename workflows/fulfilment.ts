@@ -26,16 +26,12 @@ import type {
   OrderActor,
 } from '../domain/fulfilment';
 import { FulfilmentStatus as FulfilmentStatusKey, ReviewState } from '../domain/searchAttributes';
-import { dbActivityOptions } from './options';
+import { dbActivityOptions, providerActivityOptions } from './options';
 import { ReviewDesk } from './reviewDesk';
 
 const acts = proxyActivities<Activities>(dbActivityOptions);
-// The refund of a cycle withdrawn with its subscription: retried while the provider's answer is uncertain (the
-// refund id is its Idempotency-Key).
-const refunds = proxyActivities<Activities>({
-  startToCloseTimeout: '90s',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
-});
+// The refund of a cycle withdrawn with its subscription (the refund id is its Idempotency-Key).
+const refunds = proxyActivities<Activities>(providerActivityOptions);
 
 function refuse(message: string, type = 'CONFLICT'): never {
   throw ApplicationFailure.nonRetryable(message, type);

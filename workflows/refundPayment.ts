@@ -2,13 +2,9 @@ import { patched, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { RefundPaymentWorkflow } from '../domain/contracts/refundPayment';
 import type { RefundInput, RefundResult } from '../domain/payments';
-import { dbActivityOptions } from './options';
+import { dbActivityOptions, providerActivityOptions } from './options';
 
-// Talking to the provider: retried while the answer is uncertain (the Idempotency-Key makes that safe).
-const { executeRefund } = proxyActivities<Activities>({
-  startToCloseTimeout: '90s',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
-});
+const { executeRefund } = proxyActivities<Activities>(providerActivityOptions);
 const { cancelFulfilmentOfPayment } = proxyActivities<Activities>(dbActivityOptions);
 
 /**

@@ -32,14 +32,10 @@ import type { Actor } from '../domain/partner';
 import { NextChargeAt, PaymentState, SubscriptionStatus } from '../domain/searchAttributes';
 import type { ChargeResult, PriceChange, SubscriptionInput, SubscriptionState } from '../domain/subscription';
 import { initialState } from '../domain/subscriptionRules';
-import { dbActivityOptions } from './options';
+import { dbActivityOptions, providerActivityOptions } from './options';
 
 const acts = proxyActivities<Activities>(dbActivityOptions);
-// Talking to the provider: up to 60 s per answer, retried while the answer is uncertain.
-const provider = proxyActivities<Activities>({
-  startToCloseTimeout: '90s',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
-});
+const provider = proxyActivities<Activities>(providerActivityOptions);
 // The charge runs as a local activity (one workflow task per cycle): safe because it is idempotent and looks the
 // order up after any doubt. A few quick attempts; then the workflow marks the payment "retrying" and tries again.
 const pay = proxyLocalActivities<Activities>({
