@@ -104,19 +104,8 @@ export function initialState(
 
 /** The state a run starts from: a new one, or the carried one with every field present (older runs carried fewer). */
 export function stateFromInput(input: SubscriptionInput): SubscriptionState {
-  const fresh = initialState(input.firstChargeAt, input.options, input.unitPrice);
-  if (!input.carried) return fresh;
-  const c = input.carried;
-  return {
-    ...fresh,
-    ...c,
-    nextRetryAt: c.nextRetryAt ?? null,
-    chargeAttempts: c.chargeAttempts ?? 0,
-    retryNow: c.retryNow ?? false,
-    pendingPrice: c.pendingPrice ?? null,
-    priceRevisionId: c.priceRevisionId ?? null,
-    canceledAt: c.canceledAt ?? null,
-  };
+  // The fresh state's neutral values stand for the fields a carried state lacks (JSON drops what was undefined).
+  return { ...initialState(input.firstChargeAt, input.options, input.unitPrice), ...input.carried };
 }
 
 /** Charges can be made in these states (a dunning retry is a charge too). */

@@ -69,6 +69,11 @@ function faultOf(err: unknown): rules.Fault {
   return { code: 'ERROR', message: (cause as Error)?.message ?? String(cause) };
 }
 
+/** What the memo says of a state: the last error while a retry is scheduled, else nothing. */
+function memoKey(s: SubscriptionState): string | null {
+  return s.paymentState === 'retrying' && s.lastError ? `${s.lastError.code}|${s.lastError.at}` : null;
+}
+
 /** The row the read model keeps of a state. */
 function rowOf(s: SubscriptionState): SubscriptionPatch {
   return {
@@ -115,13 +120,21 @@ export class SubscriptionEntity {
   /** Cancelled at once by the customer (not at the end of a term). */
   private withdrawn = false;
   readonly settings: rules.Settings;
+  /** A card change talks to the provider on a budget the customer can wait for. */
+  private readonly cardChange: Activities;
 
   constructor(private readonly input: SubscriptionInput) {
     this.s = rules.stateFromInput(input);
     this.savedStatus = this.s.status;
     this.settings = rules.settingsOf(input.settings);
-    // The memo of a carried run still holds the last error it published.
-    if (input.carried?.paymentState === 'retrying') this.memoError = input.carried.lastError?.code ?? null;
+    const budget = this.settings.cardChangeBudgetMs;
+    this.cardChange = proxyActivities<Activities>({
+      startToCloseTimeout: budget,
+      scheduleToCloseTimeout: budget,
+      retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '5s' },
+    });
+    // A carried run's memo (continue-as-new keeps it) still holds the error its predecessor published.
+    this.memoError = memoKey(this.s);
     this.handlers();
   }
 
@@ -155,8 +168,7 @@ export class SubscriptionEntity {
       changes.push({ key: NextChargeAt, value: next.NextChargeAt ? new Date(next.NextChargeAt) : null });
     if (changes.length) upsertSearchAttributes(changes as never);
     Object.assign(this.published, next);
-    const memo =
-      s.paymentState === 'retrying' && s.lastError ? `${s.lastError.code}|${s.lastError.at}` : null;
+    const memo = memoKey(s);
     if (memo !== this.memoError) {
       upsertMemo({ lastError: memo ? s.lastError : null });
       this.memoError = memo;
@@ -307,15 +319,9 @@ export class SubscriptionEntity {
 
   /** A card change's connect: refused at once for what the customer can fix, and when the provider is not there. */
   private async connectForChange(args: { authKey: string; customerKey: string }) {
-    const budget = this.settings.cardChangeBudgetMs;
-    const provider = proxyActivities<Activities>({
-      startToCloseTimeout: budget,
-      scheduleToCloseTimeout: budget,
-      retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '5s' },
-    });
     let result: ConnectResult;
     try {
-      result = await provider.connectCard({
+      result = await this.cardChange.connectCard({
         customerId: this.input.customerId,
         customerKey: args.customerKey,
         authKey: args.authKey,
