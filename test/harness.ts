@@ -310,3 +310,16 @@ export async function publishProduct(
   });
   return res.body.productId;
 }
+
+/** Waits until a subscription's connectCard activity is being retried (its attempt number has reached `attempts`). */
+export async function connectCardRetrying(
+  client: Client,
+  workflowId: string,
+  attempts: number,
+  timeoutMs = 30_000,
+): Promise<void> {
+  await eventually(async () => {
+    const pending = (await client.workflow.getHandle(workflowId).describe()).raw.pendingActivities ?? [];
+    return pending.some((p) => p.activityType?.name === 'connectCard' && (p.attempt ?? 0) >= attempts);
+  }, timeoutMs);
+}

@@ -9,7 +9,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { createActivities } from '../../activities';
-import { subscriptionHandle, subscriptionStateQuery } from '../../domain/contracts/subscription';
+import {
+  subscriptionHandle,
+  subscriptionStateQuery,
+  subscriptionWorkflowId,
+} from '../../domain/contracts/subscription';
 import { customerKeyFor } from '../../domain/keys';
 import { taskQueue } from '../../domain/taskQueues';
 import { createLogger } from '../../infra/logger';
@@ -18,6 +22,7 @@ import { TossConfigurationError } from '../../payments/errors';
 import { createWorkers } from '../../worker/createWorkers';
 import { createActivityDeps } from '../../worker/deps';
 import {
+  connectCardRetrying,
   eventually,
   makePartner,
   makeUser,
@@ -79,13 +84,8 @@ async function workerBeforeDeploy(): Promise<Worker> {
   });
 }
 
-async function connectRetrying(subscriptionId: string, attempts = 2): Promise<void> {
-  await eventually(async () => {
-    const pending =
-      (await subscriptionHandle(stack.client, subscriptionId).describe()).raw.pendingActivities ?? [];
-    return pending.some((p) => p.activityType?.name === 'connectCard' && (p.attempt ?? 0) >= attempts);
-  }, 20_000);
-}
+const connectRetrying = (subscriptionId: string) =>
+  connectCardRetrying(stack.client, subscriptionWorkflowId(subscriptionId), 2, 20_000);
 
 describe('runs wedged before v2 (real dev server, PostgreSQL, sandbox)', () => {
   it('recover after the deploy: the connect fails as the customer’s error, a card change is refused, the due charge runs, v2 takes over', async () => {

@@ -19,6 +19,7 @@ import { Task } from '../../db/models';
 import { getWorkflowBundle } from '../../worker/bundle';
 import {
   applicationForm,
+  connectCardRetrying,
   eventually,
   makePartner,
   makeUser,
@@ -193,10 +194,7 @@ async function record(stack: Stack): Promise<void> {
       .catch(() => undefined);
     const row = await eventually(() => stack.db('subscriptions').where({ customerId: b.me.id }).first());
     const handle = stack.client.workflow.getHandle(row.workflowId);
-    await eventually(async () => {
-      const pending = (await handle.describe()).raw.pendingActivities ?? [];
-      return pending.some((p) => p.activityType?.name === 'connectCard' && (p.attempt ?? 0) >= 3);
-    }, 30_000);
+    await connectCardRetrying(stack.client, row.workflowId, 3);
     await writeFile(
       join(dir, 'subscription-legacy-wedged-connect.json'),
       historyToJSON(await handle.fetchHistory()),
@@ -230,10 +228,7 @@ async function record(stack: Stack): Promise<void> {
       .post(`/api/subscriptions/${res.body.id}/card`, { authKey: foreign, customerKey: keyB })
       .catch(() => undefined);
     const handle = stack.client.workflow.getHandle(subscriptionWorkflowId(res.body.id));
-    await eventually(async () => {
-      const pending = (await handle.describe()).raw.pendingActivities ?? [];
-      return pending.some((p) => p.activityType?.name === 'connectCard' && (p.attempt ?? 0) >= 3);
-    }, 30_000);
+    await connectCardRetrying(stack.client, handle.workflowId, 3);
     await writeFile(
       join(dir, 'subscription-legacy-wedged-card-change.json'),
       historyToJSON(await handle.fetchHistory()),
