@@ -2,7 +2,7 @@
 // load TypeScript through tsx. Plain JavaScript so it runs before anything is installed.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -33,7 +33,11 @@ export async function bootstrap() {
     console.error(`Dalgona needs Node.js 20.19 or newer (this is ${process.versions.node}).`);
     process.exit(1);
   }
-  if (!depsFresh()) {
+  // A node_modules linked from another checkout (a git worktree sharing the main one's) is that checkout's to install:
+  // installing here would replace it under the other checkout's feet.
+  const shared = existsSync(join(root, 'node_modules')) && lstatSync(join(root, 'node_modules')).isSymbolicLink();
+  if (shared && !depsFresh()) console.log('node_modules is linked from another checkout: not reinstalling it here.');
+  else if (!depsFresh()) {
     console.log('Installing npm dependencies (npm ci)…');
     const npm = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
     if (npm.status !== 0) process.exit(npm.status ?? 1);
