@@ -7,6 +7,7 @@ import type { Logger } from '../infra/logger';
 import type { BusinessMetrics } from '../infra/metrics';
 import type { Redis } from '../infra/redis';
 import type { SecretBox } from '../infra/secretBox';
+import type { ChannelSet } from '../notifications/channels';
 
 /** Starts each paid cycle's fulfilment workflow (activities/fulfilment.ts builds it from a Temporal client). */
 export interface FulfilmentStarter {
@@ -14,6 +15,16 @@ export interface FulfilmentStarter {
   start(input: FulfilmentInput): Promise<void>;
   /** The settings every fulfilment starts with. */
   settings: FulfilmentSettings;
+}
+
+/** What the notifier needs: its channels and what planning and rendering read from the configuration. */
+export interface NotifyDeps {
+  /** The channels this deployment has (e-mail always; 알림톡 / SMS with SOLAPI's keys). */
+  channels: ChannelSet;
+  /** PUBLIC_URL without a trailing slash: every link in a message is absolute. */
+  publicUrl: string;
+  /** SOLAPI is configured (null: e-mail only), with the templates Kakao approved for 알림톡. */
+  solapi: { kakaoTemplates: Readonly<Record<string, string>> } | null;
 }
 
 /** What activities need from the outside world; tests pass real or fake ones. */
@@ -39,4 +50,6 @@ export interface ActivityDeps {
   temporal: Client;
   /** Whether this deployment may import demo history (a sandbox deployment: the Toss key is a test key). */
   demoData: boolean;
+  /** Messages: the channels the notifier delivers through (docs/architecture.md#messages). */
+  notify: NotifyDeps;
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { domains, type Domain } from '../domain/taskQueues';
 import { createSecretBox, parseKeys, type SecretKey } from './secretBox';
 import type { SubscriptionSettings } from '../domain/subscription';
+import type { NotifierInput } from '../domain/notifications';
 
 /** The development key for billing keys at rest: fine on a laptop, refused in production. */
 const DEV_SECRET = Buffer.from('dalgona-development-only-key-000').toString('base64');
@@ -207,6 +208,48 @@ const schema = z.object({
   SETTLEMENT_TIMEZONE: z.string().default('Asia/Seoul'),
   SETTLEMENT_PERIOD: duration('7d'),
   SETTLEMENT_INTERVAL: z.string().transform(toMs).optional(),
+  // Messages (docs/architecture.md#messages): the SMTP relay (MailDev under `npm start`), the sender, SOLAPI's keys
+  // (알림톡 / SMS; all four unset: e-mail only) and the notifier's timing.
+  SMTP_URL: z
+    .string()
+    .default('smtp://127.0.0.1:1025')
+    .refine((v) => /^smtps?:\/\/[^\s]+$/.test(v), 'must be smtp://[user:pass@]host:port or smtps://…'),
+  MAIL_FROM: z.string().min(3).default('달고나 <no-reply@dalgona.local>'),
+  SOLAPI_API_KEY: z.string().optional(),
+  SOLAPI_API_SECRET: z.string().optional(),
+  SOLAPI_SENDER: z
+    .string()
+    .regex(/^\d{8,12}$/, 'must be the registered sender number, digits only (e.g. 0212345678)')
+    .optional(),
+  SOLAPI_KAKAO_PF_ID: z.string().optional(),
+  // template:KakaoTemplateId pairs (comma-separated): the 알림톡 templates Kakao approved; others go by SMS.
+  SOLAPI_KAKAO_TEMPLATES: z.string().default(''),
+  // Only for a stand-in (tests, demos): the SDK's requests to https://api.solapi.com go here instead.
+  SOLAPI_BASE_URL: z.string().pipe(z.url()).optional(),
+  NOTIFY_POLL_INTERVAL: duration('1s'),
+  NOTIFY_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
+  NOTIFY_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(10),
+  NOTIFY_SEND_TIMEOUT: duration('30s'),
+  NOTIFY_LEASE: duration('2m'),
+  NOTIFY_RETRY_LADDER: z
+    .string()
+    .default('30s,2m,10m,30m,1h,3h,6h')
+    .transform((v, ctx) => {
+      const steps = v.split(',').map((p) => ms(p.trim() as ms.StringValue));
+      if (steps.some((n) => typeof n !== 'number' || !Number.isFinite(n) || n <= 0)) {
+        ctx.addIssue({ code: 'custom', message: `"${v}" is not a list of durations like 30s,2m,10m` });
+        return z.NEVER;
+      }
+      return steps;
+    }),
+  NOTIFY_ACTIVITY_SPAN: duration('5m'),
+  NOTIFY_HEARTBEAT_TIMEOUT: duration('30s'),
+  NOTIFY_LANES: z.coerce.number().int().min(1).max(16).default(1),
+  NOTIFY_DIGEST_CRON: z
+    .string()
+    .default('0 8 * * *')
+    .refine((v) => v.trim().split(/\s+/).length === 5, 'must be a five-field cron expression like 0 8 * * *'),
+  NOTIFY_DIGEST_TIMEZONE: z.string().default('Asia/Seoul'),
   ADMIN_EMAIL: z.email().default('admin@dalgona.local'),
   ADMIN_PASSWORD: z.string().min(10).default('dalgona-admin'),
 });
@@ -298,6 +341,32 @@ export interface Config {
     cardChangeBudgetMs: number;
   };
   fulfilment: { autoDeliverMs: number; escalationSlaMs: number };
+  /** Messages: channels and the notifier's timing (docs/architecture.md#messages). */
+  notify: {
+    smtpUrl: string;
+    mailFrom: string;
+    /** SOLAPI (알림톡 / SMS), or null: every message goes by e-mail. */
+    solapi: {
+      apiKey: string;
+      apiSecret: string;
+      sender: string;
+      kakaoPfId: string | null;
+      /** Our template name → Kakao's approved 알림톡 template id. */
+      kakaoTemplates: Record<string, string>;
+      baseUrl: string | null;
+    } | null;
+    pollIntervalMs: number;
+    batchSize: number;
+    concurrency: number;
+    sendTimeoutMs: number;
+    leaseMs: number;
+    retryLadderMs: number[];
+    activitySpanMs: number;
+    heartbeatTimeoutMs: number;
+    lanes: number;
+    digestCron: string;
+    digestTimezone: string;
+  };
 }
 
 /** A bad or missing setting: the message names every offending variable. */
@@ -376,6 +445,43 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(
       'Invalid configuration:\n  PARTNER_REVIEW_SLA must be shorter than PARTNER_APPLICATION_EXPIRY',
     );
+  }
+  for (const [name, tz] of [['NOTIFY_DIGEST_TIMEZONE', e.NOTIFY_DIGEST_TIMEZONE]] as const) {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: tz });
+    } catch {
+      throw new ConfigError(
+        `Invalid configuration:\n  ${name}: "${tz}" is not an IANA time zone like Asia/Seoul`,
+      );
+    }
+  }
+  if (e.NOTIFY_LEASE <= e.NOTIFY_SEND_TIMEOUT * 2) {
+    throw new ConfigError(
+      'Invalid configuration:\n  NOTIFY_LEASE must be more than twice NOTIFY_SEND_TIMEOUT (a claim outlives its send)',
+    );
+  }
+  if (e.NOTIFY_HEARTBEAT_TIMEOUT <= e.NOTIFY_POLL_INTERVAL) {
+    throw new ConfigError(
+      'Invalid configuration:\n  NOTIFY_HEARTBEAT_TIMEOUT must be longer than NOTIFY_POLL_INTERVAL',
+    );
+  }
+  const solapiSet = [e.SOLAPI_API_KEY, e.SOLAPI_API_SECRET, e.SOLAPI_SENDER].filter(Boolean).length;
+  if (solapiSet !== 0 && solapiSet !== 3) {
+    throw new ConfigError(
+      'Invalid configuration:\n  SOLAPI_API_KEY, SOLAPI_API_SECRET and SOLAPI_SENDER are set together (or none: e-mail only)',
+    );
+  }
+  const kakaoTemplates: Record<string, string> = {};
+  for (const pair of e.SOLAPI_KAKAO_TEMPLATES.split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    const [name, id] = pair.split(':').map((p) => p.trim());
+    if (!name || !id) {
+      throw new ConfigError(
+        `Invalid configuration:\n  SOLAPI_KAKAO_TEMPLATES: "${pair}" is not template:KakaoTemplateId`,
+      );
+    }
+    kakaoTemplates[name] = id;
   }
   const https = new URL(e.PUBLIC_URL).protocol === 'https:';
   return Object.freeze({
@@ -466,6 +572,32 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       autoDeliverMs: e.FULFILMENT_AUTO_DELIVER,
       escalationSlaMs: e.FULFILMENT_ESCALATION_SLA,
     }),
+    notify: Object.freeze({
+      smtpUrl: e.SMTP_URL,
+      mailFrom: e.MAIL_FROM,
+      solapi:
+        solapiSet === 3
+          ? Object.freeze({
+              apiKey: e.SOLAPI_API_KEY!,
+              apiSecret: e.SOLAPI_API_SECRET!,
+              sender: e.SOLAPI_SENDER!,
+              kakaoPfId: e.SOLAPI_KAKAO_PF_ID ?? null,
+              kakaoTemplates: Object.freeze(kakaoTemplates),
+              baseUrl: e.SOLAPI_BASE_URL ?? null,
+            })
+          : null,
+      pollIntervalMs: e.NOTIFY_POLL_INTERVAL,
+      batchSize: e.NOTIFY_BATCH_SIZE,
+      concurrency: e.NOTIFY_CONCURRENCY,
+      sendTimeoutMs: e.NOTIFY_SEND_TIMEOUT,
+      leaseMs: e.NOTIFY_LEASE,
+      retryLadderMs: Object.freeze([...e.NOTIFY_RETRY_LADDER]) as number[],
+      activitySpanMs: e.NOTIFY_ACTIVITY_SPAN,
+      heartbeatTimeoutMs: e.NOTIFY_HEARTBEAT_TIMEOUT,
+      lanes: e.NOTIFY_LANES,
+      digestCron: e.NOTIFY_DIGEST_CRON.trim(),
+      digestTimezone: e.NOTIFY_DIGEST_TIMEZONE,
+    }),
   });
 }
 
@@ -476,6 +608,22 @@ export function loadDotEnv(path = '.env'): void {
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
+}
+
+/** The notifier workflow's input for a configuration (its activities' timing: workflows never read the environment). */
+export function notifierSettings(c: Config['notify']): NotifierInput {
+  return {
+    settings: {
+      batchSize: c.batchSize,
+      concurrency: c.concurrency,
+      pollIntervalMs: c.pollIntervalMs,
+      leaseMs: c.leaseMs,
+      retryLadderMs: [...c.retryLadderMs],
+    },
+    activitySpanMs: c.activitySpanMs,
+    heartbeatTimeoutMs: c.heartbeatTimeoutMs,
+    lanes: c.lanes,
+  };
 }
 
 /** The durations a subscription workflow runs on (its input carries them: workflows never read the environment). */

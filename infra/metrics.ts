@@ -127,6 +127,8 @@ export interface BusinessMetrics {
   fulfilmentEscalations: Counter;
   /** Admin inbox tasks flagged overdue, by kind. */
   tasksOverdue: Counter<'kind'>;
+  /** Notification deliveries, by channel and outcome (`sent` | `retried` | `failed`). */
+  notifications: Counter<'channel' | 'outcome'>;
 }
 
 /** Builds the worker's registry of business counters (and, in the worker process, the default process metrics). */
@@ -164,6 +166,11 @@ export function createBusinessMetrics(opts: { processMetrics?: boolean } = {}): 
     tasksOverdue: counter('inbox_tasks_overdue_total', 'Admin inbox tasks flagged overdue, by kind', [
       'kind',
     ]),
+    notifications: counter(
+      'notification_deliveries_total',
+      'Notification deliveries by channel and outcome (sent, retried, failed)',
+      ['channel', 'outcome'],
+    ),
   };
 }
 

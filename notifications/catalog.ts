@@ -14,7 +14,13 @@ export const templates: Record<string, Template> = {
           ? `[달고나] ${String(p.productName)} 결제 완료 ${won(p.amount)}`
           : `[Dalgona] Payment received for ${String(p.productName)}`;
       const text = `${subject}\n${link}`;
-      return { subject, text, html: `<p>${subject}</p><p><a href="${link}">${link}</a></p>`, short: text, link };
+      return {
+        subject,
+        text,
+        html: `<p>${subject}</p><p><a href="${link}">${link}</a></p>`,
+        short: text,
+        link,
+      };
     },
   },
 };

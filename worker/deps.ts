@@ -11,6 +11,26 @@ import { createBusinessMetrics, type BusinessMetrics } from '../infra/metrics';
 import { activityScopedLogger } from '../activities/log';
 import type { Redis } from '../infra/redis';
 import { createSecretBox } from '../infra/secretBox';
+import type { NotifyDeps } from '../activities/deps';
+import { createEmailChannel } from '../notifications/email';
+import { createSolapiChannels } from '../notifications/solapi';
+
+/** The notifier's channels for a configuration: e-mail always, 알림톡 / SMS when SOLAPI's keys are set. */
+export function createNotifyDeps(config: Readonly<Config>): NotifyDeps {
+  const n = config.notify;
+  const email = createEmailChannel({
+    smtpUrl: n.smtpUrl,
+    from: n.mailFrom,
+    timeoutMs: n.sendTimeoutMs,
+    maxConnections: Math.min(n.concurrency, 5),
+  });
+  const phone = n.solapi ? createSolapiChannels(n.solapi) : null;
+  return {
+    channels: { email, ...(phone ? { sms: phone.sms, ...(phone.kakao ? { kakao: phone.kakao } : {}) } : {}) },
+    publicUrl: config.api.publicUrl.replace(/\/+$/, ''),
+    solapi: n.solapi ? { kakaoTemplates: n.solapi.kakaoTemplates } : null,
+  };
+}
 
 /** The activities' dependencies for a configuration (the worker process and the tests build them the same way). */
 export function createActivityDeps(
@@ -60,5 +80,6 @@ export function createActivityDeps(
       escalationSlaMs: config.fulfilment.escalationSlaMs,
     }),
     demoData: config.toss.secretKey.startsWith('test_'),
+    notify: createNotifyDeps(config),
   };
 }

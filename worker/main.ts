@@ -11,6 +11,7 @@ import { loadConfigOrExit, mustReach, withoutPassword } from '../infra/startup';
 import { createWorkers, installRuntime } from './createWorkers';
 import { createActivityDeps } from './deps';
 import { serveMetrics } from './metricsServer';
+import { ensureDigestSchedule, ensureNotifier } from './notifier';
 import { ensureSettlementSchedule } from './settlementSchedule';
 
 const config = loadConfigOrExit();
@@ -40,15 +41,25 @@ const client = new Client({
   namespace: config.temporal.namespace,
   dataConverter: dataConverterFor(config.payloadKeys),
 });
-const workers = await createWorkers({
-  config,
-  connection,
-  deps: createActivityDeps(config, { db, log, redis, client, metrics }),
-});
+const deps = createActivityDeps(config, { db, log, redis, client, metrics });
+const workers = await createWorkers({ config, connection, deps });
 // The billing workers own the settlement Schedule: created, or updated to this configuration, at every start.
 if (config.workerDomains.includes('billing')) {
   await ensureSettlementSchedule(client, config);
   log.info({ settlement: config.settlement }, 'settlement schedule ready');
+}
+// The notifications workers own the notifier workflow and the digest Schedule, brought to this configuration.
+if (config.workerDomains.includes('notifications')) {
+  await ensureNotifier(client, config);
+  await ensureDigestSchedule(client, config);
+  log.info(
+    {
+      smtp: withoutPassword(config.notify.smtpUrl),
+      solapi: !!config.notify.solapi,
+      digest: config.notify.digestCron,
+    },
+    'notifier ready',
+  );
 }
 
 let stopping = false;
@@ -76,7 +87,12 @@ try {
   code = 1;
 }
 metricsServer?.close();
-await Promise.allSettled([connection.close(), clientConnection.close(), db.destroy()]);
+await Promise.allSettled([
+  connection.close(),
+  clientConnection.close(),
+  db.destroy(),
+  ...Object.values(deps.notify.channels).map((c) => c.close()),
+]);
 redis.disconnect();
 log.info({ code }, 'worker stopped');
 flushLogs();

@@ -9,3 +9,5 @@ export { settlementRun } from './settlementRun';
 export { settlementStatement } from './settlementStatement';
 export { setPartnerCommission } from './setPartnerCommission';
 export { demoHistory } from './demoHistory';
+export { notifier } from './notifier';
+export { notificationDigest } from './notificationDigest';

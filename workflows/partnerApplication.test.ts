@@ -227,7 +227,10 @@ describe('partnerApplication workflow (real dev server, real PostgreSQL)', () =>
     });
     assert.equal(overdue.state, 'open');
     assert.equal((await handle.query(applicationStatusQuery)).overdue, true);
-    const reminder = await OutboxMessage.query(stack.db).findOne({ dedupeKey: `task:${task.id}:overdue` });
+    // One reminder per admin (role-addressed notifications fan out to each holder of the role).
+    const reminder = await OutboxMessage.query(stack.db).findOne({
+      dedupeKey: `task:${task.id}:overdue:${admin.userId}`,
+    });
     assert.equal(reminder?.recipientRole, 'admin');
     const described = await eventually(async () => {
       const d = await handle.describe();
