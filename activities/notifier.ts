@@ -356,20 +356,26 @@ export function createNotifierActivities(deps: ActivityDeps) {
       const total: DeliverRoundResult = { planned: 0, sent: 0, retried: 0, failed: 0 };
       const deadline = Date.now() + input.spanMs;
       const stopping = () => ctx.cancellationSignal.aborted;
-      while (Date.now() < deadline && !stopping()) {
-        heartbeat(total);
-        const r = await deliverRound(deps, input.settings, stopping);
-        total.planned += r.planned;
-        total.sent += r.sent;
-        total.retried += r.retried;
-        total.failed += r.failed;
-        if (r.planned === 0 && r.sent + r.retried + r.failed === 0) {
-          try {
-            await ctx.sleep(Math.min(input.settings.pollIntervalMs, Math.max(0, deadline - Date.now())));
-          } catch {
-            break; // cancelled: the worker is stopping
+      // Heartbeats go on while a round waits on a slow relay, so only a dead worker misses them.
+      const beat = setInterval(() => heartbeat(total), Math.max(200, input.settings.pollIntervalMs));
+      try {
+        while (Date.now() < deadline && !stopping()) {
+          heartbeat(total);
+          const r = await deliverRound(deps, input.settings, stopping);
+          total.planned += r.planned;
+          total.sent += r.sent;
+          total.retried += r.retried;
+          total.failed += r.failed;
+          if (r.planned === 0 && r.sent + r.retried + r.failed === 0) {
+            try {
+              await ctx.sleep(Math.min(input.settings.pollIntervalMs, Math.max(0, deadline - Date.now())));
+            } catch {
+              break; // cancelled: the worker is stopping
+            }
           }
         }
+      } finally {
+        clearInterval(beat);
       }
       if (stopping()) throw ctx.cancellationSignal.reason ?? new Error('cancelled');
       return total;

@@ -110,6 +110,7 @@ const matrix: Record<string, Row> = {
   'GET /api/me/payments': { expect: signedIn(200) },
   'GET /api/me/deliveries': { expect: signedIn(200) },
   'GET /api/admin/payments': { expect: adminOnly(200) },
+  'GET /api/admin/notifications/failures': { expect: adminOnly(200) },
   'POST /api/admin/payments/:id/refunds': {
     params: (f) => ({ id: f.otherPaymentId }),
     expect: adminOnly(400),
