@@ -6,7 +6,15 @@ import { customerKeyFor } from '../../domain/subscription';
 import { cancelSubscriptionUpdate, subscriptionHandle } from '../../domain/contracts/subscription';
 import { notifierHandle } from '../../domain/contracts/notifier';
 import { ensureNotifier } from '../../worker/notifier';
-import { eventually, makePartner, makeUser, publishProduct, startStack, stopTemporal, type Stack } from '../harness';
+import {
+  eventually,
+  makePartner,
+  makeUser,
+  publishProduct,
+  startStack,
+  stopTemporal,
+  type Stack,
+} from '../harness';
 import { startMailDev, startSmtpRelay, type MailDev, type SmtpRelay } from './mail';
 
 const shipTo = { name: '김고객', phone: '010-1234-5678', address: '서울특별시 마포구 와우산로 94' };

@@ -79,7 +79,10 @@ describe('알림톡 / SMS through SOLAPI', () => {
     assert.equal(solapi.unauthorized, 0, 'every request signed with the API secret');
     await eventually(async () => (await mail.to(user.email)).length === 2);
     const kakao = await eventually(() =>
-      stack.db('notification_deliveries').where({ outboxId: receiptId, channel: 'kakao', status: 'sent' }).first(),
+      stack
+        .db('notification_deliveries')
+        .where({ outboxId: receiptId, channel: 'kakao', status: 'sent' })
+        .first(),
     );
     assert.equal(kakao.providerId, ata.messageId);
   });
@@ -88,7 +91,9 @@ describe('알림톡 / SMS through SOLAPI', () => {
     const user = await withPhone(null);
     const id = await enqueue(stack, note(user.me.id));
     await eventually(async () => (await mail.to(user.email)).length === 1);
-    assert.deepEqual(await stack.db('notification_deliveries').where({ outboxId: id }).pluck('channel'), ['email']);
+    assert.deepEqual(await stack.db('notification_deliveries').where({ outboxId: id }).pluck('channel'), [
+      'email',
+    ]);
   });
 
   it('a provider outage is retried; a refused number fails for good', async () => {
@@ -105,7 +110,10 @@ describe('알림톡 / SMS through SOLAPI', () => {
     solapi.refuse.add('01099990000');
     const bad = await enqueue(stack, note(refused.me.id));
     const failed = await eventually(() =>
-      stack.db('notification_deliveries').where({ outboxId: bad, channel: 'kakao', status: 'failed' }).first(),
+      stack
+        .db('notification_deliveries')
+        .where({ outboxId: bad, channel: 'kakao', status: 'failed' })
+        .first(),
     );
     assert.equal(failed.attempts, 1);
     assert.match(failed.lastError, /1062/);
@@ -121,7 +129,12 @@ describe('알림톡 / SMS through SOLAPI', () => {
     await stack
       .db('notification_deliveries')
       .where({ id: first.id })
-      .update({ status: 'sending', nextAttemptAt: new Date(Date.now() - 1000), providerId: null, sentAt: null });
+      .update({
+        status: 'sending',
+        nextAttemptAt: new Date(Date.now() - 1000),
+        providerId: null,
+        sentAt: null,
+      });
     const again = await eventually(
       () => stack.db('notification_deliveries').where({ id: first.id, status: 'sent' }).first(),
       15_000,
