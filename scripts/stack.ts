@@ -43,6 +43,18 @@ try {
   throw err;
 }
 
+/**
+ * MailDev under `npm start`: when SMTP_URL points at this machine (the default smtp://127.0.0.1:1025) and MAILDEV is
+ * not `off`, its SMTP port is SMTP_URL's and its web UI the port MAILDEV_WEB_PORT (1080), both on 127.0.0.1.
+ */
+function maildevFor(smtpUrl: string): { smtpPort: number; webPort: number; webUrl: string } | null {
+  if (process.env.MAILDEV === 'off' || process.env.NODE_ENV === 'production') return null;
+  const url = new URL(smtpUrl);
+  if (!['127.0.0.1', 'localhost'].includes(url.hostname)) return null;
+  const webPort = Number(process.env.MAILDEV_WEB_PORT ?? 1080);
+  return { smtpPort: Number(url.port || 25), webPort, webUrl: `http://127.0.0.1:${webPort}` };
+}
+
 const children: { name: string; proc: ChildProcess }[] = [];
 let stopping = false;
 
@@ -117,7 +129,7 @@ async function shutdown(code: number): Promise<void> {
   if (stopping) return;
   stopping = true;
   say('Stopping: API, then worker (drains in-flight activities), then Temporal…');
-  const order = ['api', 'worker', 'sandbox', 'temporal-ui', 'temporal'];
+  const order = ['api', 'worker', 'maildev', 'sandbox', 'temporal-ui', 'temporal'];
   for (const name of order) {
     const child = children.find((c) => c.name === name);
     if (child) await stopChild(name, child.proc, name === 'worker' ? 30_000 : 10_000);
@@ -186,6 +198,20 @@ try {
   }
 
   if (process.env.SANDBOX !== 'off') launch('sandbox', '\x1b[34m', 'payments/sandbox/main.ts');
+  const mailbox = maildevFor(config.notify.smtpUrl);
+  if (mailbox) {
+    // The development mail server (MailDev 2.2.1 from node_modules): it catches every mail the notifier sends.
+    const proc = spawn(
+      process.execPath,
+      [
+        join(root, 'node_modules/maildev/bin/maildev'),
+        ...['--smtp', String(mailbox.smtpPort), '--web', String(mailbox.webPort), '--ip', '127.0.0.1'],
+      ],
+      { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    pipeOutput('maildev', '\x1b[90m', proc, false);
+    exitStops('maildev', proc);
+  }
   launch('worker', '\x1b[36m', 'worker/main.ts');
   launch('api', '\x1b[32m', 'api/main.ts');
   const apiUrl = `http://${config.api.host}:${config.api.port}`;
@@ -211,7 +237,7 @@ try {
   Admin inbox        ${config.api.publicUrl}/admin/inbox
   OpenAPI            ${config.api.publicUrl}/api/openapi.json
   Temporal Web UI    ${config.temporal.uiUrl}
-  Payment sandbox    ${config.toss.apiUrl}  (Toss-compatible; test cards in the README)
+  Payment sandbox    ${config.toss.apiUrl}  (Toss-compatible; test cards in the README)${mailbox ? `\n  메일함 (MailDev): ${mailbox.webUrl}  (every mail the notifier sends; REST: GET /email)` : ''}
   Health             ${config.api.publicUrl}/readyz
   Demo cycle         one week = ${ms(config.subscription.weekMs, { long: true })}, dunning retries after ${config.subscription.dunningLadderMs.map((d) => ms(d)).join(', ')}
 
