@@ -86,7 +86,10 @@ describe('Content-Security-Policy in the browser', () => {
           '/partner/application',
         ],
       ],
-      ['admin', ['/admin/inbox', '/admin/payments', '/admin/settlements', '/admin/dashboard']],
+      [
+        'admin',
+        ['/admin/inbox', '/admin/payments', '/admin/settlements', '/admin/dashboard', '/admin/notifications'],
+      ],
     ];
     for (const [who, paths] of pages) {
       const page = await browser.newPage();

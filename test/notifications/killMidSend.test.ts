@@ -66,14 +66,14 @@ describe('a worker killed mid-send', () => {
       }),
     );
     // The mail's body has gone out and the relay holds it at DATA: the server has not said 250.
-    await eventually(() => relay.stalled() === 1, 20_000);
+    await eventually(() => Promise.resolve(relay.stalled() === 1), 20_000);
     worker.child.kill('SIGKILL');
     await worker.exited;
     const row = await stack.db('outbox').where({ dedupeKey }).first();
     const inFlight = await stack.db('notification_deliveries').where({ outboxId: row.id }).first();
     assert.equal(inFlight.status, 'sending', 'claimed, outcome unknown');
     assert.equal(inFlight.attempts, 1);
-    await eventually(() => relay.stalled() === 0);
+    await eventually(() => Promise.resolve(relay.stalled() === 0));
     assert.equal((await mail.to(user.email)).length, 0, 'the dead worker delivered nothing');
 
     await relay.setMode('pass');

@@ -71,7 +71,7 @@ export async function startMailDev(): Promise<MailDev> {
       break;
     } catch (err) {
       if (Date.now() > deadline || child.exitCode !== null)
-        throw new Error(`MailDev did not start: ${String(err)} ${stderr}`);
+        throw new Error(`MailDev did not start: ${String(err)} ${stderr}`, { cause: err });
       await new Promise((r) => setTimeout(r, 100));
     }
   }

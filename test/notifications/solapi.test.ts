@@ -65,7 +65,9 @@ describe('알림톡 / SMS through SOLAPI', () => {
     const user = await withPhone('010-2222-3333');
     const receiptId = await enqueue(stack, note(user.me.id));
     const pausedId = await enqueue(stack, note(user.me.id, 'subscription_paused'));
-    await eventually(() => solapi.messages.filter((m) => m.to === '01022223333').length === 2);
+    await eventually(() =>
+      Promise.resolve(solapi.messages.filter((m) => m.to === '01022223333').length === 2),
+    );
     const ata = solapi.messages.find((m) => m.customFields.dalgonaKey === `${receiptId}.kakao`)!;
     assert.equal(ata.type, 'ATA');
     assert.deepEqual(ata.kakaoOptions && { ...ata.kakaoOptions }, {
