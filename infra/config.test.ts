@@ -8,8 +8,31 @@ describe('loadConfig', () => {
     assert.equal(config.api.port, 3000);
     assert.equal(config.partner.reviewSlaMs, 48 * 3600_000);
     assert.equal(config.partner.expiryMs, 14 * 24 * 3600_000);
-    assert.deepEqual(config.workerDomains, ['accounts', 'catalog', 'billing', 'fulfilment']);
+    assert.deepEqual(config.workerDomains, ['accounts', 'catalog', 'billing', 'fulfilment', 'notifications']);
+    assert.equal(config.notify.smtpUrl, 'smtp://127.0.0.1:1025');
+    assert.equal(config.notify.solapi, null, 'no SOLAPI keys: e-mail only');
+    assert.equal(config.notify.digestCron, '0 8 * * *');
     assert.ok(Object.isFrozen(config) && Object.isFrozen(config.api));
+  });
+
+  it('reads the notifier settings and refuses inconsistent ones', () => {
+    const c = loadConfig({
+      NOTIFY_RETRY_LADDER: '1s, 5s,1m',
+      SOLAPI_API_KEY: 'k',
+      SOLAPI_API_SECRET: 's',
+      SOLAPI_SENDER: '0212345678',
+      SOLAPI_KAKAO_TEMPLATES: 'payment_receipt:KA01TP1, digest:KA01TP2',
+    });
+    assert.deepEqual(c.notify.retryLadderMs, [1000, 5000, 60_000]);
+    assert.deepEqual(
+      { ...c.notify.solapi?.kakaoTemplates },
+      { payment_receipt: 'KA01TP1', digest: 'KA01TP2' },
+    );
+    assert.throws(() => loadConfig({ SOLAPI_API_KEY: 'k' }), /set together/);
+    assert.throws(() => loadConfig({ NOTIFY_LEASE: '30s', NOTIFY_SEND_TIMEOUT: '30s' }), /NOTIFY_LEASE/);
+    assert.throws(() => loadConfig({ SMTP_URL: 'http://mail' }), /SMTP_URL/);
+    assert.throws(() => loadConfig({ NOTIFY_DIGEST_TIMEZONE: 'Mars/Olympus' }), /NOTIFY_DIGEST_TIMEZONE/);
+    assert.throws(() => loadConfig({ SOLAPI_KAKAO_TEMPLATES: 'payment_receipt' }), /SOLAPI_KAKAO_TEMPLATES/);
   });
 
   it('parses durations so tests can run weeks in seconds', () => {
