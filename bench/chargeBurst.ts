@@ -5,6 +5,9 @@
 // ledger. The sandbox counts the requests it receives: the run reports the peak per second beside the configured Toss
 // request limit (TOSS_MAX_REQUESTS_PER_SECOND from the shell) and whether it held. Writes bench/results/charge-burst.json
 // (or `--out <file>` in bench/results/).
+// With the notifier (the default; `--notify off` for the comparison) the worker also serves the notifications queue and
+// MailDev runs: each burst cycle's 결제 완료 mail is counted in MailDev by Message-ID (sent, duplicates, missing) and
+// its lag measured from the charge's record (the receipt's outbox row) to SMTP's acceptance (p50 / p99 / max).
 //
 // Set-up (not timed): customers, billing keys issued by the sandbox, sealed cards and subscription rows, and one
 // subscription workflow each, started as a run that continued-as-new (carried state: active, cycle 0, next charge
@@ -43,7 +46,9 @@ const out = arg('out') ?? 'charge-burst.json';
 if (!/^[a-z0-9-]+\.json$/.test(out))
   throw new Error('--out takes a file name like charge-burst-limited.json');
 
-const ports = { temporal: 7243, ui: 8243, metrics: 7245, sandbox: 4020 };
+/** `--notify off` runs without the notifier (the worker serves billing only), for the comparison. */
+const notify = arg('notify') !== 'off';
+const ports = { temporal: 7243, ui: 8243, metrics: 7245, sandbox: 4020, smtp: 1035, maildev: 1090 };
 const env: Record<string, string> = {
   NODE_ENV: 'development',
   LOG_LEVEL: 'warn',
@@ -67,7 +72,9 @@ const env: Record<string, string> = {
   ...(Object.fromEntries(
     Object.entries(process.env).filter(([k]) => /^(WORKER_|TOSS_MAX_|TOSS_RATE_LIMIT_|BILLING_MAX_)/.test(k)),
   ) as Record<string, string>),
-  WORKER_DOMAINS: 'billing',
+  // With notifications, the same worker process also delivers every receipt to MailDev (as `npm start` runs it).
+  WORKER_DOMAINS: notify ? 'billing,notifications' : 'billing',
+  ...(notify ? { SMTP_URL: `smtp://127.0.0.1:${ports.smtp}` } : {}),
 };
 const config = loadConfig(env);
 /** The worker's local-activity slots: the floor loop runs at the same concurrency. */
@@ -156,6 +163,19 @@ await waitForTemporal(env.TEMPORAL_ADDRESS!);
 spawnNode('payments/sandbox/main.ts', 'sandbox');
 await waitForHttp(`${env.TOSS_API_URL}/sandbox/charges`);
 // The worker as the Docker image runs it: built to one ES module (BENCH_WORKER=tsx runs it through tsx instead).
+if (notify) {
+  // MailDev 2.2.1 from node_modules, on the bench's own ports.
+  const maildev = spawn(
+    process.execPath,
+    [
+      join(root, 'node_modules/maildev/bin/maildev'),
+      ...['--smtp', String(ports.smtp), '--web', String(ports.maildev), '--ip', '127.0.0.1', '--silent'],
+    ],
+    { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  children.push(maildev);
+  await waitForHttp(`http://127.0.0.1:${ports.maildev}/email`);
+}
 const workerScript = process.env.BENCH_WORKER === 'tsx' ? 'worker/main.ts' : await buildWorker();
 const worker = spawnNode(workerScript, 'worker');
 const workerAllocator = workerProcessEnv({ ...process.env, ...env }).LD_PRELOAD?.includes('jemalloc')
@@ -221,6 +241,62 @@ interface Run {
   holds: boolean;
   /** `dalgona_charges_total{outcome="approved"}` scraped from the worker's /metrics about once a second from T0. */
   metrics_charges_approved: number[];
+  /** Whether the notifier ran in the worker; then the 결제 완료 mails MailDev received for the burst's cycles. */
+  notifications: boolean;
+  notifications_sent?: number;
+  notification_duplicates?: number;
+  notifications_missing?: number;
+  /** Charge recorded (the receipt's outbox row) → accepted by SMTP (250), over the burst's receipts. */
+  notification_lag_p50_s?: number;
+  notification_lag_p99_s?: number;
+  notification_lag_max_s?: number;
+}
+
+/** The burst's receipts: each one's delivery state and lag (charge recorded → accepted by SMTP). */
+async function receipts(subscriptionIds: string[]) {
+  return (
+    await db.raw(
+      `SELECT o.id, d.status, extract(epoch FROM (d.sent_at - o.created_at))::float AS lag
+         FROM outbox o LEFT JOIN notification_deliveries d ON d.outbox_id = o.id AND d.channel = 'email'
+        WHERE o.template = 'payment_receipt' AND o.payload->>'subscriptionId' = ANY(?)`,
+      [subscriptionIds],
+    )
+  ).rows as { id: number; status: string | null; lag: number | null }[];
+}
+
+/** Waits until every receipt of these subscriptions is accepted by SMTP (or the time is up). */
+async function receiptsDelivered(subscriptionIds: string[], timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const rows = await receipts(subscriptionIds);
+    if (rows.length >= subscriptionIds.length && rows.every((r) => r.status === 'sent')) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** The notification figures of a burst: MailDev's mails by Message-ID, and the lag percentiles. */
+async function notificationFigures(subscriptionIds: string[]) {
+  await receiptsDelivered(subscriptionIds, 120_000);
+  const rows = await receipts(subscriptionIds);
+  const expected = new Set(rows.map((r) => `${r.id}.email@dalgona.local`));
+  const mails = (await (await fetch(`http://127.0.0.1:${ports.maildev}/email`)).json()) as {
+    messageId: string;
+  }[];
+  const matched = mails.map((m) => m.messageId.replace(/^<|>$/g, '')).filter((id) => expected.has(id));
+  const distinct = new Set(matched).size;
+  const lags = rows
+    .map((r) => r.lag)
+    .filter((l): l is number => l !== null)
+    .sort((a, b) => a - b);
+  const pct = (p: number) => lags[Math.min(lags.length - 1, Math.ceil((p / 100) * lags.length) - 1)] ?? NaN;
+  return {
+    notifications_sent: distinct,
+    notification_duplicates: matched.length - distinct,
+    notifications_missing: subscriptionIds.length - distinct,
+    notification_lag_p50_s: round(pct(50)),
+    notification_lag_p99_s: round(pct(99)),
+    notification_lag_max_s: round(lags.at(-1) ?? NaN),
+  };
 }
 
 /** The worker's approved-charge counter, as a Prometheus scrape reads it (null while it cannot be read). */
@@ -264,6 +340,8 @@ async function run(n: number): Promise<Run> {
   const floorIds = floorSubs.map((s) => s.id);
   if ((await recordedCount(floorIds)) !== n) throw new Error('the floor loop did not record every charge');
   const floorLedger = await sandboxLedger(floorIds);
+  // The floor's receipts are mailed before the burst starts: the burst is measured from a quiet notifier.
+  if (notify) await receiptsDelivered(floorIds, 120_000);
   say(
     `floor: ${n} cycles in ${floorSeconds.toFixed(2)} s (${(n / floorSeconds).toFixed(0)}/s); idle worker RSS ${rssMb(worker.pid!)} MB`,
   );
@@ -317,6 +395,7 @@ async function run(n: number): Promise<Run> {
   const history = await sample[0]!.fetchHistory();
   const tasks = history.events?.filter((e) => e.workflowTaskCompletedEventAttributes).length ?? 0;
   const traffic = await sandboxTraffic();
+  const mailFigures = notify ? await notificationFigures(ids) : {};
   const ledger = await sandboxLedger(ids);
   const recorded = await recordedCount(ids);
   const result: Run = {
@@ -348,6 +427,8 @@ async function run(n: number): Promise<Run> {
     metrics_charges_approved: scraped.filter(
       (_, i) => i === scraped.length - 1 || i % Math.ceil(scraped.length / 30) === 0,
     ),
+    notifications: notify,
+    ...mailFigures,
   };
   // The workflows are done with the benchmark: end them so the next size starts from a quiet server.
   await pMap(subs, (s) => client.workflow.getHandle(subscriptionWorkflowId(s.id)).terminate('bench done'), {
@@ -368,7 +449,12 @@ try {
         ` | duplicates ${r.duplicates}, missing ${r.missing} | ${r.history_events_per_cycle} history events,` +
         ` ${r.workflow_tasks_per_cycle} workflow tasks per cycle | worker peak RSS ${r.worker_peak_rss_mb} MB` +
         ` | Toss limit ${r.toss_max_requests_per_second}/s, sandbox peak ${r.sandbox_peak_requests_per_s}/s` +
-        ` (sliding ${r.sandbox_peak_requests_per_sliding_s}) → holds: ${r.holds}\n`,
+        ` (sliding ${r.sandbox_peak_requests_per_sliding_s}) → holds: ${r.holds}` +
+        (r.notifications
+          ? ` | mails ${r.notifications_sent} (duplicates ${r.notification_duplicates}, missing` +
+            ` ${r.notifications_missing}), lag p50 ${r.notification_lag_p50_s} s, p99 ${r.notification_lag_p99_s} s`
+          : '') +
+        '\n',
     );
   }
 } finally {
@@ -403,6 +489,9 @@ writeFileSync(
         history_events_per_cycle: 15,
         worker_peak_rss_mb: 400,
         holds: true,
+        notification_duplicates: 0,
+        notifications_missing: 0,
+        notification_lag_p99_s: 10,
       },
       machine: { cores: (await import('node:os')).cpus().length, node: process.version },
       measured_at: new Date().toISOString(),
