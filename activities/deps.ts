@@ -25,6 +25,8 @@ export interface NotifyDeps {
   publicUrl: string;
   /** SOLAPI is configured (null: e-mail only), with the templates Kakao approved for 알림톡. */
   solapi: { kakaoTemplates: Readonly<Record<string, string>> } | null;
+  /** Aborted when the worker process starts draining: a delivery activity returns after its sends in flight. */
+  stopping: AbortSignal;
 }
 
 /** What activities need from the outside world; tests pass real or fake ones. */

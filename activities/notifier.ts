@@ -339,6 +339,15 @@ async function composeDigestsAt(
   return { day, digests, items };
 }
 
+/** A promise resolved when the signal is aborted, and the clean-up that removes its listener. */
+function whenAborted(signal: AbortSignal): { promise: Promise<void>; dispose: () => void } {
+  let wake = () => {};
+  const promise = new Promise<void>((resolve) => (wake = resolve));
+  signal.addEventListener('abort', wake, { once: true });
+  if (signal.aborted) wake();
+  return { promise, dispose: () => signal.removeEventListener('abort', wake) };
+}
+
 /** The notifier's activities (docs/architecture.md#messages): the outbox delivered on its own task queue. */
 export function createNotifierActivities(deps: ActivityDeps) {
   return {
@@ -355,7 +364,9 @@ export function createNotifierActivities(deps: ActivityDeps) {
       const ctx = Context.current();
       const total: DeliverRoundResult = { planned: 0, sent: 0, retried: 0, failed: 0 };
       const deadline = Date.now() + input.spanMs;
-      const stopping = () => ctx.cancellationSignal.aborted;
+      // Cancelled (the workflow ended, a timeout) or this worker draining: finish the sends in flight, stop.
+      const stopping = () => ctx.cancellationSignal.aborted || deps.notify.stopping.aborted;
+      const draining = whenAborted(deps.notify.stopping); // one listener per call, raced by every idle wait
       // Heartbeats go on while a round waits on a slow relay, so only a dead worker misses them.
       const beat = setInterval(() => heartbeat(total), Math.max(200, input.settings.pollIntervalMs));
       try {
@@ -368,16 +379,21 @@ export function createNotifierActivities(deps: ActivityDeps) {
           total.failed += r.failed;
           if (r.planned === 0 && r.sent + r.retried + r.failed === 0) {
             try {
-              await ctx.sleep(Math.min(input.settings.pollIntervalMs, Math.max(0, deadline - Date.now())));
+              await Promise.race([
+                ctx.sleep(Math.min(input.settings.pollIntervalMs, Math.max(0, deadline - Date.now()))),
+                draining.promise,
+              ]);
             } catch {
-              break; // cancelled: the worker is stopping
+              break; // cancelled
             }
           }
         }
       } finally {
         clearInterval(beat);
+        draining.dispose();
       }
-      if (stopping()) throw ctx.cancellationSignal.reason ?? new Error('cancelled');
+      // A draining worker returns what it did: the workflow's next call goes to a worker still running.
+      if (ctx.cancellationSignal.aborted) throw ctx.cancellationSignal.reason ?? new Error('cancelled');
       return total;
     },
 

@@ -16,7 +16,7 @@ import { createEmailChannel } from '../notifications/email';
 import { createSolapiChannels } from '../notifications/solapi';
 
 /** The notifier's channels for a configuration: e-mail always, 알림톡 / SMS when SOLAPI's keys are set. */
-export function createNotifyDeps(config: Readonly<Config>): NotifyDeps {
+export function createNotifyDeps(config: Readonly<Config>, stopping?: AbortSignal): NotifyDeps {
   const n = config.notify;
   const email = createEmailChannel({
     smtpUrl: n.smtpUrl,
@@ -29,15 +29,24 @@ export function createNotifyDeps(config: Readonly<Config>): NotifyDeps {
     channels: { email, ...(phone ? { sms: phone.sms, ...(phone.kakao ? { kakao: phone.kakao } : {}) } : {}) },
     publicUrl: config.api.publicUrl.replace(/\/+$/, ''),
     solapi: n.solapi ? { kakaoTemplates: n.solapi.kakaoTemplates } : null,
+    stopping: stopping ?? new AbortController().signal,
   };
 }
 
 /** The activities' dependencies for a configuration (the worker process and the tests build them the same way). */
 export function createActivityDeps(
   config: Readonly<Config>,
-  base: { db: Knex; log: Logger; redis: Redis; client: Client; metrics?: BusinessMetrics },
+  base: {
+    db: Knex;
+    log: Logger;
+    redis: Redis;
+    client: Client;
+    metrics?: BusinessMetrics;
+    /** Aborted when the process starts draining (the notifier's long activity then returns early). */
+    stopping?: AbortSignal;
+  },
 ): ActivityDeps {
-  const { client, log, metrics, ...rest } = base;
+  const { client, log, metrics, stopping, ...rest } = base;
   const limit = config.toss.rateLimit;
   // One limit for the provider account, whichever worker process or activity calls it.
   const limiter = createTossRateLimiter({
@@ -80,6 +89,6 @@ export function createActivityDeps(
       escalationSlaMs: config.fulfilment.escalationSlaMs,
     }),
     demoData: config.toss.secretKey.startsWith('test_'),
-    notify: createNotifyDeps(config),
+    notify: createNotifyDeps(config, stopping),
   };
 }

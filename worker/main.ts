@@ -41,7 +41,10 @@ const client = new Client({
   namespace: config.temporal.namespace,
   dataConverter: dataConverterFor(config.payloadKeys),
 });
-const deps = createActivityDeps(config, { db, log, redis, client, metrics });
+// Aborted when draining starts: the notifier's delivery activity (minutes long) returns after its sends in flight
+// instead of holding the drain for the whole grace time.
+const draining = new AbortController();
+const deps = createActivityDeps(config, { db, log, redis, client, metrics, stopping: draining.signal });
 const workers = await createWorkers({ config, connection, deps });
 // The billing workers own the settlement Schedule: created, or updated to this configuration, at every start.
 if (config.workerDomains.includes('billing')) {
@@ -67,6 +70,7 @@ const stop = (signal: string) => {
   if (stopping) return;
   stopping = true;
   log.info({ signal, graceMs: config.workerShutdownGraceMs }, 'draining worker');
+  draining.abort();
   // The SDK also listens for these signals; whichever comes first shuts a worker down, the other finds it stopping.
   for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
 };

@@ -32,6 +32,8 @@ describe('a worker killed mid-send', () => {
       NOTIFY_LEASE: '7s',
       NOTIFY_HEARTBEAT_TIMEOUT: '2s',
       NOTIFY_ACTIVITY_SPAN: '30s',
+      // Draining must not wait for the grace time: the delivery activity returns as soon as the worker drains.
+      WORKER_SHUTDOWN_GRACE: '10m',
     });
 
   before(async () => {
@@ -90,5 +92,14 @@ describe('a worker killed mid-send', () => {
     assert.equal(mails.length, 1, 'one mail, not two');
     assert.equal(mails[0]!.messageId.replace(/^<|>$/g, ''), `${row.id}.email@dalgona.local`);
     assert.match(mails[0]!.subject, /케냐 AA 결제 완료 18,000원/);
+
+    // SIGTERM: the notifier's minutes-long activity returns at once; the worker drains and exits 0, long before
+    // its 10-minute grace time would have cancelled it.
+    worker.child.kill('SIGTERM');
+    const exited = await Promise.race([
+      worker.exited,
+      new Promise((r) => setTimeout(() => r('still draining after 60 s'), 60_000)),
+    ]);
+    assert.deepEqual(exited, { code: 0, signal: null }, worker.stderr());
   });
 });
