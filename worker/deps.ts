@@ -22,7 +22,7 @@ export function createNotifyDeps(config: Readonly<Config>, stopping?: AbortSigna
     smtpUrl: n.smtpUrl,
     from: n.mailFrom,
     timeoutMs: n.sendTimeoutMs,
-    maxConnections: Math.min(n.concurrency, 5),
+    maxConnections: n.concurrency,
   });
   const phone = n.solapi ? createSolapiChannels(n.solapi) : null;
   return {

@@ -11,7 +11,13 @@ import { fileURLToPath } from 'node:url';
 import { startPartnerApplication } from '../../domain/contracts/partnerApplication';
 import { productPublicationHandle } from '../../domain/contracts/productPublication';
 import { claimTaskUpdate, decideUpdate } from '../../domain/contracts/reviewDesk';
+import {
+  executeNotificationDigest,
+  notificationDigestWorkflowId,
+} from '../../domain/contracts/notificationDigest';
+import { ensureNotifierWorkflow, notifierHandle } from '../../domain/contracts/notifier';
 import { startSettlementRun } from '../../domain/contracts/settlementRun';
+import { notifierSettings } from '../../infra/config';
 import { settlementStatementHandle } from '../../domain/contracts/settlementStatement';
 import { customerKeyFor } from '../../domain/keys';
 import { dataConverterFor } from '../../infra/payloadCodec';
@@ -128,6 +134,31 @@ async function record(stack: Stack): Promise<void> {
       join(dir, 'productPublication-lifecycle.json'),
       historyToJSON(await handle.fetchHistory()),
     );
+  }
+
+  // The notifier: a few delivery rounds, new settings by signal, more rounds (then terminated: it never ends).
+  if (!(await keep('notifier-rounds'))) {
+    const input = {
+      ...notifierSettings(stack.config.notify),
+      activitySpanMs: 300,
+      heartbeatTimeoutMs: 2000,
+    };
+    await ensureNotifierWorkflow(stack.client, stack.config.temporal, input);
+    const handle = notifierHandle(stack.client, stack.config.temporal);
+    await eventually(async () => (await handle.describe()).historyLength > 20, 30_000);
+    await ensureNotifierWorkflow(stack.client, stack.config.temporal, { ...input, lanes: 2 });
+    await eventually(async () => (await handle.describe()).historyLength > 40, 30_000);
+    await handle.terminate('recorded');
+    await writeFile(join(dir, 'notifier-rounds.json'), historyToJSON(await handle.fetchHistory()));
+  }
+  if (!(await keep('notificationDigest-run'))) {
+    const label = `replay-${randomUUID()}`;
+    await executeNotificationDigest(stack.client, stack.config.temporal, label, {
+      timezone: 'Asia/Seoul',
+      asOf: new Date().toISOString(),
+    });
+    const run = stack.client.workflow.getHandle(notificationDigestWorkflowId(label));
+    await writeFile(join(dir, 'notificationDigest-run.json'), historyToJSON(await run.fetchHistory()));
   }
 
   // Settlement: a run over a sale and a partial refund, then the statement's payout marked by the admin.
@@ -336,6 +367,8 @@ describe('replay of committed workflow histories', () => {
         SUBSCRIPTION_WEEK: '1500ms',
         DUNNING_LADDER: '1s,2s,3s',
         CHARGE_ERROR_BACKOFF: '300ms',
+        // Nothing listens here: the notifier's recorded rounds send nothing to a developer's MailDev.
+        SMTP_URL: 'smtp://127.0.0.1:9',
       });
     });
     after(async () => {
