@@ -7,6 +7,7 @@ import {
   orderIdFor,
   type ChargeResult,
   type ConnectResult,
+  type EndReason,
   type PendingPrice,
   type ShipTo,
   type SubscriptionOptions,
@@ -56,8 +57,10 @@ export type SubscriptionPatch = Partial<
       canceledAt: string;
       unitPrice: number;
       amount: number;
-      /** A price change waiting for its first charge. */
+      /** A price change waiting for its first charge (an increase with the subscriber's consent). */
       pendingChange: PendingPrice | null;
+      /** Ended by a price increase the subscriber did not accept. */
+      endReason: EndReason;
     }
 >;
 

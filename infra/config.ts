@@ -185,6 +185,23 @@ const schema = z.object({
   CARD_CONNECT_WAIT: duration('15s'),
   CARD_CONNECT_BUDGET: duration('10m'),
   CARD_CHANGE_BUDGET: duration('20s'),
+  // 결제 예정 안내 before each charge; a price increase's notice period and its reminder (전자상거래법 §13⑥), and what
+  // an increase nobody accepted comes to on its date: end the subscription (default) or keep the old price.
+  NOTICE_BEFORE_CHARGE: z
+    .string()
+    .default('3d')
+    .transform((v, ctx) => {
+      if (v.trim() === '0') return 0; // no 결제 예정 안내
+      const n = ms(v as ms.StringValue);
+      if (typeof n !== 'number' || !Number.isFinite(n) || n <= 0) {
+        ctx.addIssue({ code: 'custom', message: `"${v}" is not 0 or a duration like 30s, 48h or 3d` });
+        return z.NEVER;
+      }
+      return n;
+    }),
+  PRICE_CHANGE_NOTICE: duration('30d'),
+  PRICE_CHANGE_REMINDER: duration('7d'),
+  PRICE_CHANGE_UNANSWERED: z.enum(['end', 'keep']).default('end'),
   SETTLEMENT_COMMISSION_RATE: z
     .string()
     .default('0.1')
@@ -296,6 +313,10 @@ export interface Config {
     connectWaitMs: number;
     connectBudgetMs: number;
     cardChangeBudgetMs: number;
+    noticeBeforeChargeMs: number;
+    priceChangeNoticeMs: number;
+    priceChangeReminderMs: number;
+    priceChangeUnanswered: 'end' | 'keep';
   };
   fulfilment: { autoDeliverMs: number; escalationSlaMs: number };
 }
@@ -461,6 +482,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       connectWaitMs: e.CARD_CONNECT_WAIT,
       connectBudgetMs: e.CARD_CONNECT_BUDGET,
       cardChangeBudgetMs: e.CARD_CHANGE_BUDGET,
+      noticeBeforeChargeMs: e.NOTICE_BEFORE_CHARGE,
+      priceChangeNoticeMs: e.PRICE_CHANGE_NOTICE,
+      priceChangeReminderMs: e.PRICE_CHANGE_REMINDER,
+      priceChangeUnanswered: e.PRICE_CHANGE_UNANSWERED,
     }),
     fulfilment: Object.freeze({
       autoDeliverMs: e.FULFILMENT_AUTO_DELIVER,
@@ -488,5 +513,9 @@ export function subscriptionSettings(c: Config['subscription']): SubscriptionSet
     connectWaitMs: c.connectWaitMs,
     connectBudgetMs: c.connectBudgetMs,
     cardChangeBudgetMs: c.cardChangeBudgetMs,
+    noticeBeforeChargeMs: c.noticeBeforeChargeMs,
+    priceChangeNoticeMs: c.priceChangeNoticeMs,
+    priceChangeReminderMs: c.priceChangeReminderMs,
+    priceChangeUnanswered: c.priceChangeUnanswered,
   };
 }

@@ -49,6 +49,8 @@ export function testConfig(overrides: Record<string, string> = {}): Readonly<Con
     TEMPORAL_TASK_QUEUE_PREFIX: `t${uniq()}`,
     IMAGE_DIR: process.env.TEST_IMAGE_DIR ?? '.cache/test-images',
     LOGIN_MAX_FAILS_PER_IP: '100000',
+    // Weeks last seconds in tests: the notice before each charge is switched on only where a test looks at it.
+    NOTICE_BEFORE_CHARGE: '0',
     ...overrides,
   });
 }

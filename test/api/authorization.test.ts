@@ -107,6 +107,11 @@ const matrix: Record<string, Row> = {
     body: () => ({ when: 'period_end' }),
     expect: ownerOrAdmin('pass'),
   },
+  'POST /api/subscriptions/:id/price-change': {
+    params: (f) => ({ id: f.otherSubscriptionId }),
+    body: () => ({ revisionId: '00000000-0000-4000-8000-000000000000', decision: 'accept' }),
+    expect: ownerOrAdmin('pass'),
+  },
   'GET /api/me/payments': { expect: signedIn(200) },
   'GET /api/me/deliveries': { expect: signedIn(200) },
   'GET /api/admin/payments': { expect: adminOnly(200) },

@@ -25,6 +25,7 @@ const pathParams: Record<string, (f: Fixtures) => Record<string, string>> = {
   'POST /api/subscriptions/:id/options': (f) => ({ id: f.ownSubscriptionId }),
   'POST /api/subscriptions/:id/card': (f) => ({ id: f.ownSubscriptionId }),
   'POST /api/subscriptions/:id/cancel': (f) => ({ id: f.ownSubscriptionId }),
+  'POST /api/subscriptions/:id/price-change': (f) => ({ id: f.ownSubscriptionId }),
   'POST /api/admin/payments/:id/refunds': (f) => ({ id: f.otherPaymentId }),
   'POST /api/partner/orders/:id/roasted': (f) => ({ id: f.partnerOrderId }),
   'POST /api/partner/orders/:id/ship': (f) => ({ id: f.partnerOrderId }),
