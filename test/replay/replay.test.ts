@@ -243,6 +243,8 @@ async function record(stack: Stack): Promise<void> {
     'subscription-v2-actions',
     'subscription-v2-dunning-new-card',
     'fulfilment-withdrawn-with-subscription',
+    'subscription-v3-price-accepted',
+    'subscription-v3-price-refused',
   ];
   if ((await Promise.all(subscriptionScenarios.map(keep))).every(Boolean)) return;
   const partner = await makePartner(stack, actor.userId);
@@ -313,6 +315,45 @@ async function record(stack: Stack): Promise<void> {
       historyToJSON(await s.handle.fetchHistory()),
     );
   }
+  // Runs with notices (subscription-notices): 결제 예정 안내 before each charge, a price increase reminded, then accepted
+  // (charged from its date) or refused (the subscription ends by itself on its date).
+  const increase = async (s: Awaited<ReturnType<typeof subscribe>>) => {
+    await eventually(async () => (await payments(s.id)) >= 1);
+    const revisionId = randomUUID();
+    await s.handle.signal(priceChangeSignal, {
+      revisionId,
+      weights: [{ grams: 200, priceKrw: 17000 }],
+      effectiveAt: new Date().toISOString(),
+    });
+    await eventually(async () => (await stack.db('subscriptions').where({ id: s.id }).first()).pendingChange);
+    return revisionId;
+  };
+  if (!(await keep('subscription-v3-price-accepted'))) {
+    const s = await subscribe('4330123412341234');
+    const revisionId = await increase(s);
+    await eventually(() => stack.db('outbox').where({ template: 'price_change_reminder' }).first(), 10_000);
+    await s.act('price-change', { revisionId, decision: 'accept' });
+    await eventually(
+      async () => (await stack.db('payments').where({ subscriptionId: s.id, amount: 17000 })).length >= 1,
+      15_000,
+    );
+    await s.act('cancel', { when: 'now' });
+    await s.handle.result();
+    await writeFile(
+      join(dir, 'subscription-v3-price-accepted.json'),
+      historyToJSON(await s.handle.fetchHistory()),
+    );
+  }
+  if (!(await keep('subscription-v3-price-refused'))) {
+    const s = await subscribe('4330123412341234');
+    const revisionId = await increase(s);
+    await s.act('price-change', { revisionId, decision: 'refuse' });
+    await s.handle.result();
+    await writeFile(
+      join(dir, 'subscription-v3-price-refused.json'),
+      historyToJSON(await s.handle.fetchHistory()),
+    );
+  }
   if (!(await keep('fulfilment-withdrawn-with-subscription'))) {
     const s = await subscribe('4330123412341234');
     const order = await eventually(() =>
@@ -336,6 +377,9 @@ describe('replay of committed workflow histories', () => {
         SUBSCRIPTION_WEEK: '1500ms',
         DUNNING_LADDER: '1s,2s,3s',
         CHARGE_ERROR_BACKOFF: '300ms',
+        NOTICE_BEFORE_CHARGE: '600ms',
+        PRICE_CHANGE_NOTICE: '4s',
+        PRICE_CHANGE_REMINDER: '3s',
       });
     });
     after(async () => {
