@@ -313,6 +313,7 @@ export function formatDate(iso: string | null | undefined): string {
   return new Intl.DateTimeFormat(i18n.lang === 'ko' ? 'ko-KR' : 'en-GB', {
     dateStyle: 'medium',
     timeStyle: 'short',
+    hourCycle: 'h23',
     timeZone: 'Asia/Seoul',
     // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a throwaway value, not state
   }).format(new Date(iso));
