@@ -67,8 +67,14 @@ export interface NotificationItem {
   template: string;
   category: string;
   subject: string;
+  /** The whole message as plain text (what the mail says). */
   text: string;
+  /** Its sentences alone, for the list. */
+  summary: string;
+  /** The absolute link the message carries. */
   link: string | null;
+  /** Where the app opens it: a path on this site, or the external page (a carrier's tracking page). */
+  href: string | null;
   createdAt: string;
   read: boolean;
 }

@@ -182,7 +182,7 @@ export function write(m: Message, category: NotificationCategory, ctx: RenderCon
   ].join('\n');
 
   const short = `${ko ? BRAND.ko : BRAND.en} ${m.short}${link ? ` ${link}` : ''}`;
-  return { subject, text, html, short, link };
+  return { subject, text, html, short, link, summary: m.body.join('\n') };
 }
 
 /** A template from its category and words. */

@@ -113,7 +113,9 @@ export function notificationRoutes(): RouteDef[] {
             category: templateInfo(r.template).category,
             subject: m.subject,
             text: m.text,
+            summary: m.summary ?? m.text,
             link: m.link,
+            href: m.link?.startsWith(`${publicUrl}/`) ? m.link.slice(publicUrl.length) : m.link,
             createdAt: new Date(r.createdAt).toISOString(),
             read: r.readAt !== null,
           };
