@@ -116,8 +116,14 @@ describe('notification centre in the browser', () => {
       assert.deepEqual({ ...user }, { locale: 'en', phone: '01023456789' });
       await receipt.locator('h2', { hasText: 'Payment received: Kenya Nyeri AA' }).waitFor();
 
+      // A page loaded afresh counts at once (the bell mounts once the session is known).
+      await page.goto(`${stack.baseUrl}/me`);
+      await page.locator('[data-testid=bell]').waitFor();
+      assert.equal(await bellCount(page), null);
+
       // The roaster's centre has the new order.
       const roaster = await loggedIn(browser, stack.baseUrl, partner.email, partner.password, viewport);
+      await roaster.goto(`${stack.baseUrl}/partner/orders`);
       await roaster.locator('[data-testid=bell-count]').waitFor();
       await roaster.goto(`${stack.baseUrl}/notifications`);
       const order = roaster.locator('[data-testid=notification][data-template=order_new]');
