@@ -42,9 +42,9 @@ const unreadOf = async (userId: string) =>
     )?.n ?? 0,
   );
 
+/** The bell's badge, or null without one (read without waiting: the badge may go at any moment). */
 async function bellCount(page: Page): Promise<string | null> {
-  const count = page.locator('[data-testid=bell-count]');
-  return (await count.count()) ? count.textContent() : null;
+  return (await page.locator('[data-testid=bell-count]').allTextContents())[0] ?? null;
 }
 
 describe('notification centre in the browser', () => {
@@ -116,8 +116,15 @@ describe('notification centre in the browser', () => {
       assert.deepEqual({ ...user }, { locale: 'en', phone: '01023456789' });
       await receipt.locator('h2', { hasText: 'Payment received: Kenya Nyeri AA' }).waitFor();
 
+      // 바로 가기 on the receipt opens 마이페이지 on its payments tab.
+      await receipt.locator('[data-testid=open]').click();
+      await page.waitForURL((u) => u.pathname === '/me' && u.search === '?tab=payments');
+      await page.locator('[data-testid=tab-payments][aria-selected=true]').waitFor();
+      await page.locator('[data-testid=payment]').first().waitFor();
+
       // A page loaded afresh counts at once (the bell mounts once the session is known).
-      await page.goto(`${stack.baseUrl}/me`);
+      await page.goto(`${stack.baseUrl}/me#subscription-${subscriptionId}`);
+      await page.locator(`#subscription-${subscriptionId}`).waitFor();
       await page.locator('[data-testid=bell]').waitFor();
       assert.equal(await bellCount(page), null);
 
