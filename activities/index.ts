@@ -1,6 +1,7 @@
 import type { ActivityDeps } from './deps';
 import { createDemoHistoryActivities } from './demoHistory';
 import { createFulfilmentActivities } from './fulfilment';
+import { createNotificationSettingsActivities } from './notificationSettings';
 import { createPartnerApplicationActivities } from './partnerApplication';
 import { createProductPublicationActivities } from './productPublication';
 import { createRefundPaymentActivities } from './refundPayment';
@@ -28,6 +29,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createSettlementStatementActivities(deps),
     ...createSetPartnerCommissionActivities(deps),
     ...createDemoHistoryActivities(deps),
+    ...createNotificationSettingsActivities(deps),
   };
 }
 

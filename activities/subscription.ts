@@ -203,8 +203,11 @@ export function createSubscriptionActivities({
         template: 'payment_receipt',
         payload: {
           subscriptionId: sub.id,
+          productName: sub.productName,
           orderId: p.orderId,
           amount: p.totalAmount,
+          cycle,
+          nextChargeAt,
           receiptUrl: p.receipt?.url ?? null,
         },
       });

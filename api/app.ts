@@ -27,6 +27,7 @@ import { productRoutes } from './routes/products';
 import { subscriptionRoutes } from './routes/subscriptions';
 import { healthRoutes } from './routes/health';
 import { inboxRoutes } from './routes/inbox';
+import { notificationRoutes } from './routes/notifications';
 import { partnerApplicationRoutes } from './routes/partnerApplications';
 import { securityHeaders } from './securityHeaders';
 import { createSessions } from './sessions';
@@ -52,6 +53,7 @@ export function allRoutes(
     ...codecRoutes(deps),
     ...settlementRoutes(),
     ...dashboardRoutes(),
+    ...notificationRoutes(),
   ];
 }
 

@@ -9,3 +9,4 @@ export { settlementRun } from './settlementRun';
 export { settlementStatement } from './settlementStatement';
 export { setPartnerCommission } from './setPartnerCommission';
 export { demoHistory } from './demoHistory';
+export { notificationSettings } from './notificationSettings';

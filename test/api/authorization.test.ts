@@ -164,6 +164,13 @@ const matrix: Record<string, Row> = {
   // A partner's dashboard is always their own (no id to name someone else's); admins see every partner's.
   'GET /api/partner/dashboard': { expect: partnerOnly(200) },
   'GET /api/admin/dashboard': { expect: adminOnly(200) },
+  // The notification centre is always the caller's own (test/api/notifications.test.ts: someone else's ids change
+  // nothing).
+  'GET /api/notifications': { expect: signedIn(200) },
+  'GET /api/notifications/unread': { expect: signedIn(200) },
+  'POST /api/notifications/read': { expect: signedIn(400) },
+  'GET /api/notifications/preferences': { expect: signedIn(200) },
+  'PUT /api/notifications/preferences': { expect: signedIn(400) },
 };
 
 let stack: Stack;

@@ -423,6 +423,7 @@ describe('fuzz: every cursor and date parameter in the route table refuses craft
       'GET /api/admin/settlements query.from',
       'GET /api/admin/settlements query.to',
       'GET /api/partner/orders query.cursor',
+      'GET /api/notifications query.cursor',
       'POST /api/subscriptions body.firstChargeDate',
     ])
       assert.ok(names.includes(expected), `${expected} not found in ${names.join(', ')}`);

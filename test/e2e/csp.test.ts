@@ -73,7 +73,14 @@ describe('Content-Security-Policy in the browser', () => {
     await anon.close();
 
     const pages: [keyof typeof accounts, string[]][] = [
-      ['customer', ['/me', `/checkout?product=${productId}&grams=200&grind=whole_bean&quantity=1&cycle=2`]],
+      [
+        'customer',
+        [
+          '/me',
+          '/notifications',
+          `/checkout?product=${productId}&grams=200&grind=whole_bean&quantity=1&cycle=2`,
+        ],
+      ],
       [
         'partner',
         [
@@ -84,9 +91,13 @@ describe('Content-Security-Policy in the browser', () => {
           '/partner/orders',
           '/partner/settlements',
           '/partner/application',
+          '/notifications',
         ],
       ],
-      ['admin', ['/admin/inbox', '/admin/payments', '/admin/settlements', '/admin/dashboard']],
+      [
+        'admin',
+        ['/admin/inbox', '/admin/payments', '/admin/settlements', '/admin/dashboard', '/notifications'],
+      ],
     ];
     for (const [who, paths] of pages) {
       const page = await browser.newPage();

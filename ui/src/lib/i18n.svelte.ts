@@ -1,6 +1,7 @@
 import { validationMessages } from '$domain/validation';
 import { catalogEn, catalogKo } from './messages/catalog';
 import { fulfilmentEn, fulfilmentKo } from './messages/fulfilment';
+import { notificationsEn, notificationsKo } from './messages/notifications';
 import { settlementEn, settlementKo } from './messages/settlement';
 import { dashboardEn, dashboardKo } from './messages/dashboard';
 import { subscriptionEn, subscriptionKo } from './messages/subscription';
@@ -274,8 +275,24 @@ const en: Record<Key, string> = {
 };
 
 const dictionaries: Record<Lang, Record<string, string>> = {
-  ko: { ...ko, ...catalogKo, ...subscriptionKo, ...fulfilmentKo, ...settlementKo, ...dashboardKo },
-  en: { ...en, ...catalogEn, ...subscriptionEn, ...fulfilmentEn, ...settlementEn, ...dashboardEn },
+  ko: {
+    ...ko,
+    ...catalogKo,
+    ...subscriptionKo,
+    ...fulfilmentKo,
+    ...settlementKo,
+    ...dashboardKo,
+    ...notificationsKo,
+  },
+  en: {
+    ...en,
+    ...catalogEn,
+    ...subscriptionEn,
+    ...fulfilmentEn,
+    ...settlementEn,
+    ...dashboardEn,
+    ...notificationsEn,
+  },
 };
 
 const stored = typeof localStorage !== 'undefined' ? localStorage.getItem('lang') : null;
