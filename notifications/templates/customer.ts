@@ -437,12 +437,21 @@ export const customerTemplates: Record<string, Template> = {
           '가격 변경에 동의하지 않으셨습니다. 새 가격으로는 결제하지 않습니다.',
           'You refused the price change: you will not be charged the new price.',
         ),
-        last
+        p.policy === 'keep'
           ? c.w(
-              `${last} 결제(현재 가격 ${old})가 마지막이며, 그 뒤 구독이 종료됩니다.`,
-              `The charge on ${last} (at the current price, ${old}) is the last; the subscription ends after it.`,
+              `구독은 현재 가격(${old})으로 계속됩니다.`,
+              `Your subscription goes on at the current price (${old}).`,
             )
-          : c.w('남은 결제 없이 구독이 종료됩니다.', 'The subscription ends without further charges.'),
+          : last
+            ? c.w(
+                `${last} 결제(현재 가격 ${old})가 마지막이며, 그 뒤 구독이 종료됩니다.`,
+                `The charge on ${last} (at the current price, ${old}) is the last; the subscription ends after it.`,
+              )
+            : c.w('남은 결제 없이 구독이 종료됩니다.', 'The subscription ends without further charges.'),
+        c.w(
+          '적용일 전까지는 마이페이지에서 동의로 바꿀 수 있습니다.',
+          'You can still accept on My page until the date it takes effect.',
+        ),
       ],
       facts: [
         [c.w('상품', 'Product'), name],
@@ -486,6 +495,46 @@ export const customerTemplates: Record<string, Template> = {
         `${name} 가격 변경 미동의로 구독이 종료되었습니다.`,
         `${name} ended: new price not accepted.`,
       ),
+    };
+  }),
+
+  price_change_withdrawn: template('legal', (p, c) => {
+    const name = product(p, c);
+    const amount = won(p.amount, c.locale);
+    return {
+      subject: c.w(`${name} 가격 변경 취소 안내`, `${name}: the price change is withdrawn`),
+      body: [
+        c.w(
+          `안내드린 가격 변경이 취소되었습니다. 지금 가격(${amount})이 그대로 유지되며, 따로 하실 일은 없습니다.`,
+          `The price change we told you about is withdrawn. Your price stays ${amount}; there is nothing to do.`,
+        ),
+      ],
+      facts: [
+        [c.w('상품', 'Product'), name],
+        [c.w('금액', 'Price'), amount],
+      ],
+      action: subscriptionLink(p, c),
+      short: c.w(`${name} 가격 변경이 취소되어 ${amount}이 유지됩니다.`, `${name}: price stays ${amount}.`),
+    };
+  }),
+
+  price_change_kept: template('legal', (p, c) => {
+    const name = product(p, c);
+    const old = won(p.oldAmount, c.locale);
+    return {
+      subject: c.w(`${name} 현재 가격 유지 안내`, `${name}: your price stays the same`),
+      body: [
+        c.w(
+          `가격 변경에 동의하지 않으셔서 새 가격은 적용되지 않습니다. 구독은 지금 가격(${old})으로 계속됩니다.`,
+          `You did not accept the price change, so it does not apply: your subscription goes on at ${old}.`,
+        ),
+      ],
+      facts: [
+        [c.w('상품', 'Product'), name],
+        [c.w('금액', 'Price'), old],
+      ],
+      action: subscriptionLink(p, c),
+      short: c.w(`${name} 구독이 지금 가격(${old})으로 계속됩니다.`, `${name} goes on at ${old}.`),
     };
   }),
 
