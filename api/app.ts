@@ -27,6 +27,7 @@ import { productRoutes } from './routes/products';
 import { subscriptionRoutes } from './routes/subscriptions';
 import { healthRoutes } from './routes/health';
 import { inboxRoutes } from './routes/inbox';
+import { legalRoutes } from './routes/legal';
 import { partnerApplicationRoutes } from './routes/partnerApplications';
 import { securityHeaders } from './securityHeaders';
 import { createSessions } from './sessions';
@@ -41,6 +42,7 @@ export function allRoutes(
     ...healthRoutes(),
     ...metricsRoutes(),
     ...configRoutes(),
+    ...legalRoutes(),
     ...authRoutes(deps),
     ...partnerApplicationRoutes(),
     ...inboxRoutes(),

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { formatBusinessNumber } from '../domain/businessNumber';
 import { AppError } from '../domain/errors';
 import {
   catalogCursors,
@@ -30,6 +31,17 @@ interface Row {
   imageId: string;
   subscriberCount: number;
   publishedAt: Date;
+}
+
+/** The partner's business information beside a product (partners' columns, prefixed). */
+interface SellerRow {
+  sellerCompanyName: string;
+  sellerRepresentative: string;
+  sellerBusinessNumber: string;
+  sellerMailOrderNumber: string | null;
+  sellerAddress: string;
+  sellerPhone: string;
+  sellerEmail: string;
 }
 
 const CARD_COLUMNS = [
@@ -135,11 +147,35 @@ export async function listCatalog(
   };
 }
 
-/** The product detail (제품상세), listed or not (an unlisted product says so instead of vanishing). */
+/**
+ * The product detail (제품상세), listed or not (an unlisted product says so instead of vanishing), with the roaster who
+ * sells it (the marketplace is only the intermediary: docs/architecture.md#terms-and-consents).
+ */
 export async function getCatalogProduct(db: Knex, id: string): Promise<CatalogProduct> {
-  const r = (await db('catalog_products').where('product_id', id).first()) as Row | undefined;
+  const r = (await db('catalog_products as c')
+    .join('partners as p', 'p.id', 'c.partner_id')
+    .where('c.product_id', id)
+    .first(
+      'c.*',
+      'p.company_name as seller_company_name',
+      'p.representative as seller_representative',
+      'p.business_number as seller_business_number',
+      'p.mail_order_number as seller_mail_order_number',
+      'p.address as seller_address',
+      'p.phone as seller_phone',
+      'p.email as seller_email',
+    )) as (Row & SellerRow) | undefined;
   if (!r) throw new AppError('NOT_FOUND', 'No such product');
   return {
+    seller: {
+      companyName: r.sellerCompanyName,
+      representative: r.sellerRepresentative,
+      businessNumber: formatBusinessNumber(r.sellerBusinessNumber),
+      mailOrderNumber: r.sellerMailOrderNumber,
+      address: r.sellerAddress,
+      phone: r.sellerPhone,
+      email: r.sellerEmail,
+    },
     ...card(r),
     status: r.status,
     description: r.description,

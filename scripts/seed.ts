@@ -114,8 +114,10 @@ const demoForm = (over: Partial<PartnerApplicationForm>): PartnerApplicationForm
   phone: '010-1234-5678',
   email: 'hello@example.com',
   address: '서울특별시 마포구 와우산로 94',
+  mailOrderNumber: '2024-서울마포-01234',
   bankName: '국민은행',
   bankAccount: '123456-01-234567',
+  bankAccountHolder: '김대표',
   introduction: '매주 소량으로 로스팅하는 스페셜티 커피 로스터리입니다.',
   ...over,
 });
@@ -431,6 +433,8 @@ export async function seed(config: Readonly<Config>): Promise<void> {
           representative: partner.name,
           email: partner.email,
           address: partner.address,
+          mailOrderNumber: partner.mailOrderNumber,
+          bankAccountHolder: partner.name,
           introduction: partner.intro,
         }),
       );
@@ -454,6 +458,8 @@ export async function seed(config: Readonly<Config>): Promise<void> {
         businessNumber: '1208147521',
         representative: '이지원',
         email: 'applicant@dalgona.local',
+        mailOrderNumber: '2025-서울성동-01502',
+        bankAccountHolder: '이지원',
         introduction: '성수동에서 에티오피아와 케냐 원두를 중심으로 라이트 로스팅을 합니다.',
       }),
     );
@@ -465,6 +471,8 @@ export async function seed(config: Readonly<Config>): Promise<void> {
         businessNumber: '1208800767',
         representative: '최항구',
         email: 'busan@dalgona.local',
+        mailOrderNumber: '2024-부산중구-00321',
+        bankAccountHolder: '최항구',
         address: '부산광역시 중구 중앙대로 26',
         introduction: '항구 도시의 진한 다크 로스트 블렌드를 소개합니다.',
       }),
