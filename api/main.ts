@@ -17,7 +17,9 @@ const config = loadConfigOrExit();
 const log = createLogger('api', config.logLevel);
 // The legal documents must be there and well formed before anyone can be asked to agree to them.
 try {
-  const docs = legalLibrary(config.legal.dir, (err) => log.error({ err: err.message }, 'legal document')).list();
+  const docs = legalLibrary(config.legal.dir, (err) =>
+    log.error({ err: err.message }, 'legal document'),
+  ).list();
   const templates = docs.filter((d) => d.template).map((d) => `${d.slug}.ko.md`);
   if (config.env === 'production' && templates.length > 0)
     log.warn({ templates }, `LEGAL_DIR=${config.legal.dir} still holds the shipped templates: replace them`);

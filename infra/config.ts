@@ -5,7 +5,11 @@ import { createSecretBox, parseKeys, type SecretKey } from './secretBox';
 import type { SubscriptionSettings } from '../domain/subscription';
 import type { BusinessInfo } from '../domain/legal';
 import { normaliseMailOrderNumber } from '../domain/legal';
-import { formatBusinessNumber, isValidBusinessNumber, normaliseBusinessNumber } from '../domain/businessNumber';
+import {
+  formatBusinessNumber,
+  isValidBusinessNumber,
+  normaliseBusinessNumber,
+} from '../domain/businessNumber';
 
 /** The development key for billing keys at rest: fine on a laptop, refused in production. */
 const DEV_SECRET = Buffer.from('dalgona-development-only-key-000').toString('base64');
@@ -233,12 +237,18 @@ const schema = z.object({
   BUSINESS_REGISTRATION_NUMBER: z
     .string()
     .default(BUSINESS_PLACEHOLDERS.BUSINESS_REGISTRATION_NUMBER)
-    .refine(isValidBusinessNumber, 'must be a 10-digit 사업자등록번호 with its check digit, like 124-81-00998')
+    .refine(
+      isValidBusinessNumber,
+      'must be a 10-digit 사업자등록번호 with its check digit, like 124-81-00998',
+    )
     .transform((v) => formatBusinessNumber(normaliseBusinessNumber(v)!)),
   MAIL_ORDER_REPORT_NUMBER: z
     .string()
     .default(BUSINESS_PLACEHOLDERS.MAIL_ORDER_REPORT_NUMBER)
-    .refine((v) => normaliseMailOrderNumber(v) !== null, 'must be a 통신판매업 신고번호 like 2024-서울강남-01234')
+    .refine(
+      (v) => normaliseMailOrderNumber(v) !== null,
+      'must be a 통신판매업 신고번호 like 2024-서울강남-01234',
+    )
     .transform((v) => normaliseMailOrderNumber(v)!),
   BUSINESS_ADDRESS: businessText(BUSINESS_PLACEHOLDERS.BUSINESS_ADDRESS),
   BUSINESS_PHONE: z

@@ -17,7 +17,13 @@ export class LegalDocumentError extends Error {
   override name = 'LegalDocumentError';
 }
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 
 /** A link target we let through, or null: http(s), mailto and tel, our own absolute paths and in-page anchors. */
@@ -73,7 +79,9 @@ export function parseLegalDocument(slug: LegalDocSlug, text: string, file: strin
   const effective = fields.effective ?? '';
   if (!title) throw new LegalDocumentError(`${file}: the front matter needs a title`);
   if (!/^[\w.-]{1,40}$/.test(version))
-    throw new LegalDocumentError(`${file}: the front matter needs a version like 2026-12-07 (letters, digits, . - _)`);
+    throw new LegalDocumentError(
+      `${file}: the front matter needs a version like 2026-12-07 (letters, digits, . - _)`,
+    );
   if (!/^\d{4}-\d{2}-\d{2}$/.test(effective))
     throw new LegalDocumentError(`${file}: the front matter needs an effective date like 2026-12-07`);
   if (fields.template !== undefined && !['true', 'false'].includes(fields.template))
@@ -105,7 +113,10 @@ const fileOf = (dir: string, slug: LegalDocSlug) => join(dir, `${slug}.ko.md`);
  * Loads every document now (throws LegalDocumentError naming a missing or malformed file), then re-reads a file when
  * its modification time or size changes; a file saved broken keeps the last good version in force (`onError` says so).
  */
-export function createLegalLibrary(dir: string, onError: (err: Error) => void = () => undefined): LegalLibrary {
+export function createLegalLibrary(
+  dir: string,
+  onError: (err: Error) => void = () => undefined,
+): LegalLibrary {
   const cache = new Map<LegalDocSlug, { stamp: string; doc: LegalDocument }>();
   const load = (slug: LegalDocSlug, strict: boolean): LegalDocument => {
     const file = fileOf(dir, slug);

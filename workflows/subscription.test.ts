@@ -14,6 +14,7 @@ import {
   stopTemporal,
   type Stack,
 } from '../test/harness';
+import { checkoutConsents } from '../test/consents';
 
 // A "week" is 1.5 s here; the dunning ladder is 1 s, 2 s, 3 s after the first decline.
 let stack: Stack;
@@ -54,6 +55,7 @@ async function subscribe(card = '4330123412341234', over: Record<string, unknown
   const customerKey = customerKeyFor(customer.me.id);
   const authKey = await stack.sandbox.authKey(customerKey, card);
   const res = await customer.browser.post<{ id: string; state: SubscriptionState }>('/api/subscriptions', {
+    consents: await checkoutConsents(customer.browser, productId, { grams: 200, quantity: 1 }),
     productId,
     options: { grams: 200, grind: 'whole_bean', quantity: 1, cycleWeeks: 1 },
     shipTo,
@@ -286,6 +288,7 @@ describe('subscription workflow (real dev server, PostgreSQL, sandbox)', () => {
     const customer = await makeUser(stack);
     const customerKey = customerKeyFor(customer.me.id);
     const bad = await customer.browser.post<{ error: { code: string } }>('/api/subscriptions', {
+      consents: await checkoutConsents(customer.browser, productId, { grams: 200, quantity: 1 }),
       productId,
       options: { grams: 200, grind: 'whole_bean', quantity: 1, cycleWeeks: 2 },
       shipTo,
@@ -295,6 +298,7 @@ describe('subscription workflow (real dev server, PostgreSQL, sandbox)', () => {
     assert.equal(bad.status, 400);
     assert.equal(bad.body.error.code, 'CARD_AUTH_INVALID');
     const other = await customer.browser.post('/api/subscriptions', {
+      consents: await checkoutConsents(customer.browser, productId, { grams: 200, quantity: 1 }),
       productId,
       options: { grams: 200, grind: 'whole_bean', quantity: 1, cycleWeeks: 2 },
       shipTo,
@@ -310,6 +314,7 @@ describe('subscription workflow (real dev server, PostgreSQL, sandbox)', () => {
     const res = await customer.browser.post<{ error: { code: string; message: string } }>(
       '/api/subscriptions',
       {
+        consents: await checkoutConsents(customer.browser, productId, { grams: 200, quantity: 1 }),
         productId,
         options: { grams: 200, grind: 'whole_bean', quantity: 1, cycleWeeks: 1 },
         shipTo,
@@ -328,6 +333,7 @@ describe('subscription workflow (real dev server, PostgreSQL, sandbox)', () => {
     const ownerKey = customerKeyFor(owner.me.id);
     const authKey = await stack.sandbox.authKey(ownerKey);
     const mine = await owner.browser.post<{ id: string }>('/api/subscriptions', {
+      consents: await checkoutConsents(owner.browser, productId, { grams: 200, quantity: 1 }),
       productId,
       options: { grams: 200, grind: 'whole_bean', quantity: 1, cycleWeeks: 2 },
       shipTo,
@@ -336,6 +342,7 @@ describe('subscription workflow (real dev server, PostgreSQL, sandbox)', () => {
     });
     assert.equal(mine.status, 201);
     const replayed = await customer.browser.post<{ error: { code: string } }>('/api/subscriptions', {
+      consents: await checkoutConsents(customer.browser, productId, { grams: 200, quantity: 1 }),
       productId,
       options: { grams: 200, grind: 'whole_bean', quantity: 1, cycleWeeks: 2 },
       shipTo,
@@ -376,6 +383,7 @@ describe('subscription workflow (real dev server, PostgreSQL, sandbox)', () => {
       const res = await customer.browser.post<{ id: string; state: SubscriptionState }>(
         '/api/subscriptions',
         {
+          consents: await checkoutConsents(customer.browser, productId, { grams: 200, quantity: 1 }),
           productId,
           options: { grams: 200, grind: 'whole_bean', quantity: 1, cycleWeeks: 1 },
           shipTo,
@@ -481,6 +489,7 @@ describe('subscription workflow (real dev server, PostgreSQL, sandbox)', () => {
     const customer = await makeUser(stack);
     const customerKey = customerKeyFor(customer.me.id);
     const res = await customer.browser.post<{ id: string }>('/api/subscriptions', {
+      consents: await checkoutConsents(customer.browser, ownProduct, { grams: 200, quantity: 2 }),
       productId: ownProduct,
       options: { grams: 200, grind: 'whole_bean', quantity: 2, cycleWeeks: 1 },
       shipTo,

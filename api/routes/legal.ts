@@ -21,20 +21,25 @@ export function legalRoutes(): RouteDef[] {
       async handler({ ctx, deps: { config, log } }): Promise<LegalOverview> {
         // Revalidated every time: a consent form posts these versions back, and a stale one is refused.
         ctx.set('Cache-Control', 'no-cache');
-        const library = legalLibrary(config.legal.dir, (err) => log.error({ err: err.message }, 'legal document'));
+        const library = legalLibrary(config.legal.dir, (err) =>
+          log.error({ err: err.message }, 'legal document'),
+        );
         return { business: config.business, documents: library.list() };
       },
     }),
     route({
       method: 'GET',
       path: '/api/legal/documents/:slug',
-      summary: 'One legal document rendered to HTML (terms, privacy, refund), with its version and effective date',
+      summary:
+        'One legal document rendered to HTML (terms, privacy, refund), with its version and effective date',
       tag: 'legal',
       access: 'public',
       params: slugParams,
       async handler({ ctx, params, deps: { config, log } }): Promise<LegalDocument> {
         ctx.set('Cache-Control', 'no-cache');
-        const library = legalLibrary(config.legal.dir, (err) => log.error({ err: err.message }, 'legal document'));
+        const library = legalLibrary(config.legal.dir, (err) =>
+          log.error({ err: err.message }, 'legal document'),
+        );
         return library.get(params.slug);
       },
     }),

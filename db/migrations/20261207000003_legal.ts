@@ -23,10 +23,14 @@ export async function up(knex: Knex): Promise<void> {
     t.unique(['source', 'source_id', 'kind'], { indexName: 'consents_once' });
     t.index(['user_id', 'agreed_at']);
   });
-  await knex.raw(`ALTER TABLE consents ADD CONSTRAINT consents_source CHECK (source IN ('signup','checkout'))`);
+  await knex.raw(
+    `ALTER TABLE consents ADD CONSTRAINT consents_source CHECK (source IN ('signup','checkout'))`,
+  );
   await knex.raw(`ALTER TABLE consents ADD CONSTRAINT consents_kind CHECK (kind IN
     ('terms','privacy','age_14','marketing','recurring_payment','third_party_provision'))`);
-  await knex.raw(`ALTER TABLE consents ADD CONSTRAINT consents_document CHECK (document IN ('terms','privacy','refund'))`);
+  await knex.raw(
+    `ALTER TABLE consents ADD CONSTRAINT consents_document CHECK (document IN ('terms','privacy','refund'))`,
+  );
   await knex.raw(`ALTER TABLE consents ADD CONSTRAINT consents_versioned
     CHECK ((document IS NULL) = (document_version IS NULL))`);
 

@@ -4,6 +4,7 @@ import { fulfilmentEn, fulfilmentKo } from './messages/fulfilment';
 import { settlementEn, settlementKo } from './messages/settlement';
 import { dashboardEn, dashboardKo } from './messages/dashboard';
 import { subscriptionEn, subscriptionKo } from './messages/subscription';
+import { legalEn, legalKo } from './messages/legal';
 
 /** The UI's two languages: Korean first, English on request (remembered in localStorage). */
 export type Lang = 'ko' | 'en';
@@ -274,8 +275,24 @@ const en: Record<Key, string> = {
 };
 
 const dictionaries: Record<Lang, Record<string, string>> = {
-  ko: { ...ko, ...catalogKo, ...subscriptionKo, ...fulfilmentKo, ...settlementKo, ...dashboardKo },
-  en: { ...en, ...catalogEn, ...subscriptionEn, ...fulfilmentEn, ...settlementEn, ...dashboardEn },
+  ko: {
+    ...ko,
+    ...catalogKo,
+    ...subscriptionKo,
+    ...fulfilmentKo,
+    ...settlementKo,
+    ...dashboardKo,
+    ...legalKo,
+  },
+  en: {
+    ...en,
+    ...catalogEn,
+    ...subscriptionEn,
+    ...fulfilmentEn,
+    ...settlementEn,
+    ...dashboardEn,
+    ...legalEn,
+  },
 };
 
 const stored = typeof localStorage !== 'undefined' ? localStorage.getItem('lang') : null;
