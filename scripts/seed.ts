@@ -29,6 +29,9 @@ import { hashPassword } from '../infra/passwords';
 import { dataConverterFor } from '../infra/payloadCodec';
 import { signUpStartContext } from '../infra/emailDigest';
 import { bagArtwork, demoPartners, type DemoPartner } from './demoCatalog';
+import type { LegalOverview } from '../domain/legal';
+import { signUpConsentRecords } from '../api/consents';
+import { legalLibrary } from '../infra/legal';
 
 export const DEMO_PASSWORD = 'dalgona-demo';
 
@@ -48,10 +51,24 @@ async function ensureAccount(
   const existing = await User.query(c.db).findOne({ email });
   if (existing) return existing.id;
   const userId = randomUUID();
+  // Demo accounts agree to the documents in force, as the sign-up form has everyone do.
+  const library = legalLibrary(c.config.legal.dir);
+  const v = library.versions();
+  const consents = signUpConsentRecords(
+    library,
+    {
+      terms: true,
+      privacy: true,
+      age14: true,
+      marketing: false,
+      versions: { terms: v.terms, privacy: v.privacy },
+    },
+    new Date(),
+  );
   const run = await startSignUp(
     c.client,
     signUpStartContext(c.config),
-    { userId, email, name, passwordHash: await hashPassword(password), roles },
+    { userId, email, name, passwordHash: await hashPassword(password), roles, consents },
     { workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE },
   );
   const result = await run.result();
@@ -280,8 +297,17 @@ async function ensureLiveSubscription(
   if (existing) return;
   const api = await apiSession(`http://${c.config.api.host}:${c.config.api.port}`, who.email, DEMO_PASSWORD);
   const customerKey = customerKeyFor(who.id);
-  const o = options as { weights: { grams: number }[]; grinds: string[]; cycles: number[] };
+  const o = options as { weights: { grams: number; priceKrw: number }[]; grinds: string[]; cycles: number[] };
+  // The consents checkout asks for, with the versions of the documents in force and the amount it shows.
+  const legal = (await api('GET', '/api/legal')) as unknown as LegalOverview;
+  const version = (slug: string) => legal.documents.find((d) => d.slug === slug)!.version;
   await api('POST', '/api/subscriptions', {
+    consents: {
+      recurringPayment: true,
+      thirdPartyProvision: true,
+      amount: o.weights[0]!.priceKrw,
+      versions: { refund: version('refund'), privacy: version('privacy') },
+    },
     productId,
     options: { grams: o.weights[0]!.grams, grind: o.grinds[0], quantity: 1, cycleWeeks: o.cycles[0] },
     shipTo: { name: who.name, phone: '010-1234-5678', address: '서울특별시 중구 세종대로 110, 101동 1001호' },
