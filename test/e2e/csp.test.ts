@@ -72,10 +72,10 @@ describe('Content-Security-Policy in the browser', () => {
       '/',
       '/login',
       '/signup',
-      `/products/${productId}`,
       '/terms',
       '/privacy',
       '/refund-policy',
+      `/products/${productId}`,
     ]);
     await anon.locator('h1', { hasText: 'Rwanda Nyamasheke' }).waitFor(); // the app rendered, data and all
     await anon.close();
