@@ -2,7 +2,11 @@
 // storefront's forms post them (docs/architecture.md#terms-and-consents).
 import type { LegalDocSlug, LegalOverview } from '../domain/legal';
 import type { CatalogProduct } from '../domain/product';
-import type { Browser } from './browser';
+
+/** What the helpers need of test/browser.ts's Browser (not imported: it uses these helpers itself). */
+interface Browser {
+  get<T>(path: string): Promise<{ status: number; body: T }>;
+}
 
 /** The version of each document the API serves now. */
 export async function legalVersions(b: Browser): Promise<Record<LegalDocSlug, string>> {
