@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { formatBusinessNumber } from '../domain/businessNumber';
 import { AppError } from '../domain/errors';
+import type { SellerInfo } from '../domain/legal';
 import {
   catalogCursors,
   imageUrl,
@@ -31,17 +32,6 @@ interface Row {
   imageId: string;
   subscriberCount: number;
   publishedAt: Date;
-}
-
-/** The partner's business information beside a product (partners' columns, prefixed). */
-interface SellerRow {
-  sellerCompanyName: string;
-  sellerRepresentative: string;
-  sellerBusinessNumber: string;
-  sellerMailOrderNumber: string | null;
-  sellerAddress: string;
-  sellerPhone: string;
-  sellerEmail: string;
 }
 
 const CARD_COLUMNS = [
@@ -147,35 +137,11 @@ export async function listCatalog(
   };
 }
 
-/**
- * The product detail (제품상세), listed or not (an unlisted product says so instead of vanishing), with the roaster who
- * sells it (the marketplace is only the intermediary: docs/architecture.md#terms-and-consents).
- */
+/** The product detail (제품상세), listed or not (an unlisted product says so instead of vanishing). */
 export async function getCatalogProduct(db: Knex, id: string): Promise<CatalogProduct> {
-  const r = (await db('catalog_products as c')
-    .join('partners as p', 'p.id', 'c.partner_id')
-    .where('c.product_id', id)
-    .first(
-      'c.*',
-      'p.company_name as seller_company_name',
-      'p.representative as seller_representative',
-      'p.business_number as seller_business_number',
-      'p.mail_order_number as seller_mail_order_number',
-      'p.address as seller_address',
-      'p.phone as seller_phone',
-      'p.email as seller_email',
-    )) as (Row & SellerRow) | undefined;
+  const r = (await db('catalog_products').where('product_id', id).first()) as Row | undefined;
   if (!r) throw new AppError('NOT_FOUND', 'No such product');
   return {
-    seller: {
-      companyName: r.sellerCompanyName,
-      representative: r.sellerRepresentative,
-      businessNumber: formatBusinessNumber(r.sellerBusinessNumber),
-      mailOrderNumber: r.sellerMailOrderNumber,
-      address: r.sellerAddress,
-      phone: r.sellerPhone,
-      email: r.sellerEmail,
-    },
     ...card(r),
     status: r.status,
     description: r.description,
@@ -212,4 +178,26 @@ export async function catalogFacets(db: Knex) {
     price: { min: span?.min ?? 0, max: span?.max ?? 0 },
     total: Number(span?.total ?? 0),
   };
+}
+
+/**
+ * A roaster's business information for its product pages (docs/architecture.md#terms-and-consents): only a partner
+ * with a catalog entry (a seller) is shown. Read from `partners` on each request and never cached in Redis: the
+ * contact details are public on the page, not data to keep copies of.
+ */
+export async function getSeller(db: Knex, partnerId: string): Promise<SellerInfo> {
+  const p = (await db('partners as p')
+    .where('p.id', partnerId)
+    .whereExists(db('catalog_products as c').whereRaw('c.partner_id = p.id'))
+    .first(
+      'p.companyName',
+      'p.representative',
+      'p.businessNumber',
+      'p.mailOrderNumber',
+      'p.address',
+      'p.phone',
+      'p.email',
+    )) as SellerInfo | undefined;
+  if (!p) throw new AppError('NOT_FOUND', 'No such seller');
+  return { ...p, businessNumber: formatBusinessNumber(p.businessNumber) };
 }

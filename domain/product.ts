@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import type { Actor } from './partner';
-import type { SellerInfo } from './legal';
 import { grindTypes, processes, roastLevels, type Process, type RoastLevel } from './catalog';
 import { CURSOR_META, cursorParts, keysetCursor } from './cursor';
 import { plainText } from './validation';
@@ -204,6 +203,4 @@ export interface CatalogProduct extends CatalogCard {
   options: ProductOptions;
   capacityPerCycle: number;
   revisionId: string;
-  /** The roaster who sells it (상호, 대표자, 사업자등록번호, 통신판매업 신고번호, 주소, 연락처). */
-  seller: SellerInfo;
 }

@@ -1,13 +1,16 @@
 import { z } from 'zod';
-import { legalDocSlugs, type LegalDocument, type LegalOverview } from '../../domain/legal';
+import { legalDocSlugs, type LegalDocument, type LegalOverview, type SellerInfo } from '../../domain/legal';
 import { legalLibrary } from '../../infra/legal';
+import { getSeller } from '../catalog';
 import { route, type RouteDef } from '../route';
 
 const slugParams = z.strictObject({ slug: z.enum(legalDocSlugs) });
+const idParams = z.strictObject({ id: z.uuid() });
 
 /**
  * The operator's business information and legal documents (docs/architecture.md#terms-and-consents): the footer of
- * every page, the 이용약관 / 개인정보처리방침 / 취소·환불 정책 pages, and the versions the consent forms post back.
+ * every page, the 이용약관 / 개인정보처리방침 / 취소·환불 정책 pages, the versions the consent forms post back, and the
+ * business information of the roaster who sells a product (the marketplace is only the intermediary).
  */
 export function legalRoutes(): RouteDef[] {
   return [
@@ -41,6 +44,19 @@ export function legalRoutes(): RouteDef[] {
           log.error({ err: err.message }, 'legal document'),
         );
         return library.get(params.slug);
+      },
+    }),
+    route({
+      method: 'GET',
+      path: '/api/sellers/:id',
+      summary:
+        "A roaster's business information for its product pages: 상호, 대표자, 사업자등록번호, 통신판매업 신고번호, 주소, 연락처",
+      tag: 'legal',
+      access: 'public',
+      params: idParams,
+      async handler({ ctx, params, deps: { db } }): Promise<SellerInfo> {
+        ctx.set('Cache-Control', 'no-cache');
+        return getSeller(db, params.id);
       },
     }),
   ];

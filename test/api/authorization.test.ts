@@ -41,6 +41,7 @@ const matrix: Record<string, Row> = {
   'GET /api/config': { expect: everyone(200) },
   'GET /api/legal': { expect: everyone(200) },
   'GET /api/legal/documents/:slug': { params: () => ({ slug: 'terms' }), expect: everyone(200) },
+  'GET /api/sellers/:id': { params: (f) => ({ id: f.otherPartnerId }), expect: everyone(200) },
   'POST /api/auth/signup': { expect: everyone('pass') },
   'POST /api/auth/login': { expect: everyone('pass') },
   'POST /api/auth/logout': { expect: everyone('pass') },

@@ -10,10 +10,12 @@ import { after, before, describe, it } from 'node:test';
 import { randomUUID } from 'node:crypto';
 import { TypedSearchAttributes, WorkflowIdReusePolicy } from '@temporalio/common';
 import { seoulDate } from '../../domain/calendar';
-import { legalDocSlugs, type LegalDocument, type LegalOverview } from '../../domain/legal';
+import { legalDocSlugs, type LegalDocument, type LegalOverview, type SellerInfo } from '../../domain/legal';
 import type { CatalogProduct } from '../../domain/product';
 import { customerKeyFor } from '../../domain/subscription';
 import { startPartnerApplication } from '../../domain/contracts/partnerApplication';
+import { signUpWorkflowType } from '../../domain/contracts/signUp';
+import { subscriptionWorkflowType } from '../../domain/contracts/subscription';
 import { decideUpdate, reviewDeskHandle } from '../../domain/contracts/reviewDesk';
 import { ApplicantId, ReviewState } from '../../domain/searchAttributes';
 import type { PartnerApplicationFormV1 } from '../../domain/partner';
@@ -156,7 +158,7 @@ describe('sign-up consents (written by the signUp workflow with the account)', (
   it('missing or refused required consents, under 14, or a stale version: a clear 4xx and nothing written', async () => {
     const b = new Browser(stack.baseUrl);
     const good = await signUpConsents(b);
-    const workflowsBefore = (await stack.client.workflow.count('WorkflowType="signUp"')).count;
+    const workflowsBefore = (await stack.client.workflow.count(`WorkflowType="${signUpWorkflowType}"`)).count;
     const cases: [string, unknown, number, string, string, string][] = [
       ['no consents', undefined, 400, 'VALIDATION_FAILED', 'consents', 'consent_required'],
       [
@@ -204,7 +206,10 @@ describe('sign-up consents (written by the signUp workflow with the account)', (
       assertRefused(res, status, code, path, key);
       assert.equal(await stack.db('users').where({ email }).first(), undefined, `${what}: no account`);
     }
-    assert.equal((await stack.client.workflow.count('WorkflowType="signUp"')).count, workflowsBefore);
+    assert.equal(
+      (await stack.client.workflow.count(`WorkflowType="${signUpWorkflowType}"`)).count,
+      workflowsBefore,
+    );
   });
 
   it('an operator edit makes the version a form showed stale: refused until the new one is agreed to', async () => {
@@ -288,7 +293,7 @@ describe('checkout consents (written by createSubscription with the subscription
     assert.match(recurring.howToCancel as string, /마이페이지/);
     const provision = rows[1]!.details as Record<string, unknown>;
     const product = (await customer.browser.get<CatalogProduct>(`/api/catalog/products/${productId}`)).body;
-    assert.equal(provision.recipient, product.seller.companyName);
+    assert.equal(provision.recipient, product.partner.name);
     assert.equal(provision.recipientPartnerId, partner.me.partnerId);
     assert.ok((provision.items as string[]).includes('배송 주소'));
     assert.ok(provision.purpose && provision.retention);
@@ -298,7 +303,7 @@ describe('checkout consents (written by createSubscription with the subscription
     const customer = await makeUser(stack);
     const customerKey = customerKeyFor(customer.me.id);
     const good = await checkoutConsents(customer.browser, productId, options);
-    const before = (await stack.client.workflow.count('WorkflowType="subscription"')).count;
+    const before = (await stack.client.workflow.count(`WorkflowType="${subscriptionWorkflowType}"`)).count;
     const cases: [unknown, number, string, string][] = [
       [undefined, 400, 'VALIDATION_FAILED', 'consents'],
       [{ ...good, recurringPayment: false }, 400, 'VALIDATION_FAILED', 'consents.recurringPayment'],
@@ -324,17 +329,22 @@ describe('checkout consents (written by createSubscription with the subscription
     }
     assert.equal(await stack.db('subscriptions').where({ customerId: customer.me.id }).first(), undefined);
     assert.equal(await stack.db('consents').where({ userId: customer.me.id }).first(), undefined);
-    assert.equal((await stack.client.workflow.count('WorkflowType="subscription"')).count, before);
+    assert.equal(
+      (await stack.client.workflow.count(`WorkflowType="${subscriptionWorkflowType}"`)).count,
+      before,
+    );
   });
 });
 
 describe('the seller on the product page, and the application that supplies it', () => {
   it("shows the roaster's 상호, 대표자, 사업자등록번호, 통신판매업 신고번호, 주소 and 연락처", async () => {
-    const product = (
-      await new Browser(stack.baseUrl).get<CatalogProduct>(`/api/catalog/products/${productId}`)
-    ).body;
+    const anon = new Browser(stack.baseUrl);
+    const product = (await anon.get<CatalogProduct>(`/api/catalog/products/${productId}`)).body;
+    const seller = await anon.get<SellerInfo>(`/api/sellers/${product.partner.id}`);
+    assert.equal(seller.status, 200);
+    assert.equal(seller.headers.get('cache-control'), 'no-cache');
     const app = await stack.db('partner_applications').where({ id: partner.applicationId }).first();
-    assert.deepEqual(product.seller, {
+    assert.deepEqual(seller.body, {
       companyName: app.companyName,
       representative: app.representative,
       businessNumber: `${app.businessNumber.slice(0, 3)}-${app.businessNumber.slice(3, 5)}-${app.businessNumber.slice(5)}`,
@@ -346,6 +356,13 @@ describe('the seller on the product page, and the application that supplies it',
     const row = await stack.db('partners').where({ id: partner.me.partnerId }).first();
     assert.equal(row.mailOrderNumber, '2024-서울성동-01234');
     assert.equal(row.bankAccountHolder, '홍길동');
+    // Not in the product's cached answer: the contact details are read per request, never kept in Redis.
+    assert.equal(JSON.stringify(product).includes(app.phone), false);
+    // Only a partner with a catalog entry is a seller to show; anything else is 404.
+    const bare = await makePartner(stack, adminId);
+    assert.equal((await anon.get(`/api/sellers/${bare.me.partnerId}`)).status, 404);
+    assert.equal((await anon.get(`/api/sellers/${randomUUID()}`)).status, 404);
+    assert.equal((await anon.get('/api/sellers/not-a-uuid')).status, 404);
   });
 
   it('the application refuses a missing or malformed 통신판매업 신고번호 and a missing 예금주', async () => {
