@@ -16,6 +16,8 @@ import {
 import { issueFailureIsCustomers, TossError, TossNotFoundError } from '../payments/errors';
 import type { TossPayment } from '../payments/types';
 import { priceChangeSignal, subscriptionHandle } from '../domain/contracts/subscription';
+import type { ConsentRecord } from '../domain/legal';
+import { recordConsents } from './consents';
 import { countNewSubscription, countSale, countStatusChange, lockSubscription } from './dashboard';
 import type { ActivityDeps } from './deps';
 import { fulfilmentInputFor } from './fulfilment';
@@ -372,7 +374,10 @@ export function createSubscriptionActivities({
   }
 
   return {
-    /** Creates the read-model row of a new subscription; idempotent: the id comes from the API. */
+    /**
+     * Creates the read-model row of a new subscription and its checkout consents (정기결제, 제3자 제공) in one
+     * transaction; idempotent: the id comes from the API, the consents are one per kind.
+     */
     async createSubscription(input: {
       subscriptionId: string;
       customerId: string;
@@ -384,6 +389,8 @@ export function createSubscriptionActivities({
       unitPrice: number;
       shipTo: ShipTo;
       nextChargeAt: string;
+      /** Absent for subscriptions started before checkout asked for consents. */
+      consents?: ConsentRecord[];
     }): Promise<void> {
       await db.transaction(async (trx) => {
         const inserted = await trx('subscriptions')
@@ -408,6 +415,16 @@ export function createSubscriptionActivities({
           .ignore()
           .returning('id');
         if (inserted.length) await countNewSubscription(trx, input.partnerId);
+        await recordConsents(
+          trx,
+          {
+            userId: input.customerId,
+            source: 'checkout',
+            sourceId: input.subscriptionId,
+            subscriptionId: input.subscriptionId,
+          },
+          input.consents,
+        );
       });
     },
 

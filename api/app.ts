@@ -28,6 +28,7 @@ import { subscriptionRoutes } from './routes/subscriptions';
 import { healthRoutes } from './routes/health';
 import { inboxRoutes } from './routes/inbox';
 import { notificationRoutes } from './routes/notifications';
+import { legalRoutes } from './routes/legal';
 import { partnerApplicationRoutes } from './routes/partnerApplications';
 import { securityHeaders } from './securityHeaders';
 import { createSessions } from './sessions';
@@ -42,6 +43,7 @@ export function allRoutes(
     ...healthRoutes(),
     ...metricsRoutes(),
     ...configRoutes(),
+    ...legalRoutes(),
     ...authRoutes(deps),
     ...partnerApplicationRoutes(),
     ...inboxRoutes(),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { deliveryCycles, grindTypes } from './catalog';
+import { checkoutConsentsSchema, type ConsentRecord } from './legal';
 import type { Actor } from './partner';
 import type { ProductOptions } from './product';
 import { isoDate, plainText } from './validation';
@@ -72,6 +73,8 @@ export const checkoutSchema = z.strictObject({
   firstChargeDate: isoDate().optional(),
   authKey: z.string().min(1).max(300),
   customerKey: z.string().min(2).max(300),
+  /** 정기결제 and 개인정보 제3자 제공 to the roaster, with the versions of the documents the page showed. */
+  consents: checkoutConsentsSchema,
 });
 export type CheckoutForm = z.infer<typeof checkoutSchema>;
 
@@ -110,6 +113,8 @@ export interface SubscriptionInput {
   /** The one-time key from the card window (first run only). */
   authKey?: string;
   settings: SubscriptionSettings;
+  /** The checkout's consent-log lines, written with the subscription's row (first run only; absent before consents). */
+  consents?: ConsentRecord[];
   /** Carried across continue-as-new: the whole state (runs before v2 carried fewer fields). */
   carried?: SubscriptionState;
   /** Price changes the previous run received but left to this one (a run before v2 handing over). */

@@ -3,6 +3,13 @@ import { z } from 'zod';
 import { domains, type Domain } from '../domain/taskQueues';
 import { createSecretBox, parseKeys, type SecretKey } from './secretBox';
 import type { SubscriptionSettings } from '../domain/subscription';
+import type { BusinessInfo } from '../domain/legal';
+import { normaliseMailOrderNumber } from '../domain/legal';
+import {
+  formatBusinessNumber,
+  isValidBusinessNumber,
+  normaliseBusinessNumber,
+} from '../domain/businessNumber';
 
 /** The development key for billing keys at rest: fine on a laptop, refused in production. */
 const DEV_SECRET = Buffer.from('dalgona-development-only-key-000').toString('base64');
@@ -54,6 +61,22 @@ const flag = (v: string | undefined, fallback: boolean) =>
   v === undefined ? fallback : v === 'true' || v === '1' || v === 'yes';
 
 const url = (fallback: string) => z.string().default(fallback).pipe(z.url());
+
+/**
+ * The operator's business information for the footer (전자상거래법 §10). The defaults are placeholders marked (예시) so a
+ * laptop runs; production warns at start until every one is set (infra/config.ts `businessPlaceholders`).
+ */
+export const BUSINESS_PLACEHOLDERS = {
+  BUSINESS_NAME: '(예시) 주식회사 달고나',
+  BUSINESS_REPRESENTATIVE: '(예시) 홍길동',
+  BUSINESS_REGISTRATION_NUMBER: '000-00-00000',
+  MAIL_ORDER_REPORT_NUMBER: '2026-예시-00000',
+  BUSINESS_ADDRESS: '(예시) 서울특별시 ○○구 ○○로 00',
+  BUSINESS_PHONE: '000-0000-0000',
+  BUSINESS_EMAIL: 'help@dalgona.local',
+  PRIVACY_OFFICER: '(예시) 홍길동 · privacy@dalgona.local',
+} as const;
+const businessText = (fallback: string) => z.string().trim().min(1).max(200).default(fallback);
 
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -224,6 +247,33 @@ const schema = z.object({
   SETTLEMENT_TIMEZONE: z.string().default('Asia/Seoul'),
   SETTLEMENT_PERIOD: duration('7d'),
   SETTLEMENT_INTERVAL: z.string().transform(toMs).optional(),
+  // The operator's legal documents (terms.ko.md, privacy.ko.md, refund.ko.md) and business information.
+  LEGAL_DIR: z.string().default('legal'),
+  BUSINESS_NAME: businessText(BUSINESS_PLACEHOLDERS.BUSINESS_NAME),
+  BUSINESS_REPRESENTATIVE: businessText(BUSINESS_PLACEHOLDERS.BUSINESS_REPRESENTATIVE),
+  BUSINESS_REGISTRATION_NUMBER: z
+    .string()
+    .default(BUSINESS_PLACEHOLDERS.BUSINESS_REGISTRATION_NUMBER)
+    .refine(
+      isValidBusinessNumber,
+      'must be a 10-digit 사업자등록번호 with its check digit, like 124-81-00998',
+    )
+    .transform((v) => formatBusinessNumber(normaliseBusinessNumber(v)!)),
+  MAIL_ORDER_REPORT_NUMBER: z
+    .string()
+    .default(BUSINESS_PLACEHOLDERS.MAIL_ORDER_REPORT_NUMBER)
+    .refine(
+      (v) => normaliseMailOrderNumber(v) !== null,
+      'must be a 통신판매업 신고번호 like 2024-서울강남-01234',
+    )
+    .transform((v) => normaliseMailOrderNumber(v)!),
+  BUSINESS_ADDRESS: businessText(BUSINESS_PLACEHOLDERS.BUSINESS_ADDRESS),
+  BUSINESS_PHONE: z
+    .string()
+    .default(BUSINESS_PLACEHOLDERS.BUSINESS_PHONE)
+    .refine((v) => /^\+?[0-9][0-9 -]{6,18}[0-9]$/.test(v), 'must be a phone number like 02-1234-5678'),
+  BUSINESS_EMAIL: z.email().default(BUSINESS_PLACEHOLDERS.BUSINESS_EMAIL),
+  PRIVACY_OFFICER: businessText(BUSINESS_PLACEHOLDERS.PRIVACY_OFFICER),
   ADMIN_EMAIL: z.email().default('admin@dalgona.local'),
   ADMIN_PASSWORD: z.string().min(10).default('dalgona-admin'),
 });
@@ -289,6 +339,12 @@ export interface Config {
     };
   };
   admin: { email: string; password: string };
+  /** Where the operator's legal documents are (LEGAL_DIR). */
+  legal: { dir: string };
+  /** The operator's business information (the footer of every page). */
+  business: BusinessInfo;
+  /** The business settings still at their (예시) placeholder: production warns at start while any is. */
+  businessPlaceholders: string[];
   /** Partner settlement: the Schedule's calendar (cron in a time zone, or a fixed interval) and the commission. */
   settlement: {
     commissionBps: number;
@@ -463,6 +519,22 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       }),
     }),
     admin: Object.freeze({ email: e.ADMIN_EMAIL.toLowerCase(), password: e.ADMIN_PASSWORD }),
+    legal: Object.freeze({ dir: e.LEGAL_DIR }),
+    business: Object.freeze({
+      name: e.BUSINESS_NAME,
+      representative: e.BUSINESS_REPRESENTATIVE,
+      registrationNumber: e.BUSINESS_REGISTRATION_NUMBER,
+      mailOrderReportNumber: e.MAIL_ORDER_REPORT_NUMBER,
+      address: e.BUSINESS_ADDRESS,
+      phone: e.BUSINESS_PHONE,
+      email: e.BUSINESS_EMAIL,
+      privacyOfficer: e.PRIVACY_OFFICER,
+    }),
+    businessPlaceholders: Object.freeze(
+      (Object.keys(BUSINESS_PLACEHOLDERS) as (keyof typeof BUSINESS_PLACEHOLDERS)[]).filter(
+        (k) => e[k] === BUSINESS_PLACEHOLDERS[k],
+      ),
+    ) as string[],
     settlement: Object.freeze({
       commissionBps: e.SETTLEMENT_COMMISSION_RATE,
       cron: e.SETTLEMENT_CRON.trim(),

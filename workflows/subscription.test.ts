@@ -15,6 +15,7 @@ import {
   stopTemporal,
   type Stack,
 } from '../test/harness';
+import { checkoutConsents } from '../test/consents';
 
 // A "week" is 1.5 s here; the dunning ladder is 1 s, 2 s, 3 s after the first decline.
 let stack: Stack;
@@ -58,6 +59,7 @@ async function subscribe(card = '4330123412341234', over: Record<string, unknown
   const customerKey = customerKeyFor(customer.me.id);
   const authKey = await stack.sandbox.authKey(customerKey, card);
   const res = await customer.browser.post<{ id: string; state: SubscriptionState }>('/api/subscriptions', {
+    consents: await checkoutConsents(customer.browser, productId, { grams: 200, quantity: 1 }),
     productId,
     options: { grams: 200, grind: 'whole_bean', quantity: 1, cycleWeeks: 1 },
     shipTo,
@@ -290,6 +292,7 @@ describe('subscription workflow (real dev server, PostgreSQL, sandbox)', () => {
     const customer = await makeUser(stack);
     const customerKey = customerKeyFor(customer.me.id);
     const bad = await customer.browser.post<{ error: { code: string } }>('/api/subscriptions', {
+      consents: await checkoutConsents(customer.browser, productId, { grams: 200, quantity: 1 }),
       productId,
       options: { grams: 200, grind: 'whole_bean', quantity: 1, cycleWeeks: 2 },
       shipTo,
@@ -299,6 +302,7 @@ describe('subscription workflow (real dev server, PostgreSQL, sandbox)', () => {
     assert.equal(bad.status, 400);
     assert.equal(bad.body.error.code, 'CARD_AUTH_INVALID');
     const other = await customer.browser.post('/api/subscriptions', {
+      consents: await checkoutConsents(customer.browser, productId, { grams: 200, quantity: 1 }),
       productId,
       options: { grams: 200, grind: 'whole_bean', quantity: 1, cycleWeeks: 2 },
       shipTo,
@@ -314,6 +318,7 @@ describe('subscription workflow (real dev server, PostgreSQL, sandbox)', () => {
     const res = await customer.browser.post<{ error: { code: string; message: string } }>(
       '/api/subscriptions',
       {
+        consents: await checkoutConsents(customer.browser, productId, { grams: 200, quantity: 1 }),
         productId,
         options: { grams: 200, grind: 'whole_bean', quantity: 1, cycleWeeks: 1 },
         shipTo,
@@ -332,6 +337,7 @@ describe('subscription workflow (real dev server, PostgreSQL, sandbox)', () => {
     const ownerKey = customerKeyFor(owner.me.id);
     const authKey = await stack.sandbox.authKey(ownerKey);
     const mine = await owner.browser.post<{ id: string }>('/api/subscriptions', {
+      consents: await checkoutConsents(owner.browser, productId, { grams: 200, quantity: 1 }),
       productId,
       options: { grams: 200, grind: 'whole_bean', quantity: 1, cycleWeeks: 2 },
       shipTo,
@@ -340,6 +346,7 @@ describe('subscription workflow (real dev server, PostgreSQL, sandbox)', () => {
     });
     assert.equal(mine.status, 201);
     const replayed = await customer.browser.post<{ error: { code: string } }>('/api/subscriptions', {
+      consents: await checkoutConsents(customer.browser, productId, { grams: 200, quantity: 1 }),
       productId,
       options: { grams: 200, grind: 'whole_bean', quantity: 1, cycleWeeks: 2 },
       shipTo,
@@ -380,6 +387,7 @@ describe('subscription workflow (real dev server, PostgreSQL, sandbox)', () => {
       const res = await customer.browser.post<{ id: string; state: SubscriptionState }>(
         '/api/subscriptions',
         {
+          consents: await checkoutConsents(customer.browser, productId, { grams: 200, quantity: 1 }),
           productId,
           options: { grams: 200, grind: 'whole_bean', quantity: 1, cycleWeeks: 1 },
           shipTo,
@@ -486,6 +494,7 @@ describe('subscription workflow (real dev server, PostgreSQL, sandbox)', () => {
     const customer = await makeUser(stack);
     const customerKey = customerKeyFor(customer.me.id);
     const res = await customer.browser.post<{ id: string }>('/api/subscriptions', {
+      consents: await checkoutConsents(customer.browser, ownProduct, { grams: 200, quantity: 2 }),
       productId: ownProduct,
       options: { grams: 200, grind: 'whole_bean', quantity: 2, cycleWeeks: 1 },
       shipTo,

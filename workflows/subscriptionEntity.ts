@@ -386,6 +386,7 @@ export class SubscriptionEntity {
       unitPrice: i.unitPrice,
       shipTo: i.shipTo,
       nextChargeAt: i.firstChargeAt,
+      consents: i.consents,
     });
     const startedAt = Date.now();
     while (this.s.status === 'connecting') {

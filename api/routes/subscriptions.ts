@@ -19,6 +19,8 @@ import {
 } from '../../domain/contracts/subscription';
 import { AppError } from '../../domain/errors';
 import { subscriptionSettings } from '../../infra/config';
+import { legalLibrary } from '../../infra/legal';
+import { checkoutConsentRecords } from '../consents';
 import {
   cancelSchema,
   changeCardSchema,
@@ -129,7 +131,7 @@ export function subscriptionRoutes(): RouteDef[] {
       method: 'POST',
       path: '/api/subscriptions',
       summary:
-        'Subscribe (구독): starts the subscription workflow, which connects the card and charges on schedule',
+        'Subscribe (구독): starts the subscription workflow, which records the consents, connects the card and charges on schedule',
       tag: 'subscriptions',
       access: 'user',
       body: checkoutSchema,
@@ -171,6 +173,19 @@ export function subscriptionRoutes(): RouteDef[] {
           body.firstChargeDate && body.firstChargeDate !== today
             ? new Date(first.getTime() + 10 * 3600_000)
             : first;
+        // 정기결제 (this amount, cycle and dates) and 제3자 제공 to this roaster, as the page showed them.
+        const consents = checkoutConsentRecords(
+          legalLibrary(config.legal.dir),
+          body.consents,
+          {
+            amount: offer.unitPrice! * body.options.quantity,
+            cycleWeeks: body.options.cycleWeeks,
+            firstChargeAt,
+            weekMs: config.subscription.weekMs,
+            seller: { partnerId: product.partnerId, companyName: product.partnerName },
+          },
+          new Date(),
+        );
         const subscriptionId = randomUUID();
         const input: SubscriptionInput = {
           subscriptionId,
@@ -185,6 +200,7 @@ export function subscriptionRoutes(): RouteDef[] {
           firstChargeAt: firstChargeAt.toISOString(),
           authKey: body.authKey,
           settings: subscriptionSettings(config.subscription),
+          consents,
         };
         let state: SubscriptionState;
         try {

@@ -39,6 +39,9 @@ const matrix: Record<string, Row> = {
   // The tests call from 127.0.0.1 with no METRICS_TOKEN set: a private address (test/api/metrics.test.ts covers refusal).
   'GET /metrics': { expect: everyone(200) },
   'GET /api/config': { expect: everyone(200) },
+  'GET /api/legal': { expect: everyone(200) },
+  'GET /api/legal/documents/:slug': { params: () => ({ slug: 'terms' }), expect: everyone(200) },
+  'GET /api/sellers/:id': { params: (f) => ({ id: f.otherPartnerId }), expect: everyone(200) },
   'POST /api/auth/signup': { expect: everyone('pass') },
   'POST /api/auth/login': { expect: everyone('pass') },
   'POST /api/auth/logout': { expect: everyone('pass') },

@@ -10,6 +10,7 @@ import { customerKeyFor } from '../../domain/subscription';
 import type { Browser, Res } from '../browser';
 import { startStack, stopTemporal, type Stack } from '../harness';
 import { buildFixtures, fillPath, type Fixtures } from './fixtures';
+import { checkoutConsents } from '../consents';
 
 /** Path parameters that exist (and belong to the caller), so the body is what gets exercised. One line per route. */
 const pathParams: Record<string, (f: Fixtures) => Record<string, string>> = {
@@ -287,6 +288,7 @@ const validBodies: Record<string, (f: Fixtures) => Promise<unknown>> = {
     shipTo: { name: '퍼즈', phone: '010-1111-2222', address: '서울특별시 중구 세종대로 110' },
     authKey: 'never-used',
     customerKey: customerKeyFor((await f.superuser.get<{ id: string }>('/api/auth/me')).body.id),
+    consents: await checkoutConsents(f.superuser, f.otherProductId, { grams: 200, quantity: 1 }),
   }),
 };
 

@@ -68,7 +68,15 @@ describe('Content-Security-Policy in the browser', () => {
   it('every page renders with zero violations, signed out and as customer, partner and admin', async () => {
     const anon = await browser.newPage();
     const seen = await watch(anon);
-    await visitAll(anon, ['/', '/login', '/signup', `/products/${productId}`]);
+    await visitAll(anon, [
+      '/',
+      '/login',
+      '/signup',
+      '/terms',
+      '/privacy',
+      '/refund-policy',
+      `/products/${productId}`,
+    ]);
     await anon.locator('h1', { hasText: 'Rwanda Nyamasheke' }).waitFor(); // the app rendered, data and all
     await anon.close();
 
@@ -127,6 +135,8 @@ describe('Content-Security-Policy in the browser', () => {
     );
     await page.fill('#shipPhone', '010-9876-5432');
     await page.fill('#shipAddress', '서울특별시 종로구 세종대로 175');
+    await page.check('#consent-recurring');
+    await page.check('#consent-third-party');
     await page.click('[data-testid=pay-with-card]');
     await page.waitForURL(`${stack.sandbox.url}/billing-auth?**`);
     assert.deepEqual(seen, []);

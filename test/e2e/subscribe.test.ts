@@ -48,6 +48,8 @@ describe('subscribing in the browser', () => {
     await page.waitForSelector('[data-testid=checkout-amount]:has-text("₩36,000")');
     await page.fill('#shipPhone', '010-9876-5432');
     await page.fill('#shipAddress', '서울특별시 종로구 세종대로 175');
+    await page.check('#consent-recurring');
+    await page.check('#consent-third-party');
     await page.click('[data-testid=pay-with-card]');
 
     // The sandbox's card window (another origin), opened by the SDK's requestBillingAuth.
@@ -84,6 +86,8 @@ describe('subscribing in the browser', () => {
     );
     await page.fill('#shipPhone', '010-9876-5432');
     await page.fill('#shipAddress', '서울특별시 종로구 세종대로 175');
+    await page.check('#consent-recurring');
+    await page.check('#consent-third-party');
     await page.click('[data-testid=pay-with-card]');
     await page.waitForURL(`${stack.sandbox.url}/billing-auth?**`);
     await page.fill('#cardNumber', '4000000000000101');

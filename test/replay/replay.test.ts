@@ -37,6 +37,7 @@ import {
   subscriptionHandle,
   subscriptionWorkflowId,
 } from '../../domain/contracts/subscription';
+import { checkoutConsents } from '../consents';
 
 const dir = fileURLToPath(new URL('./histories', import.meta.url));
 
@@ -137,6 +138,7 @@ async function record(stack: Stack): Promise<void> {
     const customer = await makeUser(stack);
     const customerKey = customerKeyFor(customer.me.id);
     const sub = await customer.browser.post<{ id: string }>('/api/subscriptions', {
+      consents: await checkoutConsents(customer.browser, productId, { grams: 200, quantity: 1 }),
       productId,
       options: { grams: 200, grind: 'whole_bean', quantity: 1, cycleWeeks: 1 },
       shipTo: { name: '김고객', phone: '010-1234-5678', address: '서울특별시 마포구 와우산로 94' },
@@ -185,6 +187,7 @@ async function record(stack: Stack): Promise<void> {
     const authKey = await stack.sandbox.authKey(customerKeyFor(a.me.id));
     void b.browser
       .post('/api/subscriptions', {
+        consents: await checkoutConsents(b.browser, productId, { grams: 200, quantity: 1 }),
         productId,
         options: { grams: 200, grind: 'whole_bean', quantity: 1, cycleWeeks: 1 },
         shipTo: { name: '김고객', phone: '010-1234-5678', address: '서울특별시 마포구 와우산로 94' },
@@ -215,6 +218,7 @@ async function record(stack: Stack): Promise<void> {
     const b = await makeUser(stack);
     const keyB = customerKeyFor(b.me.id);
     const res = await b.browser.post<{ id: string }>('/api/subscriptions', {
+      consents: await checkoutConsents(b.browser, productId, { grams: 200, quantity: 1 }),
       productId,
       options: { grams: 200, grind: 'whole_bean', quantity: 1, cycleWeeks: 1 },
       shipTo: { name: '김고객', phone: '010-1234-5678', address: '서울특별시 마포구 와우산로 94' },
@@ -265,6 +269,7 @@ async function record(stack: Stack): Promise<void> {
     const customer = await makeUser(stack);
     const customerKey = customerKeyFor(customer.me.id);
     const res = await customer.browser.post<{ id: string }>('/api/subscriptions', {
+      consents: await checkoutConsents(customer.browser, productId, { grams: 200, quantity: 1 }),
       productId,
       options: { grams: 200, grind: 'whole_bean', quantity: 1, cycleWeeks: 1 },
       shipTo,

@@ -5,6 +5,7 @@ import { notificationsEn, notificationsKo } from './messages/notifications';
 import { settlementEn, settlementKo } from './messages/settlement';
 import { dashboardEn, dashboardKo } from './messages/dashboard';
 import { subscriptionEn, subscriptionKo } from './messages/subscription';
+import { legalEn, legalKo } from './messages/legal';
 
 /** The UI's two languages: Korean first, English on request (remembered in localStorage). */
 export type Lang = 'ko' | 'en';
@@ -283,6 +284,7 @@ const dictionaries: Record<Lang, Record<string, string>> = {
     ...settlementKo,
     ...dashboardKo,
     ...notificationsKo,
+    ...legalKo,
   },
   en: {
     ...en,
@@ -292,6 +294,7 @@ const dictionaries: Record<Lang, Record<string, string>> = {
     ...settlementEn,
     ...dashboardEn,
     ...notificationsEn,
+    ...legalEn,
   },
 };
 
