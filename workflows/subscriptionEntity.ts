@@ -523,6 +523,7 @@ export class SubscriptionEntity {
       ...this.input,
       authKey: undefined,
       priceChanges: undefined,
+      consents: undefined,
       carried: this.s,
     });
   }

@@ -15,6 +15,7 @@ import {
 } from '../harness';
 import { priceChangeSignal, subscriptionHandle } from '../../domain/contracts/subscription';
 import { customerKeyFor } from '../../domain/subscription';
+import { checkoutConsents } from '../consents';
 import { launchChromium } from './browser';
 import { loggedIn } from './login';
 
@@ -109,6 +110,7 @@ describe('subscribing in the browser', () => {
       shipTo: { name: '김고객', phone: '010-1234-5678', address: '서울특별시 마포구 와우산로 94' },
       authKey: await stack.sandbox.authKey(customerKey),
       customerKey,
+      consents: await checkoutConsents(customer.browser, productId, { grams: 200, quantity: 2 }),
     });
     assert.equal(res.status, 201, JSON.stringify(res.body));
     const id = res.body.id;
