@@ -30,6 +30,7 @@ COPY --from=build /app/payments ./payments
 COPY --from=build /app/scripts ./scripts
 COPY --from=build /app/tsconfig.json ./
 COPY --from=build /app/ui/build ./ui/build
+COPY --from=build /app/legal ./legal
 # The worker runs as one built ES module (no TypeScript loader in the process): lighter, see bench:charge-burst.
 COPY --from=build /app/.cache/worker.mjs /app/.cache/worker.mjs.map ./.cache/
 RUN mkdir -p /data/images /app/.cache && chown node:node /data/images /app/.cache

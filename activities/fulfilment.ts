@@ -98,10 +98,24 @@ export function createFulfilmentActivities({ db, redis, log, metrics, temporal }
               ? { deliveredAt: stamp('delivered_at'), deliveredBy: input.deliveredBy ?? 'auto' }
               : {}),
           })
-          .returning('partnerId');
+          .returning(['partnerId', 'customerId', 'subscriptionId', 'productName', 'deliveredBy']);
         if (input.closeTaskId)
           await closeTask(trx, input.closeTaskId, { state: 'done', outcome: 'shipped', resolvedBy: null });
         if (input.notify) await enqueueNotification(trx, input.notify);
+        // 배송 완료, confirmed by the customer or counted after the wait: once per order (the key is the order's).
+        if (order && input.status === 'delivered') {
+          await enqueueNotification(trx, {
+            dedupeKey: `order:${input.orderId}:delivered`,
+            recipientUserId: order.customerId,
+            template: 'order_delivered',
+            payload: {
+              orderId: input.orderId,
+              subscriptionId: order.subscriptionId,
+              productName: order.productName,
+              deliveredBy: order.deliveredBy,
+            },
+          });
+        }
         return order?.partnerId as string | undefined;
       });
       // The partner's "orders to ship" changed: their cached dashboard goes, so the next look shows it at once.
@@ -110,6 +124,54 @@ export function createFulfilmentActivities({ db, redis, log, metrics, temporal }
           .del(...dashboardCacheKeysOf(partnerId))
           .catch((err: Error) => log.debug({ err: err.message }, 'dashboard cache not cleared'));
       }
+    },
+
+    /**
+     * Tells the roaster a paid cycle's order arrived (collected into their daily digest; the app shows it at once).
+     * Idempotent: the notice is keyed by the order.
+     */
+    async announceOrder(input: { orderId: string }): Promise<void> {
+      await db.transaction(async (trx) => {
+        const order = (await trx('fulfilment_orders as o')
+          .join('partners as p', 'p.id', 'o.partner_id')
+          .where('o.id', input.orderId)
+          .first(
+            'p.user_id',
+            'o.subscription_id',
+            'o.product_name',
+            'o.cycle',
+            'o.grams',
+            'o.grind',
+            'o.quantity',
+            'o.ship_by',
+          )) as
+          | {
+              userId: string;
+              subscriptionId: string;
+              productName: string;
+              cycle: number;
+              grams: number;
+              grind: string;
+              quantity: number;
+              shipBy: Date;
+            }
+          | undefined;
+        if (!order) return;
+        await enqueueNotification(trx, {
+          dedupeKey: `order:${input.orderId}:new`,
+          recipientUserId: order.userId,
+          template: 'order_new',
+          payload: {
+            orderId: input.orderId,
+            productName: order.productName,
+            cycle: order.cycle,
+            grams: order.grams,
+            grind: order.grind,
+            quantity: order.quantity,
+            shipBy: new Date(order.shipBy).toISOString(),
+          },
+        });
+      });
     },
 
     /** Marks an order escalated (its inbox task is open) and tells the roaster; idempotent. */
@@ -130,12 +192,21 @@ export function createFulfilmentActivities({ db, redis, log, metrics, temporal }
             escalationTaskId: input.taskId,
           });
         const partner = await trx('partners').where({ id: input.partnerId }).first('userId');
+        const order = (await trx('fulfilment_orders')
+          .where({ id: input.orderId })
+          .first('productName', 'cycle', 'shipBy')) as
+          { productName: string; cycle: number; shipBy: Date } | undefined;
         if (partner)
           await enqueueNotification(trx, {
             dedupeKey: `order:${input.orderId}:overdue`,
             recipientUserId: partner.userId,
             template: 'order_overdue',
-            payload: { orderId: input.orderId },
+            payload: {
+              orderId: input.orderId,
+              productName: order?.productName ?? null,
+              cycle: order?.cycle ?? null,
+              shipBy: order ? new Date(order.shipBy).toISOString() : null,
+            },
           });
         return before !== undefined && before.escalatedAt === null;
       });

@@ -2,6 +2,7 @@ import type { ActivityDeps } from './deps';
 import { createDemoHistoryActivities } from './demoHistory';
 import { createFulfilmentActivities } from './fulfilment';
 import { createNotifierActivities } from './notifier';
+import { createNotificationSettingsActivities } from './notificationSettings';
 import { createPartnerApplicationActivities } from './partnerApplication';
 import { createProductPublicationActivities } from './productPublication';
 import { createRefundPaymentActivities } from './refundPayment';
@@ -30,6 +31,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createSetPartnerCommissionActivities(deps),
     ...createDemoHistoryActivities(deps),
     ...createNotifierActivities(deps),
+    ...createNotificationSettingsActivities(deps),
   };
 }
 

@@ -311,7 +311,13 @@ async function composeDigestsAt(
       const ctx = { locale: user.locale, publicUrl: notify.publicUrl, name: user.name };
       const list: DigestItem[] = rows.map((r) => {
         const m = renderFor(r.template, r.payload, ctx);
-        return { template: r.template, subject: m.subject, link: m.link, at: r.createdAt.toISOString() };
+        return {
+          template: r.template,
+          payload: r.payload,
+          subject: m.subject,
+          link: m.link,
+          at: r.createdAt.toISOString(),
+        };
       });
       const categories = new Set(rows.map((r) => infoFor(r.template, r.payload).category));
       const category: NotificationCategory = categories.size === 1 ? [...categories][0]! : 'admin';

@@ -1,8 +1,10 @@
 import { ApplicationFailure } from '@temporalio/common';
 import {
   partnerApplicationSchema,
+  partnerApplicationV1Schema,
   type AutoRejectReason,
   type PartnerApplicationForm,
+  type PartnerApplicationFormV1,
 } from '../domain/partner';
 import { toFieldIssues } from '../domain/validation';
 import { Partner, PartnerApplication } from '../db/models';
@@ -32,7 +34,7 @@ export function createPartnerApplicationActivities({ db }: ActivityDeps) {
       applicationId: string;
       applicantId: string;
       workflowId: string;
-      form: PartnerApplicationForm;
+      form: PartnerApplicationForm | PartnerApplicationFormV1;
     }): Promise<void> {
       try {
         await PartnerApplication.query(db)
@@ -69,15 +71,19 @@ export function createPartnerApplicationActivities({ db }: ActivityDeps) {
       if (app.status !== 'validating') return { ok: false, reasons: app.reasons };
 
       const reasons: AutoRejectReason[] = [];
-      const parsed = partnerApplicationSchema.safeParse({
+      // An application recorded before 통신판매업 신고번호 and 예금주 were asked for has neither (both null).
+      const legacy = app.mailOrderNumber === null && app.bankAccountHolder === null;
+      const parsed = (legacy ? partnerApplicationV1Schema : partnerApplicationSchema).safeParse({
         companyName: app.companyName,
         businessNumber: app.businessNumber,
         representative: app.representative,
         phone: app.phone,
         email: app.email,
         address: app.address,
+        mailOrderNumber: app.mailOrderNumber ?? undefined,
         bankName: app.bankName,
         bankAccount: app.bankAccount,
+        bankAccountHolder: app.bankAccountHolder ?? undefined,
         introduction: app.introduction,
       });
       if (!parsed.success) {
@@ -190,6 +196,8 @@ export function createPartnerApplicationActivities({ db }: ActivityDeps) {
             address: app.address,
             bankName: app.bankName,
             bankAccount: app.bankAccount,
+            mailOrderNumber: app.mailOrderNumber,
+            bankAccountHolder: app.bankAccountHolder,
             introduction: app.introduction,
             status: 'active',
             approvedAt: trx.fn.now() as unknown as Date,

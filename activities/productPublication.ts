@@ -342,11 +342,14 @@ export function createProductPublicationActivities({ db, redis, redisPrefix, ima
           .update({ status: input.listed ? 'live' : 'unpublished', updatedAt: now(trx) });
         const owner = await partnerOwner(trx, product.partnerId);
         if (owner.userId !== input.actorId) {
+          const live = (await trx('product_revisions')
+            .where({ id: product.liveRevisionId })
+            .first('name')) as { name: string } | undefined;
           await enqueueNotification(trx, {
             dedupeKey: `product:${product.id}:listing:${input.requestId}`,
             recipientUserId: owner.userId,
             template: input.listed ? 'product_relisted' : 'product_unlisted_by_admin',
-            payload: { productId: product.id, reason: input.reason ?? null },
+            payload: { productId: product.id, name: live?.name ?? null, reason: input.reason ?? null },
           });
         }
       });

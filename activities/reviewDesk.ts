@@ -26,26 +26,44 @@ export async function closeTask(
  */
 export function createReviewDeskActivities({ db, metrics }: ActivityDeps) {
   return {
-    /** Opens an inbox task; idempotent: the task id comes from the workflow, a retry inserts nothing. */
+    /**
+     * Opens an inbox task and tells the admins (collected into their digest; the app shows it at once), in one
+     * transaction; idempotent: the task id comes from the workflow, a retry inserts nothing, the notice is keyed by it.
+     */
     async openTask(input: OpenTaskInput): Promise<void> {
-      await db.raw(
-        `INSERT INTO tasks (id, kind, subject_id, workflow_id, workflow_run_id, title, summary, state, submitted_at, sla_due_at, expires_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, 'open', now(), now() + (? * interval '1 millisecond'),
-                 CASE WHEN ?::bigint IS NULL THEN NULL ELSE now() + (?::bigint * interval '1 millisecond') END)
-         ON CONFLICT (id) DO NOTHING`,
-        [
-          input.taskId,
-          input.kind,
-          input.subjectId,
-          input.workflowId,
-          input.workflowRunId,
-          input.title,
-          JSON.stringify(input.summary),
-          input.slaMs,
-          input.expiryMs,
-          input.expiryMs,
-        ],
-      );
+      await db.transaction(async (trx) => {
+        await trx.raw(
+          `INSERT INTO tasks (id, kind, subject_id, workflow_id, workflow_run_id, title, summary, state, submitted_at, sla_due_at, expires_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, 'open', now(), now() + (? * interval '1 millisecond'),
+                   CASE WHEN ?::bigint IS NULL THEN NULL ELSE now() + (?::bigint * interval '1 millisecond') END)
+           ON CONFLICT (id) DO NOTHING`,
+          [
+            input.taskId,
+            input.kind,
+            input.subjectId,
+            input.workflowId,
+            input.workflowRunId,
+            input.title,
+            JSON.stringify(input.summary),
+            input.slaMs,
+            input.expiryMs,
+            input.expiryMs,
+          ],
+        );
+        const task = (await trx('tasks').where({ id: input.taskId }).first('slaDueAt')) as
+          { slaDueAt: Date } | undefined;
+        await enqueueNotification(trx, {
+          dedupeKey: `task:${input.taskId}:opened`,
+          recipientRole: 'admin',
+          template: 'task_opened',
+          payload: {
+            taskId: input.taskId,
+            kind: input.kind,
+            title: input.title,
+            slaDueAt: task ? new Date(task.slaDueAt).toISOString() : null,
+          },
+        });
+      });
     },
 
     /** Records who holds a task (null releases it); idempotent: it sets, never toggles. */

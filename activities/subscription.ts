@@ -7,6 +7,7 @@ import {
   orderIdFor,
   type ChargeResult,
   type ConnectResult,
+  type EndReason,
   type PendingPrice,
   type ShipTo,
   type SubscriptionOptions,
@@ -15,6 +16,8 @@ import {
 import { issueFailureIsCustomers, TossError, TossNotFoundError } from '../payments/errors';
 import type { TossPayment } from '../payments/types';
 import { priceChangeSignal, subscriptionHandle } from '../domain/contracts/subscription';
+import type { ConsentRecord } from '../domain/legal';
+import { recordConsents } from './consents';
 import { countNewSubscription, countSale, countStatusChange, lockSubscription } from './dashboard';
 import type { ActivityDeps } from './deps';
 import { fulfilmentInputFor } from './fulfilment';
@@ -56,8 +59,10 @@ export type SubscriptionPatch = Partial<
       canceledAt: string;
       unitPrice: number;
       amount: number;
-      /** A price change waiting for its first charge. */
+      /** A price change waiting for its first charge (an increase with the subscriber's consent). */
       pendingChange: PendingPrice | null;
+      /** Ended by a price increase the subscriber did not accept. */
+      endReason: EndReason;
     }
 >;
 
@@ -200,8 +205,11 @@ export function createSubscriptionActivities({
         template: 'payment_receipt',
         payload: {
           subscriptionId: sub.id,
+          productName: sub.productName,
           orderId: p.orderId,
           amount: p.totalAmount,
+          cycle,
+          nextChargeAt,
           receiptUrl: p.receipt?.url ?? null,
         },
       });
@@ -366,7 +374,10 @@ export function createSubscriptionActivities({
   }
 
   return {
-    /** Creates the read-model row of a new subscription; idempotent: the id comes from the API. */
+    /**
+     * Creates the read-model row of a new subscription and its checkout consents (정기결제, 제3자 제공) in one
+     * transaction; idempotent: the id comes from the API, the consents are one per kind.
+     */
     async createSubscription(input: {
       subscriptionId: string;
       customerId: string;
@@ -378,6 +389,8 @@ export function createSubscriptionActivities({
       unitPrice: number;
       shipTo: ShipTo;
       nextChargeAt: string;
+      /** Absent for subscriptions started before checkout asked for consents. */
+      consents?: ConsentRecord[];
     }): Promise<void> {
       await db.transaction(async (trx) => {
         const inserted = await trx('subscriptions')
@@ -402,6 +415,16 @@ export function createSubscriptionActivities({
           .ignore()
           .returning('id');
         if (inserted.length) await countNewSubscription(trx, input.partnerId);
+        await recordConsents(
+          trx,
+          {
+            userId: input.customerId,
+            source: 'checkout',
+            sourceId: input.subscriptionId,
+            subscriptionId: input.subscriptionId,
+          },
+          input.consents,
+        );
       });
     },
 

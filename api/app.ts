@@ -28,6 +28,8 @@ import { subscriptionRoutes } from './routes/subscriptions';
 import { healthRoutes } from './routes/health';
 import { inboxRoutes } from './routes/inbox';
 import { notificationFailureRoutes } from './routes/notificationFailures';
+import { notificationRoutes } from './routes/notifications';
+import { legalRoutes } from './routes/legal';
 import { partnerApplicationRoutes } from './routes/partnerApplications';
 import { securityHeaders } from './securityHeaders';
 import { createSessions } from './sessions';
@@ -42,6 +44,7 @@ export function allRoutes(
     ...healthRoutes(),
     ...metricsRoutes(),
     ...configRoutes(),
+    ...legalRoutes(),
     ...authRoutes(deps),
     ...partnerApplicationRoutes(),
     ...inboxRoutes(),
@@ -54,6 +57,7 @@ export function allRoutes(
     ...settlementRoutes(),
     ...dashboardRoutes(),
     ...notificationFailureRoutes(),
+    ...notificationRoutes(),
   ];
 }
 

@@ -1,5 +1,7 @@
 import type { Knex } from 'knex';
+import { formatBusinessNumber } from '../domain/businessNumber';
 import { AppError } from '../domain/errors';
+import type { SellerInfo } from '../domain/legal';
 import {
   catalogCursors,
   imageUrl,
@@ -176,4 +178,26 @@ export async function catalogFacets(db: Knex) {
     price: { min: span?.min ?? 0, max: span?.max ?? 0 },
     total: Number(span?.total ?? 0),
   };
+}
+
+/**
+ * A roaster's business information for its product pages (docs/architecture.md#terms-and-consents): only a partner
+ * with a catalog entry (a seller) is shown. Read from `partners` on each request and never cached in Redis: the
+ * contact details are public on the page, not data to keep copies of.
+ */
+export async function getSeller(db: Knex, partnerId: string): Promise<SellerInfo> {
+  const p = (await db('partners as p')
+    .where('p.id', partnerId)
+    .whereExists(db('catalog_products as c').whereRaw('c.partner_id = p.id'))
+    .first(
+      'p.companyName',
+      'p.representative',
+      'p.businessNumber',
+      'p.mailOrderNumber',
+      'p.address',
+      'p.phone',
+      'p.email',
+    )) as SellerInfo | undefined;
+  if (!p) throw new AppError('NOT_FOUND', 'No such seller');
+  return { ...p, businessNumber: formatBusinessNumber(p.businessNumber) };
 }

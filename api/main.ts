@@ -9,11 +9,30 @@ import { createLogger, flushLogs } from '../infra/logger';
 import { createHttpMetrics } from '../infra/metrics';
 import { dataConverterFor } from '../infra/payloadCodec';
 import { createRedis } from '../infra/redis';
-import { loadConfigOrExit, mustReach, withoutPassword } from '../infra/startup';
+import { legalLibrary } from '../infra/legal';
+import { EXIT_CONFIG, loadConfigOrExit, mustReach, withoutPassword } from '../infra/startup';
 import { apiHandler, createApp } from './app';
 
 const config = loadConfigOrExit();
 const log = createLogger('api', config.logLevel);
+// The legal documents must be there and well formed before anyone can be asked to agree to them.
+try {
+  const docs = legalLibrary(config.legal.dir, (err) =>
+    log.error({ err: err.message }, 'legal document'),
+  ).list();
+  const templates = docs.filter((d) => d.template).map((d) => `${d.slug}.ko.md`);
+  if (config.env === 'production' && templates.length > 0)
+    log.warn({ templates }, `LEGAL_DIR=${config.legal.dir} still holds the shipped templates: replace them`);
+} catch (err) {
+  console.error(`Invalid configuration:\n  LEGAL_DIR: ${(err as Error).message}`);
+  flushLogs();
+  process.exit(EXIT_CONFIG);
+}
+if (config.env === 'production' && config.businessPlaceholders.length > 0)
+  log.warn(
+    { settings: config.businessPlaceholders },
+    'the footer shows placeholder business information: set these settings',
+  );
 const db = createDb(config.apiDatabaseUrl, { pool: { max: 20 } });
 await mustReach('PostgreSQL', 'API_DATABASE_URL', withoutPassword(config.apiDatabaseUrl), () =>
   db.raw('select 1'),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { signUpConsentsSchema, type ConsentRecord } from './legal';
 import { plainText } from './validation';
 
 /** The roles an account can hold; a partner and an admin are customers too. */
@@ -13,11 +14,12 @@ export const emailSchema = z
   .max(254, 'too_long')
   .pipe(z.email({ error: 'invalid_email' }));
 
-/** Sign-up form: e-mail, password (10–200 chars), display name. */
+/** Sign-up form: e-mail, password (10–200 chars), display name, and the consents with the versions they agree to. */
 export const signUpSchema = z.strictObject({
   email: emailSchema,
   password: z.string({ error: 'required' }).min(10, 'weak_password').max(200, 'too_long'),
   name: plainText('required').min(1, 'required').max(60, 'too_long'),
+  consents: signUpConsentsSchema,
 });
 export type SignUpForm = z.infer<typeof signUpSchema>;
 
@@ -43,6 +45,8 @@ export interface SignUpInput {
   name: string;
   passwordHash: string;
   roles: Role[];
+  /** The consent log's lines, written with the account (absent in runs started before consents were asked for). */
+  consents?: ConsentRecord[];
 }
 
 /** Result of the `signUp` workflow: a taken e-mail is a business outcome, not an exception. */

@@ -77,3 +77,38 @@ export function cardFailureWords(code: string | null | undefined): Words {
 
 /** The code the subscription records when the provider kept failing for the whole connect budget. */
 export const PROVIDER_UNAVAILABLE = 'PROVIDER_UNAVAILABLE';
+
+/** Why a charge was declined, by the provider's code (Toss's documented charge errors). */
+const declineByCode: Record<string, { ko: string; en: string }> = {
+  REJECT_CARD_PAYMENT: {
+    ko: '카드 한도를 넘었거나 잔액이 부족해 결제되지 않았습니다.',
+    en: 'The card is over its limit or the balance is too low.',
+  },
+  REJECT_CARD_COMPANY: {
+    ko: '카드사에서 결제를 승인하지 않았습니다.',
+    en: 'The card issuer did not approve the payment.',
+  },
+  EXCEED_MAX_DAILY_PAYMENT_COUNT: {
+    ko: '이 카드로 하루에 결제할 수 있는 횟수를 넘었습니다.',
+    en: 'The card has reached its number of payments for the day.',
+  },
+  EXCEED_MAX_PAYMENT_AMOUNT: {
+    ko: '이 카드로 하루에 결제할 수 있는 금액을 넘었습니다.',
+    en: 'The card has reached its payment amount for the day.',
+  },
+  INVALID_REJECT_CARD: {
+    ko: '카드 사용이 거절되었습니다. 카드사에 문의하거나 다른 카드로 바꿔 주세요.',
+    en: 'The card was refused. Contact the card issuer or change to another card.',
+  },
+  NOT_FOUND_BILLING: {
+    ko: '등록된 카드 정보를 찾을 수 없습니다. 카드를 다시 등록해 주세요.',
+    en: 'The registered card could not be found. Register the card again.',
+  },
+};
+
+/** The words for a declined charge (a card that needs replacing reads as its registration words). */
+export function declineWords(code: string | null | undefined): { ko: string; en: string } {
+  if (code && declineByCode[code]) return declineByCode[code];
+  if (code && byCode[code]?.kind === 'card') return byCode[code];
+  return declineByCode.REJECT_CARD_COMPANY!;
+}

@@ -19,6 +19,8 @@ export const errorStatus = {
   TASK_NOT_OPEN: 409,
   TASK_CLAIMED: 409,
   PRODUCT_UNAVAILABLE: 409,
+  /** A consent named a document version (or an amount) that is no longer the one in force: read it and agree again. */
+  CONSENT_OUTDATED: 409,
   REFUND_REFUSED: 409,
   STATEMENT_NOT_OPEN: 409,
   PAYLOAD_TOO_LARGE: 413,

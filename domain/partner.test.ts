@@ -10,8 +10,10 @@ const valid = {
   phone: '010-1234-5678',
   email: 'Hello@Example.com',
   address: '서울특별시 마포구 와우산로 94',
+  mailOrderNumber: '제2024-서울마포-01234호',
   bankName: '국민은행',
   bankAccount: '123456-01-234567',
+  bankAccountHolder: '김대표',
   introduction: '매주 소량으로 로스팅하는 스페셜티 커피 로스터리입니다.',
 };
 
@@ -20,6 +22,14 @@ describe('partner application schema', () => {
     const parsed = partnerApplicationSchema.parse(valid);
     assert.equal(parsed.businessNumber, '1248100998');
     assert.equal(parsed.email, 'hello@example.com');
+    assert.equal(parsed.mailOrderNumber, '2024-서울마포-01234', '제…호 and spaces are dropped');
+  });
+
+  it('refuses a 통신판매업 신고번호 that is not year-district-serial', () => {
+    for (const bad of ['2024-01234', 'abcd-서울-1234', '1999-서울강남-01234', '2024-Seoul-01234']) {
+      const r = partnerApplicationSchema.safeParse({ ...valid, mailOrderNumber: bad });
+      assert.equal(toFieldIssues(r.error!)[0]?.key, 'invalid_mail_order_number', bad);
+    }
   });
 
   it('reports every missing field as required', () => {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { emailSchema } from './accounts';
 import { isValidBusinessNumber, normaliseBusinessNumber } from './businessNumber';
+import { mailOrderNumberSchema } from './legal';
 import { plainText } from './validation';
 
 const text = (max: number) => plainText('required').min(1, 'required').max(max, 'too_long');
@@ -23,15 +24,28 @@ export const partnerApplicationSchema = z.strictObject({
     .regex(/^\+?[0-9][0-9 -]{7,18}[0-9]$/, 'invalid_phone'),
   email: emailSchema,
   address: text(300),
+  /** 통신판매업 신고번호, shown on every product page with the rest of the seller's information. */
+  mailOrderNumber: mailOrderNumberSchema,
   bankName: text(40),
   bankAccount: z
     .string({ error: 'required' })
     .trim()
     .min(1, 'required')
     .regex(/^[0-9][0-9-]{5,28}[0-9]$/, 'invalid_bank_account'),
+  /** 예금주: the settlement account's holder, checked against the company by the admin. */
+  bankAccountHolder: text(60),
   introduction: plainText('required').min(20, 'too_short').max(2000, 'too_long'),
 });
 export type PartnerApplicationForm = z.infer<typeof partnerApplicationSchema>;
+
+/** The fields the application asked for before 통신판매업 신고번호 and 예금주 (runs and rows from then). */
+export type PartnerApplicationFormV1 = Omit<PartnerApplicationForm, 'mailOrderNumber' | 'bankAccountHolder'>;
+
+/** How an application recorded before those fields is checked again: the same rules, the two fields optional. */
+export const partnerApplicationV1Schema = partnerApplicationSchema.extend({
+  mailOrderNumber: mailOrderNumberSchema.optional(),
+  bankAccountHolder: text(60).optional(),
+});
 
 /** Where an application is in its life. */
 export const applicationStatuses = [
@@ -55,7 +69,8 @@ export interface AutoRejectReason {
 export interface PartnerApplicationInput {
   applicationId: string;
   applicantId: string;
-  form: PartnerApplicationForm;
+  /** Runs started before the 통신판매업 신고번호 and 예금주 fields carry the older form. */
+  form: PartnerApplicationForm | PartnerApplicationFormV1;
   reviewSlaMs: number;
   expiryMs: number;
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { deliveryCycles, grindTypes } from './catalog';
+import { checkoutConsentsSchema, type ConsentRecord } from './legal';
 import type { Actor } from './partner';
 import type { ProductOptions } from './product';
 import { isoDate, plainText } from './validation';
@@ -72,6 +73,8 @@ export const checkoutSchema = z.strictObject({
   firstChargeDate: isoDate().optional(),
   authKey: z.string().min(1).max(300),
   customerKey: z.string().min(2).max(300),
+  /** 정기결제 and 개인정보 제3자 제공 to the roaster, with the versions of the documents the page showed. */
+  consents: checkoutConsentsSchema,
 });
 export type CheckoutForm = z.infer<typeof checkoutSchema>;
 
@@ -82,6 +85,11 @@ export const changeOptionsSchema = subscriptionOptionsSchema
 export const cancelSchema = z.strictObject({
   when: z.enum(['now', 'period_end']),
   reason: plainText().max(300).optional(),
+});
+/** The subscriber's answer to a pending price increase (the revision they were shown). */
+export const priceAnswerSchema = z.strictObject({
+  revisionId: z.uuid(),
+  decision: z.enum(['accept', 'refuse']),
 });
 export const changeCardSchema = z.strictObject({
   authKey: z.string().min(1).max(300),
@@ -105,6 +113,8 @@ export interface SubscriptionInput {
   /** The one-time key from the card window (first run only). */
   authKey?: string;
   settings: SubscriptionSettings;
+  /** The checkout's consent-log lines, written with the subscription's row (first run only; absent before consents). */
+  consents?: ConsentRecord[];
   /** Carried across continue-as-new: the whole state (runs before v2 carried fewer fields). */
   carried?: SubscriptionState;
   /** Price changes the previous run received but left to this one (a run before v2 handing over). */
@@ -125,6 +135,17 @@ export interface SubscriptionSettings {
   connectBudgetMs?: number;
   /** How long a card change (an Update the customer waits on) may take talking to the provider. */
   cardChangeBudgetMs?: number;
+  /** 결제 예정 안내: how long before each charge the subscriber is told (0 or absent: no notice). */
+  noticeBeforeChargeMs?: number;
+  /** A price increase takes effect at least this long after its notice (전자상거래법 §13⑥: 30 days). */
+  priceChangeNoticeMs?: number;
+  /** The reminder of an unanswered price increase goes out this long before it takes effect. */
+  priceChangeReminderMs?: number;
+  /**
+   * What an increase nobody agreed to comes to on its effective date: `end` — the subscription ends after its last
+   * cycle at the old price (the default); `keep` — it goes on at the old price. Never a charge at the new price.
+   */
+  priceChangeUnanswered?: 'end' | 'keep';
 }
 
 /** A price the product's publication proposes for the subscribed weight, from `effectiveAt` on. */
@@ -137,12 +158,28 @@ export interface PriceChange {
   effectiveAt: string;
 }
 
-/** A price change accepted by the subscription and waiting for its first charge. */
+/** The subscriber's answer to a price increase. */
+export type PriceConsent = 'pending' | 'accepted' | 'refused';
+
+/**
+ * A price change waiting for its effective date. An increase carries the subscriber's consent: only `accepted` is ever
+ * charged; `pending` and `refused` on the effective date end the subscription (or keep the old price: configuration).
+ * Runs before the consent flow held only the first three fields (the price then applied at its date, unasked).
+ */
 export interface PendingPrice {
   revisionId: string;
   unitPrice: number;
   effectiveAt: string;
+  consent?: PriceConsent;
+  /** When the notice went out, and when the reminder did (null: not yet). */
+  proposedAt?: string;
+  remindedAt?: string | null;
+  /** When the subscriber answered. */
+  answeredAt?: string | null;
 }
+
+/** Why a subscription ended by itself rather than by the subscriber's cancel. */
+export type EndReason = 'price_refused' | 'price_unanswered';
 
 /** The live state answered by the `state` query (and mirrored in the subscriptions read model). */
 export interface SubscriptionState {
@@ -174,6 +211,10 @@ export interface SubscriptionState {
   priceRevisionId?: string | null;
   /** When it was cancelled (the row keeps it too). */
   canceledAt?: string | null;
+  /** The charge date whose 결제 예정 안내 went out (one notice per date). */
+  chargeNoticeFor?: string | null;
+  /** Ended by a price increase the subscriber did not accept (null: not that). */
+  endReason?: EndReason | null;
 }
 
 /** The outcome of one charge round (a business outcome is data, not an exception). */

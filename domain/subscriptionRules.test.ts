@@ -40,9 +40,9 @@ const declinedResult = (needsNewCard = false, at = T0): ChargeResult & { outcome
 });
 
 /** Plans and begins the due charge at `now`. */
-function charge(s: SubscriptionState, now: number) {
-  assert.equal(rules.plan(s, now, settings).kind, 'charge');
-  return rules.beginCharge(s, now, settings);
+function charge(s: SubscriptionState, now: number, with_ = settings) {
+  assert.equal(rules.plan(s, now, with_).kind, 'charge');
+  return rules.beginCharge(s, now, with_);
 }
 
 describe('subscription rules: the charge cycle', () => {
@@ -255,42 +255,211 @@ describe('subscription rules: price changes', () => {
     effectiveAt: new Date(effectiveAt).toISOString(),
   });
 
-  it('a price in effect now applies to the next charge, with a notice of the new amount', () => {
-    const c = rules.proposePrice(active(), change(17000, T0 - 1), T0 - 1)!;
+  const legacy = rules.settingsOf(
+    { weekMs: WEEK, dunningLadderMs: [100, 300, 500], errorBackoffMs: 50, connectBudgetMs: 1000 },
+    false,
+  );
+  // Ten cycles' notice and a reminder three cycles before (30 and 7 days in production).
+  const consent = { ...settings, priceChangeNoticeMs: 10 * WEEK + 500, priceChangeReminderMs: 3 * WEEK };
+  const NOTICE = consent.priceChangeNoticeMs;
+
+  it('runs before the consent flow: a price in effect now applies to the next charge, with a notice', () => {
+    const c = rules.proposePrice(active(), change(17000, T0 - 1), T0 - 1, legacy)!;
     assert.equal(c.state.unitPrice, 17000);
     assert.equal(c.notice?.template, 'subscription_price_changed');
     assert.deepEqual([c.notice?.payload?.oldAmount, c.notice?.payload?.newAmount], [32000, 34000]);
-    assert.equal(rules.beginCharge(c.state, T0, settings).charge.amount, 34000);
+    assert.equal(rules.beginCharge(c.state, T0, legacy).charge.amount, 34000);
   });
 
-  it('a later price waits for the first charge at or after its date (the hook for consent)', () => {
-    const c = rules.proposePrice(active(), change(17000, T0 + WEEK), T0 - 1)!;
-    assert.equal(c.state.unitPrice, 16000);
+  it('runs before the consent flow: a later price waits for the first charge at or after its date', () => {
+    const c = rules.proposePrice(active(), change(17000, T0 + WEEK), T0 - 1, legacy)!;
     assert.equal(c.state.pendingPrice?.unitPrice, 17000);
-    assert.equal(
-      rules.beginCharge(c.state, T0, settings).charge.amount,
-      32000,
-      'the next charge is before it',
-    );
+    assert.equal(rules.beginCharge(c.state, T0, legacy).charge.amount, 32000, 'the next charge is before it');
     const later = rules.approved(
       c.state,
       approvedResult(),
-      rules.beginCharge(c.state, T0, settings).charge,
+      rules.beginCharge(c.state, T0, legacy).charge,
     ).state;
-    const { state, charge: paid } = rules.beginCharge(later, T0 + WEEK, settings);
+    const { state, charge: paid } = rules.beginCharge(later, T0 + WEEK, legacy);
     assert.equal(paid.amount, 34000);
     assert.equal(state.pendingPrice, null);
   });
 
+  it('an increase is only proposed: old and new amount, effective no sooner than the notice period', () => {
+    const c = rules.proposePrice(active(), change(17000, T0 - 1), T0 - 1, consent)!;
+    assert.equal(c.state.unitPrice, 16000, 'nothing changes without consent');
+    assert.equal(c.notice?.template, 'price_change_proposed');
+    const p = c.state.pendingPrice!;
+    assert.deepEqual(
+      [p.unitPrice, p.consent, p.effectiveAt],
+      [17000, 'pending', new Date(T0 - 1 + NOTICE).toISOString()],
+    );
+    assert.deepEqual(
+      [c.notice?.payload?.oldAmount, c.notice?.payload?.newAmount, c.notice?.payload?.effectiveAt],
+      [32000, 34000, p.effectiveAt],
+    );
+    // A later date the product gave is kept.
+    const far = rules.proposePrice(active(), change(17000, T0 + 2 * NOTICE), T0, consent)!;
+    assert.equal(far.state.pendingPrice?.effectiveAt, new Date(T0 + 2 * NOTICE).toISOString());
+  });
+
+  /** An increase proposed at T0 to a subscription charged every WEEK from T0 + WEEK. */
+  function proposed(over: Partial<SubscriptionState> = {}) {
+    const s = active({ nextChargeAt: new Date(T0 + WEEK).toISOString(), ...over });
+    return rules.proposePrice(s, change(17000, T0), T0, consent)!.state;
+  }
+  const effective = T0 + NOTICE;
+
+  it('unanswered: charges before the date are at the old price; on the date the subscription ends, never charged more', () => {
+    let s = proposed();
+    const { state, charge: c } = charge(s, T0 + WEEK, consent);
+    assert.equal(c.amount, 32000);
+    s = rules.approved(state, approvedResult(), c).state;
+    // Run the cycles up to the effective date: every one at the old price.
+    while (Date.parse(s.nextChargeAt!) < effective) {
+      const at = Date.parse(s.nextChargeAt!);
+      if (rules.plan(s, at, consent).kind === 'priceReminder') s = rules.remindPrice(s, at).state;
+      const next = charge(s, at, consent);
+      assert.equal(next.charge.amount, 32000);
+      s = rules.approved(next.state, approvedResult(), next.charge).state;
+    }
+    const at = Date.parse(s.nextChargeAt!);
+    assert.equal(rules.plan(s, at, consent).kind, 'priceDeadline');
+    const end = rules.priceDeadline(s, at, consent);
+    assert.deepEqual([end.state.status, end.state.endReason], ['canceled', 'price_unanswered']);
+    assert.equal(end.notice?.template, 'subscription_ended_price');
+    assert.equal(rules.plan(end.state, at, consent).kind, 'end');
+  });
+
+  it('accepted: the charges from the effective date are at the new price, the ones before at the old', () => {
+    const s = proposed();
+    assert.equal(rules.checkPriceAnswer(s, 'r2', T0 + 1), null);
+    const yes = rules.answerPrice(s, 'accept', T0 + 1, consent);
+    assert.equal(yes.notice?.template, 'price_change_accepted');
+    assert.equal(yes.state.pendingPrice?.consent, 'accepted');
+    assert.equal(rules.beginCharge(yes.state, T0 + WEEK, consent).charge.amount, 32000, 'before the date');
+    const onDate = { ...yes.state, nextChargeAt: new Date(effective).toISOString() };
+    assert.equal(rules.plan(onDate, effective, consent).kind, 'charge');
+    const { state, charge: c } = rules.beginCharge(onDate, effective, consent);
+    assert.deepEqual([c.amount, state.unitPrice, state.pendingPrice], [34000, 17000, null]);
+  });
+
+  it('refused: the notice says the last charge at the old price; a change of mind is allowed until the date', () => {
+    const s = proposed();
+    const no = rules.answerPrice(s, 'refuse', T0 + 1, consent);
+    assert.equal(no.notice?.template, 'price_change_refused');
+    const endsAfter = no.notice?.payload?.endsAfter as string;
+    assert.ok(Date.parse(endsAfter) < effective && Date.parse(endsAfter) + WEEK >= effective, endsAfter);
+    assert.equal(
+      rules.answerPrice(no.state, 'refuse', T0 + 2, consent).notice,
+      undefined,
+      'the same answer twice',
+    );
+    const onDate = { ...no.state, nextChargeAt: new Date(effective).toISOString() };
+    assert.equal(rules.priceDeadline(onDate, effective, consent).state.endReason, 'price_refused');
+    const yes = rules.answerPrice(no.state, 'accept', T0 + 3, consent);
+    assert.equal(yes.state.pendingPrice?.consent, 'accepted');
+    assert.match(rules.checkPriceAnswer(s, 'r1', T0)!.message, /바뀌었습니다/, 'another revision');
+    assert.match(rules.checkPriceAnswer(s, 'r2', effective)!.message, /기한/, 'too late');
+    assert.match(rules.checkPriceAnswer(active(), 'r2', T0)!.message, /없습니다/, 'nothing pending');
+  });
+
+  it('keep (configuration): on the date an unanswered increase lapses and the old price goes on', () => {
+    const keep = { ...consent, priceChangeUnanswered: 'keep' as const };
+    const s = { ...proposed(), nextChargeAt: new Date(effective).toISOString() };
+    const lapsed = rules.priceDeadline(s, effective, keep);
+    assert.deepEqual(
+      [lapsed.state.status, lapsed.state.pendingPrice, lapsed.state.unitPrice],
+      ['active', null, 16000],
+    );
+    assert.equal(rules.beginCharge(lapsed.state, effective, keep).charge.amount, 32000);
+  });
+
+  it('the reminder goes out once, the reminder period before the date; the flow waits for it', () => {
+    const s = proposed({ nextChargeAt: new Date(T0 + 10 * NOTICE).toISOString() });
+    const remindAt = effective - consent.priceChangeReminderMs;
+    assert.deepEqual(rules.plan(s, T0 + 1, consent), { kind: 'wait', until: remindAt });
+    assert.equal(rules.plan(s, remindAt, consent).kind, 'priceReminder');
+    const r = rules.remindPrice(s, remindAt);
+    assert.equal(r.notice?.template, 'price_change_reminder');
+    assert.equal(r.notice?.payload?.effectiveAt, new Date(effective).toISOString());
+    assert.notEqual(rules.plan(r.state, remindAt, consent).kind, 'priceReminder');
+    const answered = rules.answerPrice(s, 'accept', T0 + 1, consent).state;
+    assert.equal(rules.priceReminderAt(answered, consent), null, 'no reminder once answered');
+  });
+
+  it('a decrease applies from the next cycle with a notice, and withdraws a pending increase', () => {
+    const down = rules.proposePrice(active(), change(15000, T0 + NOTICE), T0, consent)!;
+    assert.equal(down.state.unitPrice, 15000);
+    assert.equal(down.notice?.template, 'subscription_price_changed');
+    assert.equal(rules.beginCharge(down.state, T0, consent).charge.amount, 30000);
+    const pending = proposed();
+    const back = rules.proposePrice(pending, change(16000, T0, 'r3'), T0 + 1, consent)!;
+    assert.deepEqual([back.state.pendingPrice, back.notice?.template], [null, 'price_change_withdrawn']);
+    const higher = rules.proposePrice(pending, change(18000, T0, 'r4'), T0 + 1, consent)!;
+    assert.deepEqual(
+      [higher.state.pendingPrice?.unitPrice, higher.state.pendingPrice?.consent],
+      [18000, 'pending'],
+    );
+  });
+
   it('a repeated revision, an unchanged price, an ended subscription or a weight no longer offered change no price', () => {
-    const once = rules.proposePrice(active(), change(17000, T0), T0)!;
-    assert.equal(rules.proposePrice(once.state, change(17000, T0), T0), null);
-    const same = rules.proposePrice(active(), change(16000, T0, 'r3'), T0)!;
+    const once = rules.proposePrice(active(), change(17000, T0), T0, consent)!;
+    assert.equal(rules.proposePrice(once.state, change(17000, T0), T0, consent), null);
+    const same = rules.proposePrice(active(), change(16000, T0, 'r3'), T0, consent)!;
     assert.equal(same.notice, undefined);
     assert.equal(same.state.priceRevisionId, 'r3');
-    assert.equal(rules.proposePrice({ ...active(), status: 'canceled' }, change(17000, T0), T0), null);
-    const gone = rules.proposePrice(active({ options: { ...options, grams: 1000 } }), change(17000, T0), T0)!;
+    assert.equal(
+      rules.proposePrice({ ...active(), status: 'canceled' }, change(17000, T0), T0, consent),
+      null,
+    );
+    const gone = rules.proposePrice(
+      active({ options: { ...options, grams: 1000 } }),
+      change(17000, T0),
+      T0,
+      settings,
+    )!;
     assert.equal(gone.state.unitPrice, 16000);
+  });
+});
+
+describe('subscription rules: 결제 예정 안내', () => {
+  const noticed = { ...settings, noticeBeforeChargeMs: 200 };
+  const next = new Date(T0 + WEEK).toISOString();
+
+  it('goes out the notice period before each charge, once per charge date, with the amount it will charge', () => {
+    const s = active({ nextChargeAt: next, cycle: 1 });
+    assert.deepEqual(rules.plan(s, T0, noticed), { kind: 'wait', until: T0 + WEEK - 200 });
+    assert.equal(rules.plan(s, T0 + WEEK - 200, noticed).kind, 'chargeNotice');
+    const n = rules.chargeNotice(s, noticed);
+    assert.equal(n.notice?.template, 'payment_upcoming');
+    assert.deepEqual(
+      [n.notice?.payload?.amount, n.notice?.payload?.chargeAt, n.notice?.payload?.cycle],
+      [32000, next, 2],
+    );
+    assert.deepEqual(rules.plan(n.state, T0 + WEEK - 100, noticed), { kind: 'wait', until: T0 + WEEK });
+  });
+
+  it('none while paused, for a skipped cycle, a cancel at the end of the term, a retry, or when not configured', () => {
+    const s = active({ nextChargeAt: next });
+    for (const over of [{ status: 'paused' as const }, { skipNext: true }, { cancelAtPeriodEnd: true }]) {
+      assert.notEqual(
+        rules.plan({ ...s, ...over }, T0 + WEEK - 100, noticed).kind,
+        'chargeNotice',
+        JSON.stringify(over),
+      );
+    }
+    const retrying = { ...s, status: 'past_due' as const, nextRetryAt: next };
+    assert.notEqual(rules.plan(retrying, T0 + WEEK - 100, noticed).kind, 'chargeNotice');
+    assert.notEqual(rules.plan(s, T0 + WEEK - 100, settings).kind, 'chargeNotice', 'noticeBeforeChargeMs 0');
+    assert.notEqual(rules.plan(s, T0 + WEEK - 100, { ...noticed, notices: false }).kind, 'chargeNotice');
+  });
+
+  it('a moved charge date (resume, skip) gets its own notice', () => {
+    const n = rules.chargeNotice(active({ nextChargeAt: next }), noticed).state;
+    const moved = rules.skipDue({ ...n, skipNext: true }, noticed).state;
+    const at = Date.parse(moved.nextChargeAt!) - 200;
+    assert.equal(rules.plan(moved, at, noticed).kind, 'chargeNotice');
   });
 });
 

@@ -6,6 +6,7 @@ import { cardFailureWords, PROVIDER_UNAVAILABLE } from './cardErrors';
 import type { Actor } from './partner';
 import type {
   ChargeResult,
+  PendingPrice,
   PriceChange,
   SubscriptionInput,
   SubscriptionOptions,
@@ -44,8 +45,13 @@ export interface Fault {
   message: string;
 }
 
-/** Every setting with its default (inputs of runs started before a setting existed lack it). */
-export type Settings = Required<SubscriptionSettings>;
+/**
+ * Every setting with its default (inputs of runs started before a setting existed lack it), and whether the run
+ * sends notices and asks consent to price increases (`notices`: runs recorded before that did neither).
+ */
+export type Settings = Required<SubscriptionSettings> & { notices: boolean };
+
+const DAY = 86_400_000;
 
 export const defaultSettings = {
   historyLimit: 2000,
@@ -53,10 +59,19 @@ export const defaultSettings = {
   connectWaitMs: 15_000,
   connectBudgetMs: 10 * 60_000,
   cardChangeBudgetMs: 20_000,
+  noticeBeforeChargeMs: 0,
+  priceChangeNoticeMs: 30 * DAY,
+  priceChangeReminderMs: 7 * DAY,
+  priceChangeUnanswered: 'end',
 } as const;
 
-export function settingsOf(s: SubscriptionSettings): Settings {
+export function settingsOf(s: SubscriptionSettings, notices = true): Settings {
   return {
+    notices,
+    noticeBeforeChargeMs: s.noticeBeforeChargeMs ?? defaultSettings.noticeBeforeChargeMs,
+    priceChangeNoticeMs: s.priceChangeNoticeMs ?? defaultSettings.priceChangeNoticeMs,
+    priceChangeReminderMs: s.priceChangeReminderMs ?? defaultSettings.priceChangeReminderMs,
+    priceChangeUnanswered: s.priceChangeUnanswered ?? defaultSettings.priceChangeUnanswered,
     weekMs: s.weekMs,
     dunningLadderMs: s.dunningLadderMs,
     historyLimit: s.historyLimit ?? defaultSettings.historyLimit,
@@ -99,6 +114,8 @@ export function initialState(
     pendingPrice: null,
     priceRevisionId: null,
     canceledAt: null,
+    chargeNoticeFor: null,
+    endReason: null,
   };
 }
 
@@ -256,16 +273,88 @@ export function cancel(
 // ——— Price changes (the product's publication proposes; the subscription decides when it applies) ———
 
 /**
- * A new price for the subscribed weight. It applies to the first charge at or after `effectiveAt` (at once when that
- * has passed); the subscriber is told the new amount and from when. A repeated proposal, an ended subscription, or a
- * weight the product no longer offers changes nothing but the revision seen.
+ * A new price for the subscribed weight, from the product's approved revision. A decrease applies from the next
+ * cycle, with a notice. An increase asks the subscriber first (전자상거래법 §13⑥): it is pending with a notice of the
+ * old and new price and the date it would take effect, at least the notice period after this notice; only an
+ * accepted increase is ever charged (see `priceDeadline`). A newer revision replaces a pending one and asks again. A
+ * repeated revision, an ended subscription, or a weight the product no longer offers changes nothing but the
+ * revision seen. Runs before the consent flow (`settings.notices` false) applied the price at `effectiveAt`, unasked.
  */
-export function proposePrice(s: SubscriptionState, change: PriceChange, now: number): Change | null {
+export function proposePrice(
+  s: SubscriptionState,
+  change: PriceChange,
+  now: number,
+  settings: Settings,
+): Change | null {
   if (ended(s) || s.priceRevisionId === change.revisionId) return null;
   const seen = { ...s, priceRevisionId: change.revisionId };
   const weight = change.weights.find((w) => w.grams === s.options.grams);
-  const target = s.pendingPrice?.unitPrice ?? s.unitPrice;
+  const pending = s.pendingPrice ?? null;
+  const target = pending?.unitPrice ?? s.unitPrice;
   if (!weight || weight.priceKrw === target) return { state: seen };
+  if (!settings.notices) return legacyProposePrice(s, seen, change, weight, now);
+  const quantity = s.options.quantity;
+  const key = `price:${change.revisionId}`;
+  if (weight.priceKrw === s.unitPrice) {
+    // Back to today's price: the pending increase is withdrawn.
+    return {
+      state: { ...seen, pendingPrice: null },
+      notice: {
+        template: 'price_change_withdrawn',
+        key,
+        payload: { amount: amountOf(s), withdrawnAmount: target * quantity },
+      },
+    };
+  }
+  if (weight.priceKrw < s.unitPrice) {
+    return {
+      state: { ...seen, unitPrice: weight.priceKrw, pendingPrice: null },
+      notice: {
+        template: 'subscription_price_changed',
+        key,
+        payload: {
+          grams: weight.grams,
+          oldAmount: amountOf(s),
+          newAmount: weight.priceKrw * quantity,
+          from: s.nextChargeAt ?? iso(now),
+        },
+      },
+    };
+  }
+  const effectiveAt = iso(Math.max(Date.parse(change.effectiveAt), now + settings.priceChangeNoticeMs));
+  const next: PendingPrice = {
+    revisionId: change.revisionId,
+    unitPrice: weight.priceKrw,
+    effectiveAt,
+    consent: 'pending',
+    proposedAt: iso(now),
+    remindedAt: null,
+    answeredAt: null,
+  };
+  return {
+    state: { ...seen, pendingPrice: next },
+    notice: { template: 'price_change_proposed', key, payload: priceNoticePayload(s, next) },
+  };
+}
+
+/** What a price-change notice says: old and new amount, from when, and until when to answer. */
+function priceNoticePayload(s: SubscriptionState, p: PendingPrice): Record<string, unknown> {
+  return {
+    grams: s.options.grams,
+    oldAmount: amountOf(s),
+    newAmount: p.unitPrice * s.options.quantity,
+    effectiveAt: p.effectiveAt,
+    respondBy: p.effectiveAt,
+  };
+}
+
+function legacyProposePrice(
+  s: SubscriptionState,
+  seen: SubscriptionState,
+  change: PriceChange,
+  weight: { grams: number; priceKrw: number },
+  now: number,
+): Change {
   const effective = Date.parse(change.effectiveAt);
   const pending = {
     revisionId: change.revisionId,
@@ -292,10 +381,164 @@ export function proposePrice(s: SubscriptionState, change: PriceChange, now: num
   };
 }
 
-/** The pending price takes over when the charge it was announced for comes due. */
-export function applyDuePrice(s: SubscriptionState, dueAt: number): SubscriptionState {
+/** Whether the subscriber can answer a price increase now: one is pending under that revision, not yet in force. */
+export function checkPriceAnswer(s: SubscriptionState, revisionId: unknown, now: number): Refusal | null {
+  const p = s.pendingPrice;
+  if (!p || !p.consent) return refuse('답할 가격 변경 안내가 없습니다.');
+  if (p.revisionId !== revisionId)
+    return refuse('가격 변경 안내가 바뀌었습니다. 새로 고친 뒤 다시 확인해 주세요.');
+  if (Date.parse(p.effectiveAt) <= now) return refuse('가격 변경에 답할 수 있는 기한이 지났습니다.');
+  return null;
+}
+
+/**
+ * The subscriber's answer to a pending increase; they may change their mind until it takes effect. Accepted: charges
+ * from the effective date are at the new price. Refused: none ever is — the subscription ends after its last cycle at
+ * the old price (or keeps it: configuration), and says when.
+ */
+export function answerPrice(
+  s: SubscriptionState,
+  decision: 'accept' | 'refuse',
+  now: number,
+  settings: Settings,
+): Change {
+  const p = s.pendingPrice!;
+  const consent = decision === 'accept' ? 'accepted' : 'refused';
+  if (p.consent === consent) return { state: s };
+  const state = { ...s, pendingPrice: { ...p, consent, answeredAt: iso(now) } } satisfies SubscriptionState;
+  if (consent === 'accepted') {
+    return {
+      state,
+      notice: {
+        template: 'price_change_accepted',
+        key: `price-accepted:${p.revisionId}:${now}`,
+        payload: { newAmount: p.unitPrice * s.options.quantity, effectiveAt: p.effectiveAt },
+      },
+    };
+  }
+  return {
+    state,
+    notice: {
+      template: 'price_change_refused',
+      key: `price-refused:${p.revisionId}:${now}`,
+      payload: {
+        oldAmount: amountOf(s),
+        effectiveAt: p.effectiveAt,
+        policy: settings.priceChangeUnanswered,
+        endsAfter:
+          settings.priceChangeUnanswered === 'end'
+            ? lastChargeBefore(s, Date.parse(p.effectiveAt), settings)
+            : null,
+      },
+    },
+  };
+}
+
+/** The last scheduled charge before `limit` (null: none is left — the cycle paid last is the last one). */
+export function lastChargeBefore(s: SubscriptionState, limit: number, settings: Settings): string | null {
+  if (!s.nextChargeAt) return null;
+  let at = new Date(Date.parse(s.nextChargeAt));
+  let last: Date | null = null;
+  while (at.getTime() < limit) {
+    last = at;
+    at = nextCycle(at, s.options.cycleWeeks, settings.weekMs);
+  }
+  return last ? last.toISOString() : null;
+}
+
+/** A pending increase nobody accepted reaches the charge it was to apply to (never a charge at the new price). */
+export function priceDeadlineDue(s: SubscriptionState, settings: Settings): boolean {
+  const p = s.pendingPrice;
+  return (
+    settings.notices &&
+    !!p?.consent &&
+    p.consent !== 'accepted' &&
+    !!s.nextChargeAt &&
+    Date.parse(p.effectiveAt) <= Date.parse(s.nextChargeAt)
+  );
+}
+
+/**
+ * The effective date of an increase not accepted: the subscription ends instead of charging it (its last cycle at the
+ * old price was the one before), or, where configured, goes on at the old price. Either way with a notice.
+ */
+export function priceDeadline(s: SubscriptionState, now: number, settings: Settings): Change {
+  const p = s.pendingPrice!;
+  const reason = p.consent === 'refused' ? 'price_refused' : 'price_unanswered';
+  const payload = {
+    reason: p.consent === 'refused' ? 'refused' : 'unanswered',
+    oldAmount: amountOf(s),
+    newAmount: p.unitPrice * s.options.quantity,
+  };
+  if (settings.priceChangeUnanswered === 'keep') {
+    return {
+      state: { ...s, pendingPrice: null },
+      notice: { template: 'price_change_kept', key: `price-kept:${p.revisionId}`, payload },
+    };
+  }
+  return {
+    state: {
+      ...s,
+      status: 'canceled',
+      paymentState: 'idle',
+      nextRetryAt: null,
+      retryNow: false,
+      canceledAt: iso(now),
+      endReason: reason,
+    },
+    notice: { template: 'subscription_ended_price', key: 'canceled', payload },
+  };
+}
+
+/** When the reminder of an unanswered increase is due (null: none is). */
+export function priceReminderAt(s: SubscriptionState, settings: Settings): number | null {
+  const p = s.pendingPrice;
+  if (!settings.notices || p?.consent !== 'pending' || p.remindedAt) return null;
+  const at = Date.parse(p.effectiveAt) - settings.priceChangeReminderMs;
+  return p.proposedAt && at <= Date.parse(p.proposedAt) ? null : at;
+}
+
+/** The reminder: the same notice again, with the date it takes effect a few days away. */
+export function remindPrice(s: SubscriptionState, now: number): Change {
+  const p = { ...s.pendingPrice!, remindedAt: iso(now) };
+  return {
+    state: { ...s, pendingPrice: p },
+    notice: {
+      template: 'price_change_reminder',
+      key: `price-reminder:${p.revisionId}`,
+      payload: priceNoticePayload(s, p),
+    },
+  };
+}
+
+/** When the 결제 예정 안내 of the next charge is due (null: no notice — none configured, or no charge to announce). */
+export function chargeNoticeAt(s: SubscriptionState, now: number, settings: Settings): number | null {
+  if (!settings.notices || settings.noticeBeforeChargeMs <= 0) return null;
+  if (s.status !== 'active' || s.skipNext || s.cancelAtPeriodEnd || s.retryNow || s.nextRetryAt) return null;
+  if (!s.nextChargeAt || s.chargeNoticeFor === s.nextChargeAt || priceDeadlineDue(s, settings)) return null;
+  const due = Date.parse(s.nextChargeAt);
+  return due > now ? due - settings.noticeBeforeChargeMs : null;
+}
+
+/** 결제 예정 안내: the amount (at the price that charge will use), the date and the card. */
+export function chargeNotice(s: SubscriptionState, settings: Settings): Change {
+  const at = s.nextChargeAt!;
+  const priced = applyDuePrice(s, Date.parse(at), settings);
+  return {
+    state: { ...s, chargeNoticeFor: at },
+    notice: {
+      template: 'payment_upcoming',
+      key: `upcoming:${at}`,
+      payload: { amount: amountOf(priced), chargeAt: at, cycle: s.cycle + 1, cardMasked: s.cardMasked },
+    },
+  };
+}
+
+/** The pending price takes over when the charge it was announced for comes due (an increase only if accepted). */
+export function applyDuePrice(s: SubscriptionState, dueAt: number, settings: Settings): SubscriptionState {
   const p = s.pendingPrice;
   if (!p || Date.parse(p.effectiveAt) > dueAt) return s;
+  if (settings.notices && p.consent && p.consent !== 'accepted') return s;
   return { ...s, unitPrice: p.unitPrice, pendingPrice: null };
 }
 
@@ -362,7 +605,16 @@ export type Plan =
   | { kind: 'charge' }
   | { kind: 'skip' }
   | { kind: 'endOfTerm' }
-  | { kind: 'suspend' };
+  | { kind: 'suspend' }
+  /** 결제 예정 안내 of the next charge. */
+  | { kind: 'chargeNotice' }
+  /** The reminder of a price increase not answered yet. */
+  | { kind: 'priceReminder' }
+  /** A price increase not accepted reaches its charge: no charge at the new price (see `priceDeadline`). */
+  | { kind: 'priceDeadline' };
+
+/** The steps the flow applies without the provider. */
+export type Step = Exclude<Plan['kind'], 'end' | 'wait' | 'charge'>;
 
 /** When the next charge (or retry) is due. */
 export function dueAt(s: SubscriptionState, now: number): number {
@@ -372,6 +624,15 @@ export function dueAt(s: SubscriptionState, now: number): number {
 
 export function plan(s: SubscriptionState, now: number, settings: Settings): Plan {
   if (ended(s)) return { kind: 'end' };
+  const reminder = priceReminderAt(s, settings);
+  if (reminder !== null && reminder <= now) return { kind: 'priceReminder' };
+  const next = chargePlan(s, now, settings);
+  if (next.kind !== 'wait' || reminder === null) return next;
+  return { kind: 'wait', until: next.until === null ? reminder : Math.min(next.until, reminder) };
+}
+
+/** The next step of the charge schedule (the reminders aside). */
+function chargePlan(s: SubscriptionState, now: number, settings: Settings): Plan {
   if (s.status === 'connecting' || s.status === 'paused') return { kind: 'wait', until: null };
   if (s.status === 'suspended' && !s.retryNow) return { kind: 'wait', until: null };
   if (s.status === 'past_due' && s.needsNewCard && !s.retryNow) {
@@ -380,8 +641,13 @@ export function plan(s: SubscriptionState, now: number, settings: Settings): Pla
     return deadline <= now ? { kind: 'suspend' } : { kind: 'wait', until: deadline };
   }
   const due = dueAt(s, now);
-  if (due > now) return { kind: 'wait', until: due };
+  if (due > now) {
+    const notice = chargeNoticeAt(s, now, settings);
+    if (notice === null) return { kind: 'wait', until: due };
+    return notice <= now ? { kind: 'chargeNotice' } : { kind: 'wait', until: notice };
+  }
   if (s.status === 'active' && s.cancelAtPeriodEnd) return { kind: 'endOfTerm' };
+  if (priceDeadlineDue(s, settings)) return { kind: 'priceDeadline' };
   if (s.status === 'active' && s.skipNext) return { kind: 'skip' };
   return { kind: 'charge' };
 }
@@ -406,7 +672,8 @@ export function beginCharge(
   now: number,
   settings: Settings,
 ): { state: SubscriptionState; charge: ChargePlan } {
-  const state = applyDuePrice(s, dueAt(s, now));
+  // The price of the cycle's own charge date (a dunning retry after an increase's date still charges the old one).
+  const state = applyDuePrice(s, settings.notices ? Date.parse(s.nextChargeAt!) : dueAt(s, now), settings);
   let following = nextCycle(Date.parse(state.nextChargeAt!), state.options.cycleWeeks, settings.weekMs);
   while (following.getTime() <= now)
     following = nextCycle(following, state.options.cycleWeeks, settings.weekMs);

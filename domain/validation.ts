@@ -21,6 +21,10 @@ export const validationMessages: Record<string, string> = {
   reason_required: 'A reason is required to reject',
   invalid_date: 'Enter a real calendar date (YYYY-MM-DD)',
   invalid_cursor: 'Not a page of this list: load the list again from the first page',
+  consent_required: 'This consent is required',
+  under_14: 'You must be 14 or older to sign up',
+  invalid_version: 'Not a document version',
+  invalid_mail_order_number: 'Enter the 통신판매업 신고번호 like 2024-서울강남-01234',
   invisible_characters:
     'Invisible control characters (text-direction marks, zero-width characters) are not allowed',
 };

@@ -174,4 +174,30 @@ describe('loadConfig', () => {
     assert.throws(() => loadConfig({ CODEC_TOKEN: 'short' }), /CODEC_TOKEN: must be at least 32/);
     assert.throws(() => loadConfig({ CODEC_TOKEN: `${'c'.repeat(40)} x` }), /CODEC_TOKEN/);
   });
+  it("reads the operator's business information: formats and normalises the numbers, names a bad one, lists placeholders", () => {
+    const local = loadConfig({});
+    assert.equal(local.legal.dir, 'legal');
+    assert.equal(local.business.name, '(예시) 주식회사 달고나');
+    assert.equal(local.businessPlaceholders.length, 8, 'every business setting is a placeholder by default');
+    const set = loadConfig({
+      BUSINESS_NAME: '주식회사 달고나',
+      BUSINESS_REPRESENTATIVE: '김대표',
+      BUSINESS_REGISTRATION_NUMBER: '1248100998',
+      MAIL_ORDER_REPORT_NUMBER: '제 2024-서울마포-01234 호',
+      BUSINESS_ADDRESS: '서울특별시 마포구 와우산로 94',
+      BUSINESS_PHONE: '02-1234-5678',
+      BUSINESS_EMAIL: 'help@dalgona.example',
+      PRIVACY_OFFICER: '이보호',
+    });
+    assert.equal(set.business.registrationNumber, '124-81-00998');
+    assert.equal(set.business.mailOrderReportNumber, '2024-서울마포-01234');
+    assert.deepEqual(set.businessPlaceholders, []);
+    assert.throws(
+      () => loadConfig({ BUSINESS_REGISTRATION_NUMBER: '124-81-00999' }),
+      /BUSINESS_REGISTRATION_NUMBER/,
+    );
+    assert.throws(() => loadConfig({ MAIL_ORDER_REPORT_NUMBER: '01234' }), /MAIL_ORDER_REPORT_NUMBER/);
+    assert.throws(() => loadConfig({ BUSINESS_PHONE: 'call us' }), /BUSINESS_PHONE/);
+    assert.throws(() => loadConfig({ BUSINESS_EMAIL: 'nope' }), /BUSINESS_EMAIL/);
+  });
 });

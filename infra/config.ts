@@ -4,6 +4,13 @@ import { domains, type Domain } from '../domain/taskQueues';
 import { createSecretBox, parseKeys, type SecretKey } from './secretBox';
 import type { SubscriptionSettings } from '../domain/subscription';
 import type { NotifierInput } from '../domain/notifications';
+import type { BusinessInfo } from '../domain/legal';
+import { normaliseMailOrderNumber } from '../domain/legal';
+import {
+  formatBusinessNumber,
+  isValidBusinessNumber,
+  normaliseBusinessNumber,
+} from '../domain/businessNumber';
 
 /** The development key for billing keys at rest: fine on a laptop, refused in production. */
 const DEV_SECRET = Buffer.from('dalgona-development-only-key-000').toString('base64');
@@ -55,6 +62,22 @@ const flag = (v: string | undefined, fallback: boolean) =>
   v === undefined ? fallback : v === 'true' || v === '1' || v === 'yes';
 
 const url = (fallback: string) => z.string().default(fallback).pipe(z.url());
+
+/**
+ * The operator's business information for the footer (전자상거래법 §10). The defaults are placeholders marked (예시) so a
+ * laptop runs; production warns at start until every one is set (infra/config.ts `businessPlaceholders`).
+ */
+export const BUSINESS_PLACEHOLDERS = {
+  BUSINESS_NAME: '(예시) 주식회사 달고나',
+  BUSINESS_REPRESENTATIVE: '(예시) 홍길동',
+  BUSINESS_REGISTRATION_NUMBER: '000-00-00000',
+  MAIL_ORDER_REPORT_NUMBER: '2026-예시-00000',
+  BUSINESS_ADDRESS: '(예시) 서울특별시 ○○구 ○○로 00',
+  BUSINESS_PHONE: '000-0000-0000',
+  BUSINESS_EMAIL: 'help@dalgona.local',
+  PRIVACY_OFFICER: '(예시) 홍길동 · privacy@dalgona.local',
+} as const;
+const businessText = (fallback: string) => z.string().trim().min(1).max(200).default(fallback);
 
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -186,6 +209,23 @@ const schema = z.object({
   CARD_CONNECT_WAIT: duration('15s'),
   CARD_CONNECT_BUDGET: duration('10m'),
   CARD_CHANGE_BUDGET: duration('20s'),
+  // 결제 예정 안내 before each charge; a price increase's notice period and its reminder (전자상거래법 §13⑥), and what
+  // an increase nobody accepted comes to on its date: end the subscription (default) or keep the old price.
+  NOTICE_BEFORE_CHARGE: z
+    .string()
+    .default('3d')
+    .transform((v, ctx) => {
+      if (v.trim() === '0') return 0; // no 결제 예정 안내
+      const n = ms(v as ms.StringValue);
+      if (typeof n !== 'number' || !Number.isFinite(n) || n <= 0) {
+        ctx.addIssue({ code: 'custom', message: `"${v}" is not 0 or a duration like 30s, 48h or 3d` });
+        return z.NEVER;
+      }
+      return n;
+    }),
+  PRICE_CHANGE_NOTICE: duration('30d'),
+  PRICE_CHANGE_REMINDER: duration('7d'),
+  PRICE_CHANGE_UNANSWERED: z.enum(['end', 'keep']).default('end'),
   SETTLEMENT_COMMISSION_RATE: z
     .string()
     .default('0.1')
@@ -250,6 +290,33 @@ const schema = z.object({
     .default('0 8 * * *')
     .refine((v) => v.trim().split(/\s+/).length === 5, 'must be a five-field cron expression like 0 8 * * *'),
   NOTIFY_DIGEST_TIMEZONE: z.string().default('Asia/Seoul'),
+  // The operator's legal documents (terms.ko.md, privacy.ko.md, refund.ko.md) and business information.
+  LEGAL_DIR: z.string().default('legal'),
+  BUSINESS_NAME: businessText(BUSINESS_PLACEHOLDERS.BUSINESS_NAME),
+  BUSINESS_REPRESENTATIVE: businessText(BUSINESS_PLACEHOLDERS.BUSINESS_REPRESENTATIVE),
+  BUSINESS_REGISTRATION_NUMBER: z
+    .string()
+    .default(BUSINESS_PLACEHOLDERS.BUSINESS_REGISTRATION_NUMBER)
+    .refine(
+      isValidBusinessNumber,
+      'must be a 10-digit 사업자등록번호 with its check digit, like 124-81-00998',
+    )
+    .transform((v) => formatBusinessNumber(normaliseBusinessNumber(v)!)),
+  MAIL_ORDER_REPORT_NUMBER: z
+    .string()
+    .default(BUSINESS_PLACEHOLDERS.MAIL_ORDER_REPORT_NUMBER)
+    .refine(
+      (v) => normaliseMailOrderNumber(v) !== null,
+      'must be a 통신판매업 신고번호 like 2024-서울강남-01234',
+    )
+    .transform((v) => normaliseMailOrderNumber(v)!),
+  BUSINESS_ADDRESS: businessText(BUSINESS_PLACEHOLDERS.BUSINESS_ADDRESS),
+  BUSINESS_PHONE: z
+    .string()
+    .default(BUSINESS_PLACEHOLDERS.BUSINESS_PHONE)
+    .refine((v) => /^\+?[0-9][0-9 -]{6,18}[0-9]$/.test(v), 'must be a phone number like 02-1234-5678'),
+  BUSINESS_EMAIL: z.email().default(BUSINESS_PLACEHOLDERS.BUSINESS_EMAIL),
+  PRIVACY_OFFICER: businessText(BUSINESS_PLACEHOLDERS.PRIVACY_OFFICER),
   ADMIN_EMAIL: z.email().default('admin@dalgona.local'),
   ADMIN_PASSWORD: z.string().min(10).default('dalgona-admin'),
 });
@@ -315,6 +382,12 @@ export interface Config {
     };
   };
   admin: { email: string; password: string };
+  /** Where the operator's legal documents are (LEGAL_DIR). */
+  legal: { dir: string };
+  /** The operator's business information (the footer of every page). */
+  business: BusinessInfo;
+  /** The business settings still at their (예시) placeholder: production warns at start while any is. */
+  businessPlaceholders: string[];
   /** Partner settlement: the Schedule's calendar (cron in a time zone, or a fixed interval) and the commission. */
   settlement: {
     commissionBps: number;
@@ -339,6 +412,10 @@ export interface Config {
     connectWaitMs: number;
     connectBudgetMs: number;
     cardChangeBudgetMs: number;
+    noticeBeforeChargeMs: number;
+    priceChangeNoticeMs: number;
+    priceChangeReminderMs: number;
+    priceChangeUnanswered: 'end' | 'keep';
   };
   fulfilment: { autoDeliverMs: number; escalationSlaMs: number };
   /** Messages: channels and the notifier's timing (docs/architecture.md#messages). */
@@ -548,6 +625,22 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       }),
     }),
     admin: Object.freeze({ email: e.ADMIN_EMAIL.toLowerCase(), password: e.ADMIN_PASSWORD }),
+    legal: Object.freeze({ dir: e.LEGAL_DIR }),
+    business: Object.freeze({
+      name: e.BUSINESS_NAME,
+      representative: e.BUSINESS_REPRESENTATIVE,
+      registrationNumber: e.BUSINESS_REGISTRATION_NUMBER,
+      mailOrderReportNumber: e.MAIL_ORDER_REPORT_NUMBER,
+      address: e.BUSINESS_ADDRESS,
+      phone: e.BUSINESS_PHONE,
+      email: e.BUSINESS_EMAIL,
+      privacyOfficer: e.PRIVACY_OFFICER,
+    }),
+    businessPlaceholders: Object.freeze(
+      (Object.keys(BUSINESS_PLACEHOLDERS) as (keyof typeof BUSINESS_PLACEHOLDERS)[]).filter(
+        (k) => e[k] === BUSINESS_PLACEHOLDERS[k],
+      ),
+    ) as string[],
     settlement: Object.freeze({
       commissionBps: e.SETTLEMENT_COMMISSION_RATE,
       cron: e.SETTLEMENT_CRON.trim(),
@@ -567,6 +660,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       connectWaitMs: e.CARD_CONNECT_WAIT,
       connectBudgetMs: e.CARD_CONNECT_BUDGET,
       cardChangeBudgetMs: e.CARD_CHANGE_BUDGET,
+      noticeBeforeChargeMs: e.NOTICE_BEFORE_CHARGE,
+      priceChangeNoticeMs: e.PRICE_CHANGE_NOTICE,
+      priceChangeReminderMs: e.PRICE_CHANGE_REMINDER,
+      priceChangeUnanswered: e.PRICE_CHANGE_UNANSWERED,
     }),
     fulfilment: Object.freeze({
       autoDeliverMs: e.FULFILMENT_AUTO_DELIVER,
@@ -636,5 +733,9 @@ export function subscriptionSettings(c: Config['subscription']): SubscriptionSet
     connectWaitMs: c.connectWaitMs,
     connectBudgetMs: c.connectBudgetMs,
     cardChangeBudgetMs: c.cardChangeBudgetMs,
+    noticeBeforeChargeMs: c.noticeBeforeChargeMs,
+    priceChangeNoticeMs: c.priceChangeNoticeMs,
+    priceChangeReminderMs: c.priceChangeReminderMs,
+    priceChangeUnanswered: c.priceChangeUnanswered,
   };
 }

@@ -34,6 +34,8 @@ export interface RenderedMessage {
   short: string;
   /** The page the message points at (absolute), if any. */
   link: string | null;
+  /** The message's sentences alone (no greeting, facts, links or footer): the notification centre's body. */
+  summary?: string;
 }
 
 export interface TemplateInfo {

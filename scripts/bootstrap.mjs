@@ -35,8 +35,10 @@ export async function bootstrap() {
   }
   // A node_modules linked from another checkout (a git worktree sharing the main one's) is that checkout's to install:
   // installing here would replace it under the other checkout's feet.
-  const shared = existsSync(join(root, 'node_modules')) && lstatSync(join(root, 'node_modules')).isSymbolicLink();
-  if (shared && !depsFresh()) console.log('node_modules is linked from another checkout: not reinstalling it here.');
+  const shared =
+    existsSync(join(root, 'node_modules')) && lstatSync(join(root, 'node_modules')).isSymbolicLink();
+  if (shared && !depsFresh())
+    console.log('node_modules is linked from another checkout: not reinstalling it here.');
   else if (!depsFresh()) {
     console.log('Installing npm dependencies (npm ci)…');
     const npm = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });

@@ -7,6 +7,8 @@ export interface DemoPartner {
   name: string;
   company: string;
   businessNumber: string;
+  /** 통신판매업 신고번호 (made up, like every demo number). */
+  mailOrderNumber: string;
   intro: string;
   address: string;
   products: Omit<ProductForm, 'imageId'>[];
@@ -22,6 +24,7 @@ export const demoPartners: DemoPartner[] = [
     name: '박로스터',
     company: '달고나 로스터스',
     businessNumber: '2208162517',
+    mailOrderNumber: '2024-서울마포-01234',
     address: '서울특별시 마포구 와우산로 94',
     intro: '매주 소량으로 로스팅하는 스페셜티 커피 로스터리입니다.',
     pendingEdit: '콜롬비아 후일라 수프리모',
@@ -91,6 +94,7 @@ export const demoPartners: DemoPartner[] = [
     name: '정브루',
     company: '성수 브루웍스',
     businessNumber: '1048153114',
+    mailOrderNumber: '2023-서울성동-00412',
     address: '서울특별시 성동구 연무장길 45',
     intro: '성수동 공장형 로스터리. 산지별 싱글 오리진을 라이트하게 볶습니다.',
     products: [
@@ -153,6 +157,7 @@ export const demoPartners: DemoPartner[] = [
     name: '고오름',
     company: '제주 오름 커피',
     businessNumber: '6168201488',
+    mailOrderNumber: '2025-제주제주-00077',
     address: '제주특별자치도 제주시 애월읍 애월해안로 272',
     intro: '제주 바다 옆 작은 로스터리. 진하고 묵직한 커피를 좋아합니다.',
     products: [

@@ -29,6 +29,9 @@ import { hashPassword } from '../infra/passwords';
 import { dataConverterFor } from '../infra/payloadCodec';
 import { signUpStartContext } from '../infra/emailDigest';
 import { bagArtwork, demoPartners, type DemoPartner } from './demoCatalog';
+import type { LegalOverview } from '../domain/legal';
+import { signUpConsentRecords } from '../api/consents';
+import { legalLibrary } from '../infra/legal';
 
 export const DEMO_PASSWORD = 'dalgona-demo';
 
@@ -48,10 +51,24 @@ async function ensureAccount(
   const existing = await User.query(c.db).findOne({ email });
   if (existing) return existing.id;
   const userId = randomUUID();
+  // Demo accounts agree to the documents in force, as the sign-up form has everyone do.
+  const library = legalLibrary(c.config.legal.dir);
+  const v = library.versions();
+  const consents = signUpConsentRecords(
+    library,
+    {
+      terms: true,
+      privacy: true,
+      age14: true,
+      marketing: false,
+      versions: { terms: v.terms, privacy: v.privacy },
+    },
+    new Date(),
+  );
   const run = await startSignUp(
     c.client,
     signUpStartContext(c.config),
-    { userId, email, name, passwordHash: await hashPassword(password), roles },
+    { userId, email, name, passwordHash: await hashPassword(password), roles, consents },
     { workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE },
   );
   const result = await run.result();
@@ -114,8 +131,10 @@ const demoForm = (over: Partial<PartnerApplicationForm>): PartnerApplicationForm
   phone: '010-1234-5678',
   email: 'hello@example.com',
   address: '서울특별시 마포구 와우산로 94',
+  mailOrderNumber: '2024-서울마포-01234',
   bankName: '국민은행',
   bankAccount: '123456-01-234567',
+  bankAccountHolder: '김대표',
   introduction: '매주 소량으로 로스팅하는 스페셜티 커피 로스터리입니다.',
   ...over,
 });
@@ -278,8 +297,17 @@ async function ensureLiveSubscription(
   if (existing) return;
   const api = await apiSession(`http://${c.config.api.host}:${c.config.api.port}`, who.email, DEMO_PASSWORD);
   const customerKey = customerKeyFor(who.id);
-  const o = options as { weights: { grams: number }[]; grinds: string[]; cycles: number[] };
+  const o = options as { weights: { grams: number; priceKrw: number }[]; grinds: string[]; cycles: number[] };
+  // The consents checkout asks for, with the versions of the documents in force and the amount it shows.
+  const legal = (await api('GET', '/api/legal')) as unknown as LegalOverview;
+  const version = (slug: string) => legal.documents.find((d) => d.slug === slug)!.version;
   await api('POST', '/api/subscriptions', {
+    consents: {
+      recurringPayment: true,
+      thirdPartyProvision: true,
+      amount: o.weights[0]!.priceKrw,
+      versions: { refund: version('refund'), privacy: version('privacy') },
+    },
     productId,
     options: { grams: o.weights[0]!.grams, grind: o.grinds[0], quantity: 1, cycleWeeks: o.cycles[0] },
     shipTo: { name: who.name, phone: '010-1234-5678', address: '서울특별시 중구 세종대로 110, 101동 1001호' },
@@ -431,6 +459,8 @@ export async function seed(config: Readonly<Config>): Promise<void> {
           representative: partner.name,
           email: partner.email,
           address: partner.address,
+          mailOrderNumber: partner.mailOrderNumber,
+          bankAccountHolder: partner.name,
           introduction: partner.intro,
         }),
       );
@@ -454,6 +484,8 @@ export async function seed(config: Readonly<Config>): Promise<void> {
         businessNumber: '1208147521',
         representative: '이지원',
         email: 'applicant@dalgona.local',
+        mailOrderNumber: '2025-서울성동-01502',
+        bankAccountHolder: '이지원',
         introduction: '성수동에서 에티오피아와 케냐 원두를 중심으로 라이트 로스팅을 합니다.',
       }),
     );
@@ -465,6 +497,8 @@ export async function seed(config: Readonly<Config>): Promise<void> {
         businessNumber: '1208800767',
         representative: '최항구',
         email: 'busan@dalgona.local',
+        mailOrderNumber: '2024-부산중구-00321',
+        bankAccountHolder: '최항구',
         address: '부산광역시 중구 중앙대로 26',
         introduction: '항구 도시의 진한 다크 로스트 블렌드를 소개합니다.',
       }),

@@ -24,6 +24,10 @@ if (process.env.NODE_ENV !== 'production') {
   process.env.SUBSCRIPTION_WEEK ??= '2m';
   process.env.DUNNING_LADDER ??= '2m,10m,30m';
   process.env.SETTLEMENT_INTERVAL ??= '15m';
+  // The same scale for the notices: 3 days before a charge, 30 days' notice of a price increase, a reminder 7 days before.
+  process.env.NOTICE_BEFORE_CHARGE ??= '50s';
+  process.env.PRICE_CHANGE_NOTICE ??= '9m';
+  process.env.PRICE_CHANGE_REMINDER ??= '2m';
 }
 let config;
 let cluster: ClusterConfig | null = null;

@@ -1,5 +1,6 @@
 // A fetch-based HTTP client that behaves like the browser: a cookie jar and the CSRF header on mutations.
 import type { Me } from '../domain/accounts';
+import { signUpConsents } from './consents';
 
 export interface Res<T = unknown> {
   status: number;
@@ -67,8 +68,10 @@ export class Browser {
     return this.request<T>('POST', path, body, opts);
   }
 
+  /** Signs up as the form does: the required consents given, with the versions of the documents in force. */
   async signUp(email: string, password = 'correct-horse-1', name = '테스트 사용자'): Promise<Me> {
-    const res = await this.post<Me>('/api/auth/signup', { email, password, name });
+    const consents = await signUpConsents(this);
+    const res = await this.post<Me>('/api/auth/signup', { email, password, name, consents });
     if (res.status !== 201) throw new Error(`sign-up failed: ${res.status} ${JSON.stringify(res.body)}`);
     return res.body;
   }

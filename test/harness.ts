@@ -49,6 +49,8 @@ export function testConfig(overrides: Record<string, string> = {}): Readonly<Con
     TEMPORAL_TASK_QUEUE_PREFIX: `t${uniq()}`,
     IMAGE_DIR: process.env.TEST_IMAGE_DIR ?? '.cache/test-images',
     LOGIN_MAX_FAILS_PER_IP: '100000',
+    // Weeks last seconds in tests: the notice before each charge is switched on only where a test looks at it.
+    NOTICE_BEFORE_CHARGE: '0',
     ...overrides,
   });
 }
@@ -177,8 +179,10 @@ export function applicationForm(over: Partial<PartnerApplicationForm> = {}): Par
     phone: '010-2345-6789',
     email: `biz-${uniq()}@example.com`,
     address: '서울특별시 성동구 성수이로 1',
+    mailOrderNumber: '2024-서울성동-01234',
     bankName: '국민은행',
     bankAccount: '123456-01-234567',
+    bankAccountHolder: '홍길동',
     introduction: 'We roast single-origin beans in small batches every week.',
     ...over,
   };

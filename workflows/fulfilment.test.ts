@@ -14,6 +14,7 @@ import {
   stopTemporal,
   type Stack,
 } from '../test/harness';
+import { checkoutConsents } from '../test/consents';
 
 // One cycle per subscription (a long "week"); a paid cycle must ship within 6 s, counts as delivered 2 s after
 // shipping, and an escalation is overdue in the inbox after 1 s.
@@ -59,6 +60,7 @@ async function paidOrder(
   const customer = await makeUser(stack);
   const customerKey = customerKeyFor(customer.me.id);
   const res = await customer.browser.post<{ id: string }>('/api/subscriptions', {
+    consents: await checkoutConsents(customer.browser, product, { grams: 200, quantity: 2 }),
     productId: product,
     options: { grams: 200, grind: 'whole_bean', quantity: 2, cycleWeeks: 2 },
     shipTo: { name: '김고객', phone: '010-1234-5678', address: '서울특별시 마포구 와우산로 94, 3층' },

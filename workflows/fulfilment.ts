@@ -2,6 +2,7 @@ import {
   allHandlersFinished,
   ApplicationFailure,
   condition,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -163,6 +164,8 @@ export async function fulfilment(input: FulfilmentInput): Promise<FulfilmentStat
   );
 
   upsertSearchAttributes([{ key: FulfilmentStatusKey, value: s.status }]);
+  // The roaster hears of the new order (runs recorded before this notice existed replay without it).
+  if (patched('order-new-notice')) await acts.announceOrder({ orderId: input.orderId });
 
   // Until the ship-by date, the partner's move.
   const untilDeadline = Date.parse(input.shipBy) - Date.now();

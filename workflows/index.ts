@@ -11,3 +11,4 @@ export { setPartnerCommission } from './setPartnerCommission';
 export { demoHistory } from './demoHistory';
 export { notifier } from './notifier';
 export { notificationDigest } from './notificationDigest';
+export { notificationSettings } from './notificationSettings';

@@ -14,6 +14,7 @@ import {
   changeOptionsUpdate,
   pauseUpdate,
   priceChangeSignal,
+  respondToPriceChangeUpdate,
   startSubscription,
   startSubscriptionWorkflow,
   subscriptionStateQuery,
@@ -360,26 +361,113 @@ describe('subscription workflow with fake activities (real dev server)', () => {
     });
   });
 
-  it('a price change signalled by the product reaches the next charge and is written by the workflow, once', async () => {
+  /** Waits for the first charge, then signals a new price for the 200 g weight (twice: a retried announcement). */
+  async function priceChanged(h: WorkflowHandle<SubscriptionWorkflow>, fakes: Fakes, priceKrw: number) {
+    await eventually(async () => fakes.charges.length >= 1);
+    assert.equal(fakes.charges[0]!.amount, 32000);
+    const change = {
+      revisionId: randomUUID(),
+      weights: [{ grams: 200, priceKrw }],
+      effectiveAt: new Date().toISOString(),
+    };
+    await h.signal(priceChangeSignal, change);
+    await h.signal(priceChangeSignal, change);
+    return change.revisionId;
+  }
+  // Charged every 3 s; an increase takes effect 4 s after its notice (between the second and third charge), reminded
+  // 1 s after it.
+  const consent = { weekMs: 3000, priceChangeNoticeMs: 4000, priceChangeReminderMs: 3000 };
+
+  it('a price increase is charged only after the subscriber accepts it, from its date; notices once each', async () => {
     const fakes = new Fakes();
     await withWorker(fakes, async (q) => {
-      const i = input({ weekMs: 3000 }, { options: { ...options, quantity: 2 } });
+      const i = input(consent, { options: { ...options, quantity: 2 } });
       await startSubscription(env.client, { taskQueuePrefix: q }, i);
       const h = env.client.workflow.getHandle<SubscriptionWorkflow>(subscriptionWorkflowId(i.subscriptionId));
-      await eventually(async () => fakes.charges.length >= 1);
-      assert.equal(fakes.charges[0]!.amount, 32000);
-      const change = {
-        revisionId: 'rev-2',
-        weights: [{ grams: 200, priceKrw: 17000 }],
-        effectiveAt: new Date().toISOString(),
-      };
-      await h.signal(priceChangeSignal, change);
-      await h.signal(priceChangeSignal, change); // a retried announcement
+      const revisionId = await priceChanged(h, fakes, 17000);
+      const pending = await eventually(async () => (await state(h)).pendingPrice ?? null);
+      assert.deepEqual([pending.consent, pending.unitPrice], ['pending', 17000]);
       await eventually(async () => fakes.charges.length >= 2, 10_000);
-      assert.equal(fakes.charges[1]!.amount, 34000);
+      assert.equal(fakes.charges[1]!.amount, 32000, 'before its date: the old price');
+      await eventually(async () => fakes.saves.some((x) => x.template === 'price_change_reminder'));
+      const answered = await h.executeUpdate(respondToPriceChangeUpdate, {
+        args: [{ actor, args: { revisionId, decision: 'accept' } }],
+      });
+      assert.equal(answered.pendingPrice?.consent, 'accepted');
+      await eventually(async () => fakes.charges.length >= 3, 10_000);
+      assert.equal(fakes.charges[2]!.amount, 34000, 'from its date: the new price');
+      const templates = fakes.saves.map((x) => x.template).filter(Boolean);
+      for (const t of ['price_change_proposed', 'price_change_reminder', 'price_change_accepted'])
+        assert.equal(templates.filter((x) => x === t).length, 1, `${t} in ${templates.join()}`);
+      await h.executeUpdate(cancelSubscriptionUpdate, { args: [{ actor, args: { when: 'now' } }] });
+    });
+  });
+
+  it('an increase refused (or not answered) is never charged: the subscription ends on its date', async () => {
+    for (const answer of ['refuse', null] as const) {
+      const fakes = new Fakes();
+      await withWorker(fakes, async (q) => {
+        const i = input(consent, { options: { ...options, quantity: 2 } });
+        await startSubscription(env.client, { taskQueuePrefix: q }, i);
+        const h = env.client.workflow.getHandle<SubscriptionWorkflow>(
+          subscriptionWorkflowId(i.subscriptionId),
+        );
+        const revisionId = await priceChanged(h, fakes, 17000);
+        if (answer) {
+          await eventually(async () => (await state(h)).pendingPrice ?? null);
+          await h.executeUpdate(respondToPriceChangeUpdate, {
+            args: [{ actor, args: { revisionId, decision: answer } }],
+          });
+        }
+        const end = await h.result();
+        assert.deepEqual(
+          [end.status, end.endReason],
+          ['canceled', answer ? 'price_refused' : 'price_unanswered'],
+        );
+        assert.ok(fakes.charges.length >= 2, 'the cycles before its date were charged');
+        assert.ok(
+          fakes.charges.every((c) => c.amount === 32000),
+          `never the new price: ${fakes.charges.map((c) => c.amount).join()}`,
+        );
+        assert.equal(fakes.saves.filter((x) => x.template === 'subscription_ended_price').length, 1);
+        assert.deepEqual(fakes.withdrawn, [], 'the last paid cycle still ships');
+      });
+    }
+  });
+
+  it('a decrease applies from the next cycle, with a notice, without asking', async () => {
+    const fakes = new Fakes();
+    await withWorker(fakes, async (q) => {
+      const i = input(consent, { options: { ...options, quantity: 2 } });
+      await startSubscription(env.client, { taskQueuePrefix: q }, i);
+      const h = env.client.workflow.getHandle<SubscriptionWorkflow>(subscriptionWorkflowId(i.subscriptionId));
+      await priceChanged(h, fakes, 15000);
+      await eventually(async () => fakes.charges.length >= 2, 10_000);
+      assert.equal(fakes.charges[1]!.amount, 30000);
       const notices = fakes.saves.filter((x) => x.template === 'subscription_price_changed');
       assert.equal(notices.length, 1);
-      assert.deepEqual([notices[0]!.patch.unitPrice, notices[0]!.patch.amount], [17000, 34000]);
+      assert.deepEqual([notices[0]!.patch.unitPrice, notices[0]!.patch.amount], [15000, 30000]);
+      await h.executeUpdate(cancelSubscriptionUpdate, { args: [{ actor, args: { when: 'now' } }] });
+    });
+  });
+
+  it('결제 예정 안내 goes out before each charge, once; a pause stops it', async () => {
+    const fakes = new Fakes();
+    await withWorker(fakes, async (q) => {
+      const i = input({ weekMs: 3000, noticeBeforeChargeMs: 1500 });
+      await startSubscription(env.client, { taskQueuePrefix: q }, i);
+      const h = env.client.workflow.getHandle<SubscriptionWorkflow>(subscriptionWorkflowId(i.subscriptionId));
+      await eventually(async () => fakes.charges.length >= 3, 15_000);
+      const upcoming = () => fakes.saves.filter((x) => x.template === 'payment_upcoming').length;
+      // None for the first charge (made at checkout), one before each later one.
+      assert.ok(
+        upcoming() >= 2 && upcoming() <= fakes.charges.length,
+        `${upcoming()} / ${fakes.charges.length}`,
+      );
+      await h.executeUpdate(pauseUpdate, { args: [{ actor, args: {} }] });
+      const seen = upcoming();
+      await sleep(4000);
+      assert.equal(upcoming(), seen, 'no notice while paused');
       await h.executeUpdate(cancelSubscriptionUpdate, { args: [{ actor, args: { when: 'now' } }] });
     });
   });

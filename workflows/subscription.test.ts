@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { customerKeyFor, type SubscriptionState } from '../domain/subscription';
@@ -14,6 +15,7 @@ import {
   stopTemporal,
   type Stack,
 } from '../test/harness';
+import { checkoutConsents } from '../test/consents';
 
 // A "week" is 1.5 s here; the dunning ladder is 1 s, 2 s, 3 s after the first decline.
 let stack: Stack;
@@ -27,6 +29,9 @@ before(async () => {
     SUBSCRIPTION_HISTORY_LIMIT: '40',
     CARD_CONNECT_WAIT: '1500ms',
     CARD_CHANGE_BUDGET: '3s',
+    // An increase takes effect 4 s after its notice (about three cycles), reminded 1 s after it.
+    PRICE_CHANGE_NOTICE: '4s',
+    PRICE_CHANGE_REMINDER: '3s',
   });
   const admin = await makeUser(stack, ['customer', 'admin']);
   adminId = admin.me.id;
@@ -54,6 +59,7 @@ async function subscribe(card = '4330123412341234', over: Record<string, unknown
   const customerKey = customerKeyFor(customer.me.id);
   const authKey = await stack.sandbox.authKey(customerKey, card);
   const res = await customer.browser.post<{ id: string; state: SubscriptionState }>('/api/subscriptions', {
+    consents: await checkoutConsents(customer.browser, productId, { grams: 200, quantity: 1 }),
     productId,
     options: { grams: 200, grind: 'whole_bean', quantity: 1, cycleWeeks: 1 },
     shipTo,
@@ -286,6 +292,7 @@ describe('subscription workflow (real dev server, PostgreSQL, sandbox)', () => {
     const customer = await makeUser(stack);
     const customerKey = customerKeyFor(customer.me.id);
     const bad = await customer.browser.post<{ error: { code: string } }>('/api/subscriptions', {
+      consents: await checkoutConsents(customer.browser, productId, { grams: 200, quantity: 1 }),
       productId,
       options: { grams: 200, grind: 'whole_bean', quantity: 1, cycleWeeks: 2 },
       shipTo,
@@ -295,6 +302,7 @@ describe('subscription workflow (real dev server, PostgreSQL, sandbox)', () => {
     assert.equal(bad.status, 400);
     assert.equal(bad.body.error.code, 'CARD_AUTH_INVALID');
     const other = await customer.browser.post('/api/subscriptions', {
+      consents: await checkoutConsents(customer.browser, productId, { grams: 200, quantity: 1 }),
       productId,
       options: { grams: 200, grind: 'whole_bean', quantity: 1, cycleWeeks: 2 },
       shipTo,
@@ -310,6 +318,7 @@ describe('subscription workflow (real dev server, PostgreSQL, sandbox)', () => {
     const res = await customer.browser.post<{ error: { code: string; message: string } }>(
       '/api/subscriptions',
       {
+        consents: await checkoutConsents(customer.browser, productId, { grams: 200, quantity: 1 }),
         productId,
         options: { grams: 200, grind: 'whole_bean', quantity: 1, cycleWeeks: 1 },
         shipTo,
@@ -328,6 +337,7 @@ describe('subscription workflow (real dev server, PostgreSQL, sandbox)', () => {
     const ownerKey = customerKeyFor(owner.me.id);
     const authKey = await stack.sandbox.authKey(ownerKey);
     const mine = await owner.browser.post<{ id: string }>('/api/subscriptions', {
+      consents: await checkoutConsents(owner.browser, productId, { grams: 200, quantity: 1 }),
       productId,
       options: { grams: 200, grind: 'whole_bean', quantity: 1, cycleWeeks: 2 },
       shipTo,
@@ -336,6 +346,7 @@ describe('subscription workflow (real dev server, PostgreSQL, sandbox)', () => {
     });
     assert.equal(mine.status, 201);
     const replayed = await customer.browser.post<{ error: { code: string } }>('/api/subscriptions', {
+      consents: await checkoutConsents(customer.browser, productId, { grams: 200, quantity: 1 }),
       productId,
       options: { grams: 200, grind: 'whole_bean', quantity: 1, cycleWeeks: 2 },
       shipTo,
@@ -376,6 +387,7 @@ describe('subscription workflow (real dev server, PostgreSQL, sandbox)', () => {
       const res = await customer.browser.post<{ id: string; state: SubscriptionState }>(
         '/api/subscriptions',
         {
+          consents: await checkoutConsents(customer.browser, productId, { grams: 200, quantity: 1 }),
           productId,
           options: { grams: 200, grind: 'whole_bean', quantity: 1, cycleWeeks: 1 },
           shipTo,
@@ -472,7 +484,8 @@ describe('subscription workflow (real dev server, PostgreSQL, sandbox)', () => {
     await browser.post(`/api/subscriptions/${id}/cancel`, { when: 'now' });
   });
 
-  it('a price change reaches the subscription at its next charge, with notice', async () => {
+  /** A partner's own product and a customer's subscription to it, charged once; then an approved edit of its price. */
+  async function repriced(priceKrw: number) {
     const admin = await makeUser(stack, ['customer', 'admin']);
     const partner = await makePartner(stack, admin.me.id);
     const ownProduct = await publishProduct(stack, partner.browser, admin.me.id, {
@@ -481,6 +494,7 @@ describe('subscription workflow (real dev server, PostgreSQL, sandbox)', () => {
     const customer = await makeUser(stack);
     const customerKey = customerKeyFor(customer.me.id);
     const res = await customer.browser.post<{ id: string }>('/api/subscriptions', {
+      consents: await checkoutConsents(customer.browser, ownProduct, { grams: 200, quantity: 2 }),
       productId: ownProduct,
       options: { grams: 200, grind: 'whole_bean', quantity: 2, cycleWeeks: 1 },
       shipTo,
@@ -497,10 +511,7 @@ describe('subscription workflow (real dev server, PostgreSQL, sandbox)', () => {
     };
     const edit = await partner.browser.post<{ revisionId: string }>(
       `/api/partner/products/${ownProduct}/revisions`,
-      {
-        ...form,
-        options: { ...form.options, weights: [{ grams: 200, priceKrw: 17000 }] },
-      },
+      { ...form, options: { ...form.options, weights: [{ grams: 200, priceKrw }] } },
     );
     const task = await waitFor(() =>
       stack.db('tasks').where({ subjectId: edit.body.revisionId, state: 'open' }).first(),
@@ -510,17 +521,90 @@ describe('subscription workflow (real dev server, PostgreSQL, sandbox)', () => {
       .executeUpdate(decideUpdate, {
         args: [{ taskId: task.id, decision: 'approve', actor: { userId: adminId, roles: ['admin'] } }],
       });
-    const updated = await waitFor(async () => ((await sub(id)).amount === 34000 ? sub(id) : undefined));
-    assert.equal(updated.unitPrice, 17000);
-    // One writer: the workflow's own state says the same as its row (the old activity rewrote only the row).
+    const notice = (template: string) =>
+      stack.db('outbox').where({ template, recipientUserId: customer.me.id }).first();
+    return { id, customer, revisionId: edit.body.revisionId, notice };
+  }
+  const amounts = async (id: string) => (await payments(id)).map((p: { amount: number }) => p.amount);
+
+  it('a price increase waits for the subscriber: shown on 마이페이지, charged only once accepted, from its date', async () => {
+    const { id, customer, revisionId, notice } = await repriced(17000);
+    const row = await waitFor(async () => ((await sub(id)).pendingChange ? sub(id) : undefined));
+    assert.deepEqual(
+      [row.unitPrice, row.pendingChange.unitPrice, row.pendingChange.consent],
+      [16000, 17000, 'pending'],
+    );
+    const mine = await customer.browser.get<{ items: { id: string; pendingPrice: { consent: string } }[] }>(
+      '/api/subscriptions/mine',
+    );
+    assert.equal(mine.body.items.find((s) => s.id === id)?.pendingPrice.consent, 'pending');
+    const proposal = await waitFor(() => notice('price_change_proposed'));
+    assert.deepEqual([proposal.payload.oldAmount, proposal.payload.newAmount], [32000, 34000]);
+    assert.equal(proposal.payload.effectiveAt, row.pendingChange.effectiveAt);
+    // Bad answers change nothing: another revision, another customer.
+    const wrong = await customer.browser.post(`/api/subscriptions/${id}/price-change`, {
+      revisionId: randomUUID(),
+      decision: 'accept',
+    });
+    assert.equal(wrong.status, 409);
+    const stranger = await makeUser(stack);
+    const theirs = await stranger.browser.post(`/api/subscriptions/${id}/price-change`, {
+      revisionId,
+      decision: 'accept',
+    });
+    assert.equal(theirs.status, 404);
+    assert.equal((await sub(id)).pendingChange.consent, 'pending');
+    const yes = await customer.browser.post<{ pendingPrice: { consent: string } }>(
+      `/api/subscriptions/${id}/price-change`,
+      { revisionId, decision: 'accept' },
+    );
+    assert.equal(yes.status, 200, JSON.stringify(yes.body));
+    assert.equal(yes.body.pendingPrice.consent, 'accepted');
+    await waitFor(() => notice('price_change_accepted'));
+    await waitFor(async () => ((await amounts(id)).includes(34000) ? true : undefined), 20_000);
+    const paid = await amounts(id);
+    const first = paid.indexOf(34000);
+    assert.ok(first >= 1 && paid.slice(0, first).every((a: number) => a === 32000), paid.join());
+    // The charge's own transaction records the payment; the workflow writes its new price to the row right after.
+    await waitFor(async () => ((await sub(id)).unitPrice === 17000 ? true : undefined));
+    await customer.browser.post(`/api/subscriptions/${id}/cancel`, { when: 'now' });
+  });
+
+  it('a price increase refused is never charged: the subscription ends after its last cycle at the old price', async () => {
+    const { id, customer, revisionId, notice } = await repriced(17000);
+    await waitFor(async () => ((await sub(id)).pendingChange ? true : undefined));
+    const no = await customer.browser.post(`/api/subscriptions/${id}/price-change`, {
+      revisionId,
+      decision: 'refuse',
+    });
+    assert.equal(no.status, 200, JSON.stringify(no.body));
+    await waitFor(() => notice('price_change_refused'));
+    const ended = await waitFor(
+      async () => ((await sub(id)).status === 'canceled' ? sub(id) : undefined),
+      20_000,
+    );
+    assert.equal(ended.endReason, 'price_refused');
+    assert.ok(
+      (await amounts(id)).every((a: number) => a === 32000),
+      (await amounts(id)).join(),
+    );
+    assert.ok(await notice('subscription_ended_price'));
+    const late = await customer.browser.post(`/api/subscriptions/${id}/price-change`, {
+      revisionId,
+      decision: 'accept',
+    });
+    assert.equal(late.status, 409);
+  });
+
+  it('a price decrease applies from the next cycle with a notice', async () => {
+    const { id, customer, notice } = await repriced(15000);
+    const lowered = await waitFor(async () => ((await sub(id)).amount === 30000 ? sub(id) : undefined));
+    assert.deepEqual([lowered.unitPrice, lowered.pendingChange], [15000, null]);
+    // One writer: the workflow's own state says the same as its row.
     const live = await customer.browser.get<{ live: SubscriptionState }>(`/api/subscriptions/${id}`);
-    assert.equal(live.body.live.unitPrice, 17000);
-    const notice = await stack
-      .db('outbox')
-      .where({ template: 'subscription_price_changed', recipientUserId: customer.me.id })
-      .first();
-    assert.equal(notice.payload.newAmount, 34000);
-    await waitFor(async () => (await payments(id)).some((p: { amount: number }) => p.amount === 34000));
+    assert.equal(live.body.live.unitPrice, 15000);
+    assert.equal((await notice('subscription_price_changed')).payload.newAmount, 30000);
+    await waitFor(async () => ((await amounts(id)).includes(30000) ? true : undefined));
     await customer.browser.post(`/api/subscriptions/${id}/cancel`, { when: 'now' });
   });
 

@@ -6,6 +6,7 @@ import {
   condition,
   continueAsNew,
   isCancellation,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
@@ -26,6 +27,7 @@ import {
   changeOptionsUpdate,
   pauseUpdate,
   priceChangeSignal,
+  respondToPriceChangeUpdate,
   resumeUpdate,
   skipNextUpdate,
   subscriptionStateQuery,
@@ -44,6 +46,9 @@ import * as rules from '../domain/subscriptionRules';
 import { dbActivityOptions } from './options';
 
 const acts = proxyActivities<Activities>(dbActivityOptions);
+
+/** Runs from this marker on send 결제 예정 안내 and ask consent to price increases (earlier runs replay without). */
+export const NOTICES_PATCH = 'subscription-notices';
 // The first connect: a few quick attempts per round; the flow retries rounds on the connect budget (visible to ops).
 const connecting = proxyActivities<Activities>({
   startToCloseTimeout: '70s',
@@ -95,6 +100,7 @@ function rowOf(s: SubscriptionState): SubscriptionPatch {
     amount: rules.amountOf(s),
     pendingChange: s.pendingPrice ?? null,
     ...(s.canceledAt ? { canceledAt: s.canceledAt } : {}),
+    ...(s.endReason ? { endReason: s.endReason } : {}),
   };
 }
 
@@ -126,7 +132,7 @@ export class SubscriptionEntity {
   constructor(private readonly input: SubscriptionInput) {
     this.s = rules.stateFromInput(input);
     this.savedStatus = this.s.status;
-    this.settings = rules.settingsOf(input.settings);
+    this.settings = rules.settingsOf(input.settings, patched(NOTICES_PATCH));
     const budget = this.settings.cardChangeBudgetMs;
     this.cardChange = proxyActivities<Activities>({
       startToCloseTimeout: budget,
@@ -306,11 +312,28 @@ export class SubscriptionEntity {
       },
     );
     setHandler(priceChangeSignal, (change) => this.proposePrice(change));
+    setHandler(
+      respondToPriceChangeUpdate,
+      ({ actor, args }) =>
+        this.act(
+          actor,
+          'other',
+          (s) => rules.checkPriceAnswer(s, args.revisionId, Date.now()),
+          (s) => rules.answerPrice(s, args.decision, Date.now(), this.settings),
+        ),
+      {
+        validator: ({ actor, args }) => {
+          if (args?.decision !== 'accept' && args?.decision !== 'refuse')
+            refuse({ code: 'VALIDATION_FAILED', message: 'decision must be accept or refuse' });
+          this.validate(actor, 'other', (s) => rules.checkPriceAnswer(s, args.revisionId, Date.now()));
+        },
+      },
+    );
   }
 
   private proposePrice(change: PriceChange): Promise<void> {
     return this.lock.runExclusive(async () => {
-      const next = rules.proposePrice(this.s, change, Date.now());
+      const next = rules.proposePrice(this.s, change, Date.now(), this.settings);
       if (!next) return;
       await this.commit(next, next.state.unitPrice !== this.s.unitPrice || !!next.notice);
       this.version += 1;
@@ -363,6 +386,7 @@ export class SubscriptionEntity {
       unitPrice: i.unitPrice,
       shipTo: i.shipTo,
       nextChargeAt: i.firstChargeAt,
+      consents: i.consents,
     });
     const startedAt = Date.now();
     while (this.s.status === 'connecting') {
@@ -464,13 +488,24 @@ export class SubscriptionEntity {
     });
   }
 
-  /** A step that needs no provider: a skipped cycle, the end of the term, a suspension for want of a card. */
-  async apply(kind: 'skip' | 'endOfTerm' | 'suspend'): Promise<void> {
+  /**
+   * A step that needs no provider: a skipped cycle, the end of the term, a suspension for want of a card, the
+   * 결제 예정 안내, a price increase's reminder or its effective date reached without consent.
+   */
+  async apply(kind: rules.Step): Promise<void> {
     await this.lock.runExclusive(async () => {
       if (this.plan().kind !== kind) return;
-      if (kind === 'skip') await this.commit(rules.skipDue(this.s, this.settings));
-      else if (kind === 'endOfTerm') await this.commit(rules.endOfTerm(this.s, Date.now()));
-      else await this.commit(rules.suspendForCard(this.s));
+      const s = this.s;
+      const now = Date.now();
+      const change: Record<rules.Step, () => rules.Change> = {
+        skip: () => rules.skipDue(s, this.settings),
+        endOfTerm: () => rules.endOfTerm(s, now),
+        suspend: () => rules.suspendForCard(s),
+        chargeNotice: () => rules.chargeNotice(s, this.settings),
+        priceReminder: () => rules.remindPrice(s, now),
+        priceDeadline: () => rules.priceDeadline(s, now, this.settings),
+      };
+      await this.commit(change[kind]());
     });
   }
 
@@ -488,6 +523,7 @@ export class SubscriptionEntity {
       ...this.input,
       authKey: undefined,
       priceChanges: undefined,
+      consents: undefined,
       carried: this.s,
     });
   }

@@ -10,6 +10,8 @@ import { hashPassword, verifyPassword } from '../../infra/passwords';
 import type { ApiDeps } from '../context';
 import { route, type RouteDef } from '../route';
 import { emailDigest, signUpStartContext } from '../../infra/emailDigest';
+import { legalLibrary } from '../../infra/legal';
+import { signUpConsentRecords } from '../consents';
 
 /** Login throttles: failures per account and per client IP, in Redis (so every API instance shares them). */
 export function createLoginLimiter({ redis, config }: ApiDeps) {
@@ -59,7 +61,8 @@ export function authRoutes(deps: ApiDeps): RouteDef[] {
     route({
       method: 'POST',
       path: '/api/auth/signup',
-      summary: 'Create a customer account and sign in (carried out by the signUp workflow)',
+      summary:
+        'Create a customer account and sign in (carried out by the signUp workflow, which records the consents with it)',
       tag: 'auth',
       access: 'public',
       body: signUpSchema,
@@ -68,6 +71,7 @@ export function authRoutes(deps: ApiDeps): RouteDef[] {
         if (await User.query(db).findOne({ email: body.email }).select('id')) {
           throw new AppError('EMAIL_TAKEN', 'An account with this e-mail already exists');
         }
+        const consents = signUpConsentRecords(legalLibrary(config.legal.dir), body.consents, new Date());
         const userId = randomUUID();
         let result;
         try {
@@ -80,6 +84,7 @@ export function authRoutes(deps: ApiDeps): RouteDef[] {
               name: body.name,
               passwordHash: await hashPassword(body.password),
               roles: ['customer'],
+              consents,
             },
             {
               workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,

@@ -10,6 +10,7 @@ import {
   changeCardUpdate,
   changeOptionsUpdate,
   pauseUpdate,
+  respondToPriceChangeUpdate,
   resumeUpdate,
   skipNextUpdate,
   startSubscription,
@@ -18,12 +19,15 @@ import {
 } from '../../domain/contracts/subscription';
 import { AppError } from '../../domain/errors';
 import { subscriptionSettings } from '../../infra/config';
+import { legalLibrary } from '../../infra/legal';
+import { checkoutConsentRecords } from '../consents';
 import {
   cancelSchema,
   changeCardSchema,
   changeOptionsSchema,
   checkoutSchema,
   customerKeyFor,
+  priceAnswerSchema,
   offerFor,
   type SubscriptionAction,
   type SubscriptionInput,
@@ -67,7 +71,9 @@ function present(row: Record<string, unknown>, image?: string | null) {
     cancelAtPeriodEnd: row.cancelAtPeriodEnd,
     dunningStep: row.dunningStep,
     lastError: row.lastError,
-    priceNotice: row.priceNotice,
+    // A price change waiting for its date; an increase carries the subscriber's consent (동의 / 거부 on 마이페이지).
+    pendingPrice: row.pendingChange ?? null,
+    endReason: row.endReason ?? null,
     startedAt: row.startedAt,
     canceledAt: row.canceledAt,
     workflowId: row.workflowId,
@@ -125,7 +131,7 @@ export function subscriptionRoutes(): RouteDef[] {
       method: 'POST',
       path: '/api/subscriptions',
       summary:
-        'Subscribe (구독): starts the subscription workflow, which connects the card and charges on schedule',
+        'Subscribe (구독): starts the subscription workflow, which records the consents, connects the card and charges on schedule',
       tag: 'subscriptions',
       access: 'user',
       body: checkoutSchema,
@@ -167,6 +173,19 @@ export function subscriptionRoutes(): RouteDef[] {
           body.firstChargeDate && body.firstChargeDate !== today
             ? new Date(first.getTime() + 10 * 3600_000)
             : first;
+        // 정기결제 (this amount, cycle and dates) and 제3자 제공 to this roaster, as the page showed them.
+        const consents = checkoutConsentRecords(
+          legalLibrary(config.legal.dir),
+          body.consents,
+          {
+            amount: offer.unitPrice! * body.options.quantity,
+            cycleWeeks: body.options.cycleWeeks,
+            firstChargeAt,
+            weekMs: config.subscription.weekMs,
+            seller: { partnerId: product.partnerId, companyName: product.partnerName },
+          },
+          new Date(),
+        );
         const subscriptionId = randomUUID();
         const input: SubscriptionInput = {
           subscriptionId,
@@ -181,6 +200,7 @@ export function subscriptionRoutes(): RouteDef[] {
           firstChargeAt: firstChargeAt.toISOString(),
           authKey: body.authKey,
           settings: subscriptionSettings(config.subscription),
+          consents,
         };
         let state: SubscriptionState;
         try {
@@ -262,6 +282,12 @@ export function subscriptionRoutes(): RouteDef[] {
       'Cancel now, or at the end of the current cycle',
       cancelSubscriptionUpdate,
       cancelSchema,
+    ),
+    action(
+      'price-change',
+      'Accept or refuse a pending price increase (동의 / 거부) until it takes effect',
+      respondToPriceChangeUpdate,
+      priceAnswerSchema,
     ),
     route({
       method: 'GET',

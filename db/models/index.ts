@@ -33,6 +33,10 @@ export class PartnerApplication extends Model {
   address!: string;
   bankName!: string;
   bankAccount!: string;
+  /** 통신판매업 신고번호 (null: before the application asked for it). */
+  mailOrderNumber!: string | null;
+  /** 예금주 (null: before the application asked for it). */
+  bankAccountHolder!: string | null;
   introduction!: string;
   reasons!: AutoRejectReason[];
   decisionReason!: string | null;
@@ -56,6 +60,10 @@ export class Partner extends Model {
   address!: string;
   bankName!: string;
   bankAccount!: string;
+  /** 통신판매업 신고번호 (null: before the application asked for it). */
+  mailOrderNumber!: string | null;
+  /** 예금주 (null: before the application asked for it). */
+  bankAccountHolder!: string | null;
   introduction!: string;
   status!: 'active' | 'suspended';
   approvedAt!: Date;

@@ -44,6 +44,11 @@ export const cancelSubscriptionUpdate = defineUpdate<
   SubscriptionState,
   [SubscriptionAction<{ when: 'now' | 'period_end'; reason?: string }>]
 >('cancel');
+/** The subscriber's answer to a pending price increase (동의 / 거부), until it takes effect. */
+export const respondToPriceChangeUpdate = defineUpdate<
+  SubscriptionState,
+  [SubscriptionAction<{ revisionId: string; decision: 'accept' | 'refuse' }>]
+>('respondToPriceChange');
 /** Sent by the product's publication when an approved revision changes prices: the workflow decides what applies. */
 export const priceChangeSignal = defineSignal<[PriceChange]>('priceChange');
 

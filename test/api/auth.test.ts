@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { createHash } from 'node:crypto';
 import { User } from '../../db/models';
 import { Browser } from '../browser';
+import { signUpConsents } from '../consents';
 import { makeUser, startStack, stopTemporal, uniq, type Stack } from '../harness';
 import { signUpHandle } from '../../domain/contracts/signUp';
 import { signUpStartContext } from '../../infra/emailDigest';
@@ -24,6 +25,7 @@ describe('accounts API (real Temporal, PostgreSQL, Redis)', () => {
       email,
       password: 'correct-horse-1',
       name: '새 사용자',
+      consents: await signUpConsents(b),
     });
     assert.equal(res.status, 201);
     assert.equal(res.body.email, email.toLowerCase());
@@ -59,6 +61,7 @@ describe('accounts API (real Temporal, PostgreSQL, Redis)', () => {
       email,
       password: 'another-pass-1',
       name: 'x',
+      consents: await signUpConsents(b),
     });
     assert.equal(dup.status, 409);
     assert.equal(dup.body.error.code, 'EMAIL_TAKEN');
@@ -71,6 +74,7 @@ describe('accounts API (real Temporal, PostgreSQL, Redis)', () => {
       email: 'invalid_email',
       password: 'weak_password',
       name: 'required',
+      consents: 'consent_required',
     });
   });
 

@@ -39,6 +39,9 @@ const matrix: Record<string, Row> = {
   // The tests call from 127.0.0.1 with no METRICS_TOKEN set: a private address (test/api/metrics.test.ts covers refusal).
   'GET /metrics': { expect: everyone(200) },
   'GET /api/config': { expect: everyone(200) },
+  'GET /api/legal': { expect: everyone(200) },
+  'GET /api/legal/documents/:slug': { params: () => ({ slug: 'terms' }), expect: everyone(200) },
+  'GET /api/sellers/:id': { params: (f) => ({ id: f.otherPartnerId }), expect: everyone(200) },
   'POST /api/auth/signup': { expect: everyone('pass') },
   'POST /api/auth/login': { expect: everyone('pass') },
   'POST /api/auth/logout': { expect: everyone('pass') },
@@ -107,6 +110,11 @@ const matrix: Record<string, Row> = {
     body: () => ({ when: 'period_end' }),
     expect: ownerOrAdmin('pass'),
   },
+  'POST /api/subscriptions/:id/price-change': {
+    params: (f) => ({ id: f.otherSubscriptionId }),
+    body: () => ({ revisionId: '00000000-0000-4000-8000-000000000000', decision: 'accept' }),
+    expect: ownerOrAdmin('pass'),
+  },
   'GET /api/me/payments': { expect: signedIn(200) },
   'GET /api/me/deliveries': { expect: signedIn(200) },
   'GET /api/admin/payments': { expect: adminOnly(200) },
@@ -160,6 +168,13 @@ const matrix: Record<string, Row> = {
   // A partner's dashboard is always their own (no id to name someone else's); admins see every partner's.
   'GET /api/partner/dashboard': { expect: partnerOnly(200) },
   'GET /api/admin/dashboard': { expect: adminOnly(200) },
+  // The notification centre is always the caller's own (test/api/notifications.test.ts: someone else's ids change
+  // nothing).
+  'GET /api/notifications': { expect: signedIn(200) },
+  'GET /api/notifications/unread': { expect: signedIn(200) },
+  'POST /api/notifications/read': { expect: signedIn(400) },
+  'GET /api/notifications/preferences': { expect: signedIn(200) },
+  'PUT /api/notifications/preferences': { expect: signedIn(400) },
 };
 
 let stack: Stack;

@@ -28,6 +28,7 @@ import {
   uniq,
   type Stack,
 } from '../harness';
+import { checkoutConsents } from '../consents';
 
 // A "week" is 1.5 s: weekly subscriptions charge every 1.5 s while the test runs.
 let stack: Stack;
@@ -67,6 +68,10 @@ async function subscribe(productId: string, quantity = 1) {
     )
   ).body;
   const res = await customer.browser.post<{ id: string }>('/api/subscriptions', {
+    consents: await checkoutConsents(customer.browser, productId, {
+      grams: product.options.weights[0]!.grams,
+      quantity: quantity,
+    }),
     productId,
     options: {
       grams: product.options.weights[0]!.grams,

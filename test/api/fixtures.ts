@@ -13,6 +13,7 @@ import {
   publishProduct,
   type Stack,
 } from '../harness';
+import { checkoutConsents } from '../consents';
 
 export type Who = 'anon' | 'customer' | 'partner' | 'admin';
 
@@ -51,6 +52,10 @@ export async function subscribeWith(stack: Stack, browser: Browser, productId: s
     )
   ).body;
   const res = await browser.post<{ id: string }>('/api/subscriptions', {
+    consents: await checkoutConsents(browser, productId, {
+      grams: product.options.weights[0]!.grams,
+      quantity: 1,
+    }),
     productId,
     options: {
       grams: product.options.weights[0]!.grams,

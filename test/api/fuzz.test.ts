@@ -10,6 +10,7 @@ import { customerKeyFor } from '../../domain/subscription';
 import type { Browser, Res } from '../browser';
 import { startStack, stopTemporal, type Stack } from '../harness';
 import { buildFixtures, fillPath, type Fixtures } from './fixtures';
+import { checkoutConsents } from '../consents';
 
 /** Path parameters that exist (and belong to the caller), so the body is what gets exercised. One line per route. */
 const pathParams: Record<string, (f: Fixtures) => Record<string, string>> = {
@@ -25,6 +26,7 @@ const pathParams: Record<string, (f: Fixtures) => Record<string, string>> = {
   'POST /api/subscriptions/:id/options': (f) => ({ id: f.ownSubscriptionId }),
   'POST /api/subscriptions/:id/card': (f) => ({ id: f.ownSubscriptionId }),
   'POST /api/subscriptions/:id/cancel': (f) => ({ id: f.ownSubscriptionId }),
+  'POST /api/subscriptions/:id/price-change': (f) => ({ id: f.ownSubscriptionId }),
   'POST /api/admin/payments/:id/refunds': (f) => ({ id: f.otherPaymentId }),
   'POST /api/partner/orders/:id/roasted': (f) => ({ id: f.partnerOrderId }),
   'POST /api/partner/orders/:id/ship': (f) => ({ id: f.partnerOrderId }),
@@ -286,6 +288,7 @@ const validBodies: Record<string, (f: Fixtures) => Promise<unknown>> = {
     shipTo: { name: '퍼즈', phone: '010-1111-2222', address: '서울특별시 중구 세종대로 110' },
     authKey: 'never-used',
     customerKey: customerKeyFor((await f.superuser.get<{ id: string }>('/api/auth/me')).body.id),
+    consents: await checkoutConsents(f.superuser, f.otherProductId, { grams: 200, quantity: 1 }),
   }),
 };
 
@@ -423,6 +426,7 @@ describe('fuzz: every cursor and date parameter in the route table refuses craft
       'GET /api/admin/settlements query.to',
       'GET /api/partner/orders query.cursor',
       'GET /api/admin/notifications/failures query.cursor',
+      'GET /api/notifications query.cursor',
       'POST /api/subscriptions body.firstChargeDate',
     ])
       assert.ok(names.includes(expected), `${expected} not found in ${names.join(', ')}`);

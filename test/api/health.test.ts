@@ -36,6 +36,7 @@ describe('health and the API contract', () => {
       requestBody: { content: Record<string, { schema: { required: string[] } }> };
     };
     assert.deepEqual(body.requestBody.content['application/json']!.schema.required.sort(), [
+      'consents',
       'email',
       'name',
       'password',

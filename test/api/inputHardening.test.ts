@@ -14,6 +14,7 @@ import {
   type Stack,
 } from '../harness';
 import { buildFixtures, type Fixtures } from './fixtures';
+import { signUpConsents } from '../consents';
 
 interface ErrorRes {
   error: { code: string; message: string; details?: { fields?: { path: string; key: string }[] } };
@@ -250,6 +251,7 @@ describe('invisible format characters (bidi controls, zero-width) are refused in
       email,
       password: 'correct-horse-1',
       name: "김달고나 ☕️ (O'Brien-커피)",
+      consents: await signUpConsents(f.as.anon),
     });
     assert.equal(res.status, 201, JSON.stringify(res.body));
   });

@@ -23,6 +23,7 @@ import {
   testConfig,
   type Stack,
 } from '../harness';
+import { checkoutConsents } from '../consents';
 
 let stack: Stack;
 before(async () => {
@@ -124,6 +125,10 @@ describe('worker business metrics', () => {
     const customer = await makeUser(stack);
     const customerKey = customerKeyFor(customer.me.id);
     const res = await customer.browser.post<{ id: string }>('/api/subscriptions', {
+      consents: await checkoutConsents(customer.browser, productId, {
+        grams: product.options.weights[0]!.grams,
+        quantity: 1,
+      }),
       productId,
       options: {
         grams: product.options.weights[0]!.grams,

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { apiHandler, createApp } from '../../api/app';
 import type { Config } from '../../infra/config';
+import { signUpConsents } from '../consents';
 import { Browser } from '../browser';
 import { makePartner, makeUser, pngImage, startStack, stopTemporal, uniq, type Stack } from '../harness';
 
@@ -132,12 +133,15 @@ function cookieFlags(res: { headers: Headers }, name: string): string[] {
 }
 
 describe('cookie flags', () => {
-  const signUp = (base: string) =>
-    new Browser(base).post('/api/auth/signup', {
+  const signUp = async (base: string) => {
+    const b = new Browser(base);
+    return b.post('/api/auth/signup', {
       email: `flags-${uniq()}@example.com`,
       password: 'correct-horse-1',
       name: 'flags',
+      consents: await signUpConsents(b),
     });
+  };
 
   it('over http: the session cookie is HttpOnly, SameSite=Lax, Path=/, not Secure; the CSRF cookie is Strict', async () => {
     const res = await signUp(stack.baseUrl);

@@ -68,12 +68,27 @@ describe('Content-Security-Policy in the browser', () => {
   it('every page renders with zero violations, signed out and as customer, partner and admin', async () => {
     const anon = await browser.newPage();
     const seen = await watch(anon);
-    await visitAll(anon, ['/', '/login', '/signup', `/products/${productId}`]);
+    await visitAll(anon, [
+      '/',
+      '/login',
+      '/signup',
+      '/terms',
+      '/privacy',
+      '/refund-policy',
+      `/products/${productId}`,
+    ]);
     await anon.locator('h1', { hasText: 'Rwanda Nyamasheke' }).waitFor(); // the app rendered, data and all
     await anon.close();
 
     const pages: [keyof typeof accounts, string[]][] = [
-      ['customer', ['/me', `/checkout?product=${productId}&grams=200&grind=whole_bean&quantity=1&cycle=2`]],
+      [
+        'customer',
+        [
+          '/me',
+          '/notifications',
+          `/checkout?product=${productId}&grams=200&grind=whole_bean&quantity=1&cycle=2`,
+        ],
+      ],
       [
         'partner',
         [
@@ -84,11 +99,19 @@ describe('Content-Security-Policy in the browser', () => {
           '/partner/orders',
           '/partner/settlements',
           '/partner/application',
+          '/notifications',
         ],
       ],
       [
         'admin',
-        ['/admin/inbox', '/admin/payments', '/admin/settlements', '/admin/dashboard', '/admin/notifications'],
+        [
+          '/admin/inbox',
+          '/admin/payments',
+          '/admin/settlements',
+          '/admin/dashboard',
+          '/admin/notifications',
+          '/notifications',
+        ],
       ],
     ];
     for (const [who, paths] of pages) {
@@ -119,6 +142,8 @@ describe('Content-Security-Policy in the browser', () => {
     );
     await page.fill('#shipPhone', '010-9876-5432');
     await page.fill('#shipAddress', '서울특별시 종로구 세종대로 175');
+    await page.check('#consent-recurring');
+    await page.check('#consent-third-party');
     await page.click('[data-testid=pay-with-card]');
     await page.waitForURL(`${stack.sandbox.url}/billing-auth?**`);
     assert.deepEqual(seen, []);

@@ -39,6 +39,7 @@ describe('partner approval in the browser', () => {
     await applicant.fill('#name', '김로스터');
     await applicant.fill('#email', email);
     await applicant.fill('#password', 'correct-horse-1');
+    await applicant.check('#consent-all'); // terms, privacy, 14 or older, and the optional marketing
     await applicant.click('button[type=submit]');
     await applicant.waitForURL('**/partner/apply');
 

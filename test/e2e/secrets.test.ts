@@ -34,6 +34,7 @@ import {
 } from '../harness';
 import { TEST_SECRET_KEY } from '../sandbox';
 import { subscriptionWorkflowId } from '../../domain/contracts/subscription';
+import { checkoutConsents } from '../consents';
 
 const logs: string[] = [];
 redirectLogs({ write: (line: string) => logs.push(line) });
@@ -224,6 +225,7 @@ describe('secrets in plain text', () => {
       address: `부산광역시 해운대구 비밀길 ${randomInt(100, 999)}`,
     };
     const subscribed = await customer.post<{ id: string }>('/api/subscriptions', {
+      consents: await checkoutConsents(customer, productId, { grams: 200, quantity: 1 }),
       productId,
       options: { grams: 200, grind: 'whole_bean', quantity: 1, cycleWeeks: 2 },
       shipTo,

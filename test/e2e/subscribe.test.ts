@@ -1,6 +1,7 @@
 // The customer journey in a real browser: product page → checkout → the official Toss SDK opens the (sandbox)
 // card window → back to the success URL → the subscription starts, the first payment shows on my page → pause.
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import {
@@ -12,6 +13,9 @@ import {
   stopTemporal,
   type Stack,
 } from '../harness';
+import { priceChangeSignal, subscriptionHandle } from '../../domain/contracts/subscription';
+import { customerKeyFor } from '../../domain/subscription';
+import { checkoutConsents } from '../consents';
 import { launchChromium } from './browser';
 import { loggedIn } from './login';
 
@@ -45,6 +49,8 @@ describe('subscribing in the browser', () => {
     await page.waitForSelector('[data-testid=checkout-amount]:has-text("₩36,000")');
     await page.fill('#shipPhone', '010-9876-5432');
     await page.fill('#shipAddress', '서울특별시 종로구 세종대로 175');
+    await page.check('#consent-recurring');
+    await page.check('#consent-third-party');
     await page.click('[data-testid=pay-with-card]');
 
     // The sandbox's card window (another origin), opened by the SDK's requestBillingAuth.
@@ -81,6 +87,8 @@ describe('subscribing in the browser', () => {
     );
     await page.fill('#shipPhone', '010-9876-5432');
     await page.fill('#shipAddress', '서울특별시 종로구 세종대로 175');
+    await page.check('#consent-recurring');
+    await page.check('#consent-third-party');
     await page.click('[data-testid=pay-with-card]');
     await page.waitForURL(`${stack.sandbox.url}/billing-auth?**`);
     await page.fill('#cardNumber', '4000000000000101');
@@ -91,5 +99,49 @@ describe('subscribing in the browser', () => {
     await page.waitForURL('**/checkout/fail?**');
     assert.match(page.url(), /code=REJECT_CARD_COMPANY/);
     await page.waitForSelector('[data-testid=checkout-fail]');
+  });
+
+  it('a price increase asks on my page: old and new amount, the date, and 동의 records the consent', async () => {
+    const customer = await makeUser(stack);
+    const customerKey = customerKeyFor(customer.me.id);
+    const res = await customer.browser.post<{ id: string }>('/api/subscriptions', {
+      productId,
+      options: { grams: 200, grind: 'whole_bean', quantity: 2, cycleWeeks: 2 },
+      shipTo: { name: '김고객', phone: '010-1234-5678', address: '서울특별시 마포구 와우산로 94' },
+      authKey: await stack.sandbox.authKey(customerKey),
+      customerKey,
+      consents: await checkoutConsents(customer.browser, productId, { grams: 200, quantity: 2 }),
+    });
+    assert.equal(res.status, 201, JSON.stringify(res.body));
+    const id = res.body.id;
+    const before = await eventually(async () => {
+      const row = await stack.db('subscriptions').where({ id }).first();
+      return row?.status === 'active' ? row : undefined;
+    });
+    await subscriptionHandle(stack.client, id).signal(priceChangeSignal, {
+      revisionId: randomUUID(),
+      weights: [{ grams: 200, priceKrw: before.unitPrice + 1000 }],
+      effectiveAt: new Date().toISOString(),
+    });
+    await eventually(async () => (await stack.db('subscriptions').where({ id }).first()).pendingChange);
+    const page = await loggedIn(browser, stack.baseUrl, customer.email, customer.password, {
+      width: 390,
+      height: 844,
+    });
+    await page.goto(`${stack.baseUrl}/me`);
+    const panel = page.locator('[data-testid=subscription]').locator('[data-testid=price-change]');
+    await panel.waitFor();
+    const newAmount = ((before.unitPrice + 1000) * 2).toLocaleString('ko-KR');
+    assert.match((await panel.locator('[data-testid=price-new]').textContent()) ?? '', new RegExp(newAmount));
+    assert.match(
+      (await panel.textContent()) ?? '',
+      /동의하지 않거나 답하지 않으시면 새 금액으로는 결제하지 않고/,
+    );
+    await panel.locator('[data-testid=price-accept]').click();
+    await panel.locator('[data-testid=price-consent]:has-text("동의하셨습니다")').waitFor();
+    const row = await stack.db('subscriptions').where({ id }).first();
+    assert.equal(row.pendingChange.consent, 'accepted');
+    assert.equal(row.unitPrice, before.unitPrice, 'nothing charged or changed before its date');
+    await page.close();
   });
 });

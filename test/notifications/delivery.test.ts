@@ -7,7 +7,7 @@ import { enqueueNotification, type Notification } from '../../activities/outbox'
 import { executeNotificationDigest } from '../../domain/contracts/notificationDigest';
 import { notifierHandle } from '../../domain/contracts/notifier';
 import { digestDedupeKey, type NotificationFailurePage } from '../../domain/notifications';
-import { templates } from '../../notifications/catalog';
+import { renderNotification, templates } from '../../notifications/catalog';
 import { digestScheduleOptions, ensureDigestSchedule, ensureNotifier } from '../../worker/notifier';
 import { eventually, makeUser, startStack, stopTemporal, uniq, type Stack } from '../harness';
 import { startMailDev, startSmtpRelay, type MailDev, type SmtpRelay } from './mail';
@@ -73,12 +73,25 @@ describe('the notifier delivers the outbox by e-mail', () => {
     });
     assert.equal(toKo!.to[0]!.name, ko.me.name);
     assert.equal(toKo!.from[0]!.address, 'no-reply@dalgona.example');
-    assert.match(toKo!.subject, /^\[달고나\] 에티오피아 구지 결제 완료 16,000원$/);
-    assert.match(toEn!.subject, /^\[Dalgona\] Payment received for Ethiopia Guji$/);
-    for (const m of [toKo!, toEn!]) {
-      assert.ok(m.text.includes(`${PUBLIC_URL}/me`), `absolute link in the text: ${m.text}`);
-      assert.ok(m.html.includes(`href="${PUBLIC_URL}/me"`), 'absolute link in the HTML');
+    // What the catalog renders for each recipient, in their language, on PUBLIC_URL.
+    for (const [m, n, user, locale] of [
+      [toKo!, a, ko, 'ko'],
+      [toEn!, b, en, 'en'],
+    ] as const) {
+      const expected = renderNotification(n.template, n.payload, {
+        locale,
+        publicUrl: PUBLIC_URL,
+        name: user.me.name,
+      });
+      assert.equal(m.subject, expected.subject);
+      assert.ok(m.subject.includes(n.payload.productName), m.subject);
+      assert.ok(expected.link?.startsWith(`${PUBLIC_URL}/`), `an absolute link: ${expected.link}`);
+      assert.ok(m.text.includes(expected.link!), `the link in the text: ${m.text}`);
+      assert.ok(m.html.includes(`href="${expected.link!}"`), 'the link in the HTML');
     }
+    assert.notEqual(toKo!.subject, toEn!.subject);
+    assert.match(toKo!.subject, /결제 완료/);
+    assert.match(toEn!.subject, /Payment received/);
     const row = await stack.db('outbox').where({ dedupeKey: a.dedupeKey }).first();
     assert.equal(
       toKo!.messageId.replace(/^<|>$/g, ''),
@@ -100,7 +113,8 @@ describe('the notifier delivers the outbox by e-mail', () => {
     ];
     const customer = await makeUser(stack);
     const key = `test:task:${uniq()}`;
-    const note = { dedupeKey: key, recipientRole: 'admin', template: 'task_opened', payload: { title: 'x' } };
+    // A kind mailed one by one (the catalog's task_opened waits for the digest).
+    const note = { dedupeKey: key, recipientRole: 'admin', template: 'test_admin_notice', payload: {} };
     await enqueue(stack, note);
     await enqueue(stack, note); // a retried activity
     const rows = await stack.db('outbox').whereLike('dedupeKey', `${key}:%`);
@@ -251,8 +265,15 @@ describe('the notifier delivers the outbox by e-mail', () => {
       const m = await mail.to(roaster.email);
       return m.length > 0 ? m : null;
     });
-    assert.match(mailed!.subject, /새 알림 3건/);
+    const expected = renderNotification('digest', digest.payload, {
+      locale: 'ko',
+      publicUrl: PUBLIC_URL,
+      name: roaster.me.name,
+    });
+    assert.equal(mailed!.subject, expected.subject);
+    assert.match(mailed!.subject, /3건/);
     assert.ok(mailed!.text.includes(`${PUBLIC_URL}/partner/orders`));
+    for (const n of [1, 2, 3]) assert.ok(mailed!.text.includes(`새 주문 ${n}`), mailed!.text);
     await eventually(async () => (await mail.to(other.email)).length === 1);
 
     // Fired again the same day: nothing new; a row arriving later waits for the next day's digest.

@@ -15,6 +15,7 @@ import {
   stopTemporal,
   type Stack,
 } from '../harness';
+import { checkoutConsents } from '../consents';
 import { startMailDev, startSmtpRelay, type MailDev, type SmtpRelay } from './mail';
 
 const shipTo = { name: '김고객', phone: '010-1234-5678', address: '서울특별시 마포구 와우산로 94' };
@@ -63,6 +64,7 @@ describe('SMTP down while subscriptions charge', () => {
       shipTo,
       authKey: await stack.sandbox.authKey(customerKey),
       customerKey,
+      consents: await checkoutConsents(customer.browser, productId, { grams: 200, quantity: 1 }),
     });
     assert.equal(res.status, 201, JSON.stringify(res.body));
     const id = res.body.id;

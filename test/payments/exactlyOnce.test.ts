@@ -15,6 +15,7 @@ import {
   type Stack,
 } from '../harness';
 import { cancelSubscriptionUpdate, subscriptionHandle } from '../../domain/contracts/subscription';
+import { checkoutConsents } from '../consents';
 
 const shipTo = { name: '김고객', phone: '010-1234-5678', address: '서울특별시 마포구 와우산로 94' };
 
@@ -22,6 +23,7 @@ async function subscribe(stack: Stack, productId: string): Promise<string> {
   const customer = await makeUser(stack);
   const customerKey = customerKeyFor(customer.me.id);
   const res = await customer.browser.post<{ id: string }>('/api/subscriptions', {
+    consents: await checkoutConsents(customer.browser, productId, { grams: 200, quantity: 1 }),
     productId,
     options: { grams: 200, grind: 'whole_bean', quantity: 1, cycleWeeks: 1 },
     shipTo,

@@ -13,6 +13,7 @@ import {
   stopTemporal,
   type Stack,
 } from '../harness';
+import { checkoutConsents } from '../consents';
 
 const LIMIT = 4;
 const SUBSCRIPTIONS = 16;
@@ -57,6 +58,7 @@ describe('Toss request limit under a charge burst', () => {
     const ids = await Promise.all(
       customers.map(async ({ customer, customerKey, authKey }) => {
         const res = await customer.browser.post<{ id: string }>('/api/subscriptions', {
+          consents: await checkoutConsents(customer.browser, productId, { grams: 200, quantity: 1 }),
           productId,
           options: { grams: 200, grind: 'whole_bean', quantity: 1, cycleWeeks: 1 },
           shipTo,

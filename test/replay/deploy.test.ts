@@ -31,6 +31,7 @@ import {
   stopTemporal,
   type Stack,
 } from '../harness';
+import { checkoutConsents } from '../consents';
 
 let stack: Stack;
 let deps: ReturnType<typeof createActivityDeps>;
@@ -99,6 +100,7 @@ describe('runs wedged before v2 (real dev server, PostgreSQL, sandbox)', () => {
 
     // 1. A checkout with another customer's card window.
     const checkout = b.browser.post<{ error: { code: string; message: string } }>('/api/subscriptions', {
+      consents: await checkoutConsents(b.browser, productId, { grams: 200, quantity: 1 }),
       productId,
       options: { grams: 200, grind: 'whole_bean', quantity: 1, cycleWeeks: 1 },
       shipTo,
@@ -110,6 +112,7 @@ describe('runs wedged before v2 (real dev server, PostgreSQL, sandbox)', () => {
 
     // 2. A live subscription whose card change used another customer's card window.
     const live = await c.browser.post<{ id: string }>('/api/subscriptions', {
+      consents: await checkoutConsents(c.browser, productId, { grams: 200, quantity: 1 }),
       productId,
       options: { grams: 200, grind: 'whole_bean', quantity: 1, cycleWeeks: 1 },
       shipTo,

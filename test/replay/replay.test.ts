@@ -43,6 +43,7 @@ import {
   subscriptionHandle,
   subscriptionWorkflowId,
 } from '../../domain/contracts/subscription';
+import { checkoutConsents } from '../consents';
 
 const dir = fileURLToPath(new URL('./histories', import.meta.url));
 
@@ -168,6 +169,7 @@ async function record(stack: Stack): Promise<void> {
     const customer = await makeUser(stack);
     const customerKey = customerKeyFor(customer.me.id);
     const sub = await customer.browser.post<{ id: string }>('/api/subscriptions', {
+      consents: await checkoutConsents(customer.browser, productId, { grams: 200, quantity: 1 }),
       productId,
       options: { grams: 200, grind: 'whole_bean', quantity: 1, cycleWeeks: 1 },
       shipTo: { name: '김고객', phone: '010-1234-5678', address: '서울특별시 마포구 와우산로 94' },
@@ -216,6 +218,7 @@ async function record(stack: Stack): Promise<void> {
     const authKey = await stack.sandbox.authKey(customerKeyFor(a.me.id));
     void b.browser
       .post('/api/subscriptions', {
+        consents: await checkoutConsents(b.browser, productId, { grams: 200, quantity: 1 }),
         productId,
         options: { grams: 200, grind: 'whole_bean', quantity: 1, cycleWeeks: 1 },
         shipTo: { name: '김고객', phone: '010-1234-5678', address: '서울특별시 마포구 와우산로 94' },
@@ -246,6 +249,7 @@ async function record(stack: Stack): Promise<void> {
     const b = await makeUser(stack);
     const keyB = customerKeyFor(b.me.id);
     const res = await b.browser.post<{ id: string }>('/api/subscriptions', {
+      consents: await checkoutConsents(b.browser, productId, { grams: 200, quantity: 1 }),
       productId,
       options: { grams: 200, grind: 'whole_bean', quantity: 1, cycleWeeks: 1 },
       shipTo: { name: '김고객', phone: '010-1234-5678', address: '서울특별시 마포구 와우산로 94' },
@@ -274,6 +278,8 @@ async function record(stack: Stack): Promise<void> {
     'subscription-v2-actions',
     'subscription-v2-dunning-new-card',
     'fulfilment-withdrawn-with-subscription',
+    'subscription-v3-price-accepted',
+    'subscription-v3-price-refused',
   ];
   if ((await Promise.all(subscriptionScenarios.map(keep))).every(Boolean)) return;
   const partner = await makePartner(stack, actor.userId);
@@ -294,6 +300,7 @@ async function record(stack: Stack): Promise<void> {
     const customer = await makeUser(stack);
     const customerKey = customerKeyFor(customer.me.id);
     const res = await customer.browser.post<{ id: string }>('/api/subscriptions', {
+      consents: await checkoutConsents(customer.browser, productId, { grams: 200, quantity: 1 }),
       productId,
       options: { grams: 200, grind: 'whole_bean', quantity: 1, cycleWeeks: 1 },
       shipTo,
@@ -344,6 +351,45 @@ async function record(stack: Stack): Promise<void> {
       historyToJSON(await s.handle.fetchHistory()),
     );
   }
+  // Runs with notices (subscription-notices): 결제 예정 안내 before each charge, a price increase reminded, then accepted
+  // (charged from its date) or refused (the subscription ends by itself on its date).
+  const increase = async (s: Awaited<ReturnType<typeof subscribe>>) => {
+    await eventually(async () => (await payments(s.id)) >= 1);
+    const revisionId = randomUUID();
+    await s.handle.signal(priceChangeSignal, {
+      revisionId,
+      weights: [{ grams: 200, priceKrw: 17000 }],
+      effectiveAt: new Date().toISOString(),
+    });
+    await eventually(async () => (await stack.db('subscriptions').where({ id: s.id }).first()).pendingChange);
+    return revisionId;
+  };
+  if (!(await keep('subscription-v3-price-accepted'))) {
+    const s = await subscribe('4330123412341234');
+    const revisionId = await increase(s);
+    await eventually(() => stack.db('outbox').where({ template: 'price_change_reminder' }).first(), 10_000);
+    await s.act('price-change', { revisionId, decision: 'accept' });
+    await eventually(
+      async () => (await stack.db('payments').where({ subscriptionId: s.id, amount: 17000 })).length >= 1,
+      15_000,
+    );
+    await s.act('cancel', { when: 'now' });
+    await s.handle.result();
+    await writeFile(
+      join(dir, 'subscription-v3-price-accepted.json'),
+      historyToJSON(await s.handle.fetchHistory()),
+    );
+  }
+  if (!(await keep('subscription-v3-price-refused'))) {
+    const s = await subscribe('4330123412341234');
+    const revisionId = await increase(s);
+    await s.act('price-change', { revisionId, decision: 'refuse' });
+    await s.handle.result();
+    await writeFile(
+      join(dir, 'subscription-v3-price-refused.json'),
+      historyToJSON(await s.handle.fetchHistory()),
+    );
+  }
   if (!(await keep('fulfilment-withdrawn-with-subscription'))) {
     const s = await subscribe('4330123412341234');
     const order = await eventually(() =>
@@ -369,6 +415,9 @@ describe('replay of committed workflow histories', () => {
         CHARGE_ERROR_BACKOFF: '300ms',
         // Nothing listens here: the notifier's recorded rounds send nothing to a developer's MailDev.
         SMTP_URL: 'smtp://127.0.0.1:9',
+        NOTICE_BEFORE_CHARGE: '600ms',
+        PRICE_CHANGE_NOTICE: '4s',
+        PRICE_CHANGE_REMINDER: '3s',
       });
     });
     after(async () => {

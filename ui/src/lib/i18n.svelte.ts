@@ -1,10 +1,12 @@
 import { validationMessages } from '$domain/validation';
 import { catalogEn, catalogKo } from './messages/catalog';
 import { fulfilmentEn, fulfilmentKo } from './messages/fulfilment';
+import { notificationsEn, notificationsKo } from './messages/notifications';
 import { settlementEn, settlementKo } from './messages/settlement';
 import { dashboardEn, dashboardKo } from './messages/dashboard';
 import { subscriptionEn, subscriptionKo } from './messages/subscription';
 import { notifierEn, notifierKo } from './messages/notifier';
+import { legalEn, legalKo } from './messages/legal';
 
 /** The UI's two languages: Korean first, English on request (remembered in localStorage). */
 export type Lang = 'ko' | 'en';
@@ -283,6 +285,8 @@ const dictionaries: Record<Lang, Record<string, string>> = {
     ...settlementKo,
     ...dashboardKo,
     ...notifierKo,
+    ...notificationsKo,
+    ...legalKo,
   },
   en: {
     ...en,
@@ -292,6 +296,8 @@ const dictionaries: Record<Lang, Record<string, string>> = {
     ...settlementEn,
     ...dashboardEn,
     ...notifierEn,
+    ...notificationsEn,
+    ...legalEn,
   },
 };
 
@@ -330,6 +336,7 @@ export function formatDate(iso: string | null | undefined): string {
   return new Intl.DateTimeFormat(i18n.lang === 'ko' ? 'ko-KR' : 'en-GB', {
     dateStyle: 'medium',
     timeStyle: 'short',
+    hourCycle: 'h23',
     timeZone: 'Asia/Seoul',
     // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a throwaway value, not state
   }).format(new Date(iso));

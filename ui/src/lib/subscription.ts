@@ -19,6 +19,14 @@ export interface Subscription {
   skipNext: boolean;
   cancelAtPeriodEnd: boolean;
   lastError: string | null;
+  /** A price change waiting for its date; an increase carries the subscriber's consent. */
+  pendingPrice: {
+    revisionId: string;
+    unitPrice: number;
+    effectiveAt: string;
+    consent?: 'pending' | 'accepted' | 'refused';
+  } | null;
+  endReason: 'price_refused' | 'price_unanswered' | null;
 }
 
 /**

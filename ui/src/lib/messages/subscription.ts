@@ -103,9 +103,34 @@ export const subscriptionKo = {
   'err.PAYMENT_PROVIDER_UNAVAILABLE': '결제사와 연결이 원활하지 않습니다. 잠시 후 다시 시도해 주세요.',
   'err.PRODUCT_UNAVAILABLE': '이 원두는 지금 구독할 수 없습니다.',
   'err.REFUND_REFUSED': '환불할 수 없는 금액입니다.',
+  'price.title': '가격 변경 안내 — 동의가 필요합니다',
+  'price.now': '지금 금액 (1회)',
+  'price.new': '바뀌는 금액 (1회)',
+  'price.from': '적용 예정일',
+  'price.ask':
+    '동의하시면 적용 예정일 이후 결제부터 새 금액으로 결제됩니다. 동의하지 않거나 답하지 않으시면 새 금액으로는 결제하지 않고, 적용 예정일 전 마지막 결제 회차를 끝으로 구독이 종료됩니다. 그 전에 언제든 해지할 수도 있습니다.',
+  'price.accepted':
+    '동의하셨습니다. 적용 예정일 이후 결제부터 새 금액으로 결제됩니다. 적용 전까지는 거부로 바꿀 수 있습니다.',
+  'price.refused':
+    '거부하셨습니다. 새 금액으로는 결제하지 않으며, 적용 예정일 전 마지막 결제 회차를 끝으로 구독이 종료됩니다. 적용 전까지는 동의로 바꿀 수 있습니다.',
+  'price.accept': '새 가격에 동의',
+  'price.refuse': '동의하지 않음',
+  'me.endedPrice': '가격 변경에 동의하지 않아 구독이 종료되었습니다. 새 가격으로는 결제되지 않았습니다.',
 };
 
 export const subscriptionEn: Record<keyof typeof subscriptionKo, string> = {
+  'price.title': 'Price change — your consent is needed',
+  'price.now': 'Now (per delivery)',
+  'price.new': 'New (per delivery)',
+  'price.from': 'Takes effect',
+  'price.ask':
+    'If you accept, charges from that date use the new amount. If you refuse or do not answer, you are never charged the new amount: the subscription ends after its last charge before that date. You can also cancel at any time.',
+  'price.accepted': 'Accepted: charges from that date use the new amount. You can refuse until then.',
+  'price.refused':
+    'Refused: you will not be charged the new amount; the subscription ends after its last charge before that date. You can accept until then.',
+  'price.accept': 'Accept the new price',
+  'price.refuse': 'Refuse',
+  'me.endedPrice': 'Ended because the price change was not accepted. You were never charged the new price.',
   'nav.me': 'My page',
   'nav.payments': 'Payments',
   'co.title': 'Start your subscription',
