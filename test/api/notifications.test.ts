@@ -16,6 +16,7 @@ import {
   stopTemporal,
   type Stack,
 } from '../harness';
+import { checkoutConsents } from '../consents';
 
 const PUBLIC_URL = 'http://dalgona.test:8080';
 
@@ -45,6 +46,7 @@ async function subscribe(browser: Browser, userId: string, cardNumber?: string):
     shipTo: { name: '김고객', phone: '010-1234-5678', address: '서울특별시 마포구 와우산로 94' },
     authKey: await stack.sandbox.authKey(customerKey, cardNumber),
     customerKey,
+    consents: await checkoutConsents(browser, productId, { grams: 200, quantity: 1 }),
   });
   assert.equal(res.status, 201, JSON.stringify(res.body));
   return res.body.id;
