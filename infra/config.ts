@@ -28,17 +28,31 @@ const toMs = (v: string, ctx: z.RefinementCtx): number => {
   return n;
 };
 
-const duration = (fallback: string) =>
+const duration = (fallback: string) => z.string().default(fallback).transform(toMs);
+
+/** A duration, or `0` for none. */
+const durationOrNone = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((v, ctx) => (v.trim() === '0' ? 0 : toMs(v, ctx)));
+
+/** A comma-separated list of durations (`rising`: each longer than the one before), e.g. a retry ladder. */
+const durationList = (fallback: string, rising: boolean) =>
   z
     .string()
     .default(fallback)
     .transform((v, ctx) => {
-      const n = ms(v as ms.StringValue);
-      if (typeof n !== 'number' || !Number.isFinite(n) || n <= 0) {
-        ctx.addIssue({ code: 'custom', message: `"${v}" is not a duration like 500ms, 30s, 48h or 14d` });
+      const steps = v.split(',').map((p) => ms(p.trim() as ms.StringValue));
+      if (
+        steps.some((n) => typeof n !== 'number' || !Number.isFinite(n) || n <= 0) ||
+        (rising && steps.some((n, i) => i > 0 && n <= steps[i - 1]!))
+      ) {
+        const what = rising ? 'a rising list of durations' : 'a list of durations';
+        ctx.addIssue({ code: 'custom', message: `"${v}" is not ${what} like ${fallback}` });
         return z.NEVER;
       }
-      return n;
+      return steps;
     });
 
 const bool = (fallback: boolean) =>
@@ -187,20 +201,7 @@ const schema = z.object({
     .default(DEV_WORKFLOW_ID_SECRET)
     .refine((v) => Buffer.from(v, 'base64').length >= 32, 'must be base64 of at least 32 bytes'),
   SUBSCRIPTION_WEEK: duration('7d'),
-  DUNNING_LADDER: z
-    .string()
-    .default('1d,3d,5d')
-    .transform((v, ctx) => {
-      const steps = v.split(',').map((p) => ms(p.trim() as ms.StringValue));
-      if (
-        steps.some((n) => typeof n !== 'number' || !Number.isFinite(n) || n <= 0) ||
-        steps.some((n, i) => i > 0 && n <= steps[i - 1]!)
-      ) {
-        ctx.addIssue({ code: 'custom', message: `"${v}" is not a rising list of durations like 1d,3d,5d` });
-        return z.NEVER;
-      }
-      return steps;
-    }),
+  DUNNING_LADDER: durationList('1d,3d,5d', true),
   SHIP_WITHIN: duration('3d'),
   FULFILMENT_AUTO_DELIVER: duration('7d'),
   FULFILMENT_ESCALATION_SLA: duration('24h'),
@@ -211,18 +212,7 @@ const schema = z.object({
   CARD_CHANGE_BUDGET: duration('20s'),
   // 결제 예정 안내 before each charge; a price increase's notice period and its reminder (전자상거래법 §13⑥), and what
   // an increase nobody accepted comes to on its date: end the subscription (default) or keep the old price.
-  NOTICE_BEFORE_CHARGE: z
-    .string()
-    .default('3d')
-    .transform((v, ctx) => {
-      if (v.trim() === '0') return 0; // no 결제 예정 안내
-      const n = ms(v as ms.StringValue);
-      if (typeof n !== 'number' || !Number.isFinite(n) || n <= 0) {
-        ctx.addIssue({ code: 'custom', message: `"${v}" is not 0 or a duration like 30s, 48h or 3d` });
-        return z.NEVER;
-      }
-      return n;
-    }),
+  NOTICE_BEFORE_CHARGE: durationOrNone('3d'),
   PRICE_CHANGE_NOTICE: duration('30d'),
   PRICE_CHANGE_REMINDER: duration('7d'),
   PRICE_CHANGE_UNANSWERED: z.enum(['end', 'keep']).default('end'),
@@ -271,17 +261,7 @@ const schema = z.object({
   NOTIFY_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(10),
   NOTIFY_SEND_TIMEOUT: duration('30s'),
   NOTIFY_LEASE: duration('2m'),
-  NOTIFY_RETRY_LADDER: z
-    .string()
-    .default('30s,2m,10m,30m,1h,3h,6h')
-    .transform((v, ctx) => {
-      const steps = v.split(',').map((p) => ms(p.trim() as ms.StringValue));
-      if (steps.some((n) => typeof n !== 'number' || !Number.isFinite(n) || n <= 0)) {
-        ctx.addIssue({ code: 'custom', message: `"${v}" is not a list of durations like 30s,2m,10m` });
-        return z.NEVER;
-      }
-      return steps;
-    }),
+  NOTIFY_RETRY_LADDER: durationList('30s,2m,10m,30m,1h,3h,6h', false),
   NOTIFY_ACTIVITY_SPAN: duration('5m'),
   NOTIFY_HEARTBEAT_TIMEOUT: duration('30s'),
   NOTIFY_LANES: z.coerce.number().int().min(1).max(16).default(1),
