@@ -185,6 +185,18 @@ export function checkCancel(s: SubscriptionState, when: unknown): Refusal | null
 
 // ——— Customer actions ———
 
+/** A subscription that ends at `now`: nothing left to charge or retry. */
+function canceledAt(s: SubscriptionState, now: number): SubscriptionState {
+  return {
+    ...s,
+    status: 'canceled',
+    paymentState: 'idle',
+    nextRetryAt: null,
+    retryNow: false,
+    canceledAt: iso(now),
+  };
+}
+
 export function pause(s: SubscriptionState, now: number): Change {
   return {
     // A charge that was being retried waits with the rest: resuming makes it due again.
@@ -258,14 +270,7 @@ export function cancel(
     };
   }
   return {
-    state: {
-      ...s,
-      status: 'canceled',
-      paymentState: 'idle',
-      nextRetryAt: null,
-      retryNow: false,
-      canceledAt: iso(now),
-    },
+    state: canceledAt(s, now),
     notice: { template: 'subscription_canceled', key: 'canceled', payload: { reason: reason ?? null } },
   };
 }
@@ -477,15 +482,7 @@ export function priceDeadline(s: SubscriptionState, now: number, settings: Setti
     };
   }
   return {
-    state: {
-      ...s,
-      status: 'canceled',
-      paymentState: 'idle',
-      nextRetryAt: null,
-      retryNow: false,
-      canceledAt: iso(now),
-      endReason: reason,
-    },
+    state: { ...canceledAt(s, now), endReason: reason },
     notice: { template: 'subscription_ended_price', key: 'canceled', payload },
   };
 }
@@ -796,7 +793,7 @@ export function skipDue(s: SubscriptionState, settings: Settings): Change {
 /** A cancel at the end of the cycle takes effect when the next charge would have been made. */
 export function endOfTerm(s: SubscriptionState, now: number): Change {
   return {
-    state: { ...s, status: 'canceled', paymentState: 'idle', canceledAt: iso(now) },
+    state: canceledAt(s, now),
     notice: { template: 'subscription_canceled', key: 'canceled' },
   };
 }
