@@ -128,7 +128,8 @@ export function createFulfilmentActivities({ db, redis, log, metrics, temporal }
 
     /**
      * Tells the roaster a paid cycle's order arrived (collected into their daily digest; the app shows it at once).
-     * Idempotent: the notice is keyed by the order.
+     * Idempotent: the notice is keyed by the order. Only fulfilment runs recorded between the order-new-notice and
+     * order-new-with-charge markers call it; the charge writes the notice with the order now.
      */
     async announceOrder(input: { orderId: string }): Promise<void> {
       await db.transaction(async (trx) => {

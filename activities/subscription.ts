@@ -40,6 +40,8 @@ interface SubscriptionRow {
   unitPrice: number;
   shipTo: ShipTo;
   cardId: string | null;
+  /** The roaster's account: the new order's notice goes to it. */
+  partnerUserId: string;
 }
 
 /** What a charge ships: the options the workflow charged for (runs before v2 left them to the row). */
@@ -155,7 +157,7 @@ export function createSubscriptionActivities({
         })
         .onConflict('dedupeKey')
         .ignore();
-      await trx('fulfilment_orders')
+      const [order] = (await trx('fulfilment_orders')
         .insert({
           id: randomUUID(),
           paymentId: payment.id,
@@ -172,7 +174,25 @@ export function createSubscriptionActivities({
           shipBy: new Date(Date.parse(approvedAt) + shipWithinMs),
         })
         .onConflict('paymentId')
-        .ignore();
+        .ignore()
+        .returning(['id', 'shipBy'])) as { id: string; shipBy: Date }[];
+      // The roaster hears of the new order with it (collected into their daily digest; the app shows it at once).
+      if (order) {
+        await enqueueNotification(trx, {
+          dedupeKey: `order:${order.id}:new`,
+          recipientUserId: sub.partnerUserId,
+          template: 'order_new',
+          payload: {
+            orderId: order.id,
+            productName: sub.productName,
+            cycle,
+            grams: shipped.grams,
+            grind: shipped.grind,
+            quantity: shipped.quantity,
+            shipBy: new Date(order.shipBy).toISOString(),
+          },
+        });
+      }
       await trx('partner_ledger')
         .insert({
           partnerId: sub.partnerId,
@@ -284,8 +304,10 @@ export function createSubscriptionActivities({
 
   /** One charge attempt of a cycle and its record (see chargeCycle). */
   async function charge(input: ChargeCycleInput): Promise<ChargeResult> {
-    const sub = (await db('subscriptions').where({ id: input.subscriptionId }).first()) as
-      SubscriptionRow | undefined;
+    const sub = (await db('subscriptions as s')
+      .join('partners as p', 'p.id', 's.partner_id')
+      .where('s.id', input.subscriptionId)
+      .first('s.*', 'p.user_id as partnerUserId')) as SubscriptionRow | undefined;
     if (!sub) throw ApplicationFailure.nonRetryable('Subscription not found', 'NOT_FOUND');
     const recorded = await db('payments')
       .where({ subscriptionId: sub.id, cycle: input.cycle })

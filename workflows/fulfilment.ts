@@ -164,8 +164,10 @@ export async function fulfilment(input: FulfilmentInput): Promise<FulfilmentStat
   );
 
   upsertSearchAttributes([{ key: FulfilmentStatusKey, value: s.status }]);
-  // The roaster hears of the new order (runs recorded before this notice existed replay without it).
-  if (patched('order-new-notice')) await acts.announceOrder({ orderId: input.orderId });
+  // The roaster's new-order notice is written with the order, in the charge's transaction. Runs that recorded it here
+  // (order-new-notice, before order-new-with-charge) replay it; runs before either replay without it.
+  if (!patched('order-new-with-charge') && patched('order-new-notice'))
+    await acts.announceOrder({ orderId: input.orderId });
 
   // Until the ship-by date, the partner's move.
   const untilDeadline = Date.parse(input.shipBy) - Date.now();
