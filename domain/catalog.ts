@@ -22,7 +22,7 @@ export const catalogSorts = ['newest', 'price_asc', 'price_desc', 'popular'] as 
 export const imageUrl = (id: string) => `/images/${id}.webp`;
 export const thumbUrl = (id: string) => `/images/${id}-480.webp`;
 
-/** Integer KRW as ₩12,000. */
+/** Integer KRW as 12,000원 (how Korean shops write prices, in either language). */
 export function formatKrw(amount: number): string {
-  return `₩${amount.toLocaleString('ko-KR')}`;
+  return `${amount.toLocaleString('ko-KR')}원`;
 }

@@ -56,7 +56,7 @@ describe('sales dashboard in the browser', () => {
     const payment = await eventually<{ amount: number }>(() =>
       stack.db('payments').where({ subscriptionId }).first('amount'),
     );
-    const krw = `₩${payment.amount.toLocaleString('ko-KR')}`;
+    const krw = `${payment.amount.toLocaleString('ko-KR')}원`;
 
     const p = await loggedIn(browser, stack.baseUrl, partner.email, partner.password, {
       width: 390,

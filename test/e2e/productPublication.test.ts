@@ -69,7 +69,7 @@ describe('product publication in the browser', () => {
     assert.equal((await shopper.textContent('[data-testid=product-name]'))?.trim(), name);
     await shopper.click('[data-testid=weight-500] >> xpath=..');
     await shopper.click('button[aria-label="+"]');
-    assert.equal((await shopper.textContent('[data-testid=per-delivery]'))?.trim(), '₩82,000');
+    assert.equal((await shopper.textContent('[data-testid=per-delivery]'))?.trim(), '82,000원');
     const cycles = await shopper.locator('[data-testid=cycle] option').allTextContents();
     assert.deepEqual(cycles, ['2주마다', '4주마다']);
 

@@ -54,7 +54,7 @@ describe('settlement in the browser', () => {
     });
     await phone.goto(`${stack.baseUrl}/partner/settlements`);
     await phone.locator('[data-testid=next-payout]').waitFor();
-    const mine = phone.locator('[data-testid=statement]', { hasText: '₩14,400' });
+    const mine = phone.locator('[data-testid=statement]', { hasText: '14,400원' });
     await mine.locator('text=지급 대기').waitFor();
     await mine.locator('button').first().click();
     await mine.locator('[data-testid=statement-line]', { hasText: 'Kenya Nyeri AA' }).waitFor();
@@ -76,7 +76,7 @@ describe('settlement in the browser', () => {
 
     await phone.reload();
     await phone
-      .locator('[data-testid=statement]', { hasText: '₩14,400' })
+      .locator('[data-testid=statement]', { hasText: '14,400원' })
       .locator('text=지급 완료')
       .waitFor();
   });

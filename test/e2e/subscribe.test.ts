@@ -46,7 +46,7 @@ describe('subscribing in the browser', () => {
     await page.click('[data-testid=weight-500] >> xpath=..');
     await page.click('[data-testid=subscribe]');
     await page.waitForURL('**/checkout?**');
-    await page.waitForSelector('[data-testid=checkout-amount]:has-text("₩36,000")');
+    await page.waitForSelector('[data-testid=checkout-amount]:has-text("36,000원")');
     await page.fill('#shipPhone', '010-9876-5432');
     await page.fill('#shipAddress', '서울특별시 종로구 세종대로 175');
     await page.check('#consent-recurring');
@@ -72,7 +72,7 @@ describe('subscribing in the browser', () => {
     assert.equal(row.amount, 36000);
     await eventually(() => stack.db('payments').where({ subscriptionId: row.id }).first());
     await page.click('[data-testid=tab-payments]');
-    await page.locator('[data-testid=payment]', { hasText: '₩36,000' }).waitFor({ timeout: 10_000 });
+    await page.locator('[data-testid=payment]', { hasText: '36,000원' }).waitFor({ timeout: 10_000 });
     await page.click('[data-testid=tab-subscriptions]');
     await card.locator('[data-testid=pause]').click();
     await card.locator('[data-testid=subscription-status]:has-text("일시정지")').waitFor();

@@ -20,8 +20,3 @@ export function loadLegal(fresh = false): Promise<LegalOverview> {
 export function versionsOf(o: LegalOverview): Record<LegalDocSlug, string> {
   return Object.fromEntries(o.documents.map((d) => [d.slug, d.version])) as Record<LegalDocSlug, string>;
 }
-
-/** 18,000원 */
-export function won(amount: number): string {
-  return `${amount.toLocaleString('ko-KR')}원`;
-}
