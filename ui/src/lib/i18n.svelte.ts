@@ -341,3 +341,16 @@ export function formatDate(iso: string | null | undefined): string {
     // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a throwaway value, not state
   }).format(new Date(iso));
 }
+
+/**
+ * What to tell a person about a failed request, in their language: the refusal's own reason (`details.reason`, a
+ * key under `err.reason.*`) where the API gives one, else its error code's message — never the server's sentence.
+ */
+export function errorText(err: unknown): string {
+  const e = err as { code?: unknown; details?: Record<string, unknown> } | null;
+  if (!e || typeof e.code !== 'string') return t('common.error');
+  const reason = e.details?.reason;
+  if (typeof reason === 'string' && `err.reason.${reason}` in dictionaries.ko)
+    return t(`err.reason.${reason}`);
+  return `err.${e.code}` in dictionaries.ko ? t(`err.${e.code}`) : t('common.error');
+}
