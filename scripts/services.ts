@@ -1,6 +1,6 @@
 // What `npm start` and `npm test` share: service checks, databases, the UI build.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -101,11 +101,19 @@ export function ensureUiBuilt(log: (m: string) => void = console.log): void {
   );
   if (built >= sources) return;
   log('Building the UI (vite build)…');
+  // Its timings go to .data/logs/ui-build.log; the terminal gets them only when the build fails.
   const res = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], {
     cwd: join(root, 'ui'),
-    stdio: 'inherit',
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  if (res.status !== 0) throw new Error('The UI build failed');
+  const output = `${res.stdout ?? ''}${res.stderr ?? ''}`;
+  mkdirSync(join(root, '.data', 'logs'), { recursive: true });
+  writeFileSync(join(root, '.data', 'logs', 'ui-build.log'), output);
+  if (res.status !== 0) {
+    process.stderr.write(output);
+    throw new Error('The UI build failed (output above and in .data/logs/ui-build.log)');
+  }
 }
 
 const jemallocPaths = [

@@ -3,6 +3,7 @@
 // `npm run start:cluster` (`--cluster`): the same with the production topology in place of the dev server — the
 // official Temporal server on PostgreSQL and the Temporal UI server (scripts/cluster.ts).
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync, renameSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { Transform } from 'node:stream';
 import ms from 'ms';
@@ -69,35 +70,59 @@ const pretty = prettyFactory({
   singleLine: true,
 });
 
-/** Prefixes each line of a child's output with its name; pino JSON lines are pretty-printed. */
+/**
+ * Where each service's output goes: `.data/logs/<name>.log` (the last start's kept as `<name>.previous.log`), so the
+ * terminal keeps the services' states and the banner. Only errors (pino level ≥ 50, or a line on stderr of a
+ * service that does not log JSON) also reach the terminal; `--verbose` (or START_VERBOSE=1) shows everything.
+ */
+const logDir = join(root, '.data', 'logs');
+const verbose = process.argv.includes('--verbose') || process.env.START_VERBOSE === '1';
+mkdirSync(logDir, { recursive: true });
+function logFile(name: string): WriteStream {
+  const path = join(logDir, `${name}.log`);
+  if (existsSync(path)) renameSync(path, join(logDir, `${name}.previous.log`));
+  return createWriteStream(path, { flags: 'w' });
+}
+
+/** Writes each line of a child's output to its log file; errors (and everything, verbose) also to the terminal. */
 function pipeOutput(name: string, color: string, proc: ChildProcess, json: boolean): void {
+  const file = logFile(name);
   const tag = `${color}${name.padEnd(8)}\x1b[0m│ `;
-  const format = (line: string) => {
-    if (!json || !line.startsWith('{')) return `${tag}${line}\n`;
+  const shown = (line: string, stderr: boolean): string | null => {
+    if (!json || !line.startsWith('{')) return verbose || (stderr && json) ? `${tag}${line}\n` : null;
+    let level: number;
+    try {
+      level = Number((JSON.parse(line) as { level?: number }).level ?? 30);
+    } catch {
+      return verbose ? `${tag}${line}\n` : null;
+    }
+    if (!verbose && level < 50) return null;
     try {
       return `${tag}${pretty(line).trimEnd()}\n`;
     } catch {
       return `${tag}${line}\n`;
     }
   };
-  const lines = () => {
+  const lines = (stderr: boolean) => {
     let rest = '';
     return new Transform({
       transform(chunk: Buffer, _enc, done) {
         const parts = (rest + chunk.toString()).split('\n');
         rest = parts.pop() ?? '';
+        for (const l of parts) if (l.trim()) file.write(`${l}\n`);
         done(
           null,
           parts
             .filter((l) => l.trim())
-            .map(format)
+            .map((l) => shown(l, stderr))
+            .filter((l): l is string => l !== null)
             .join(''),
         );
       },
     });
   };
-  proc.stdout?.pipe(lines()).pipe(process.stdout);
-  proc.stderr?.pipe(lines()).pipe(process.stderr);
+  proc.stdout?.pipe(lines(false)).pipe(process.stdout);
+  proc.stderr?.pipe(lines(true)).pipe(process.stderr);
 }
 
 function launch(name: string, color: string, script: string): ChildProcess {
@@ -199,6 +224,7 @@ try {
     pipeOutput('temporal', '\x1b[35m', temporal, false);
     exitStops('temporal', temporal);
     await waitForTemporal(config.temporal.address);
+    say(`Temporal dev server ready on ${config.temporal.address}`);
   }
 
   if (process.env.SANDBOX !== 'off') launch('sandbox', '\x1b[34m', 'payments/sandbox/main.ts');
@@ -227,6 +253,7 @@ try {
     if (ok) break;
     await new Promise((r) => setTimeout(r, 250));
   }
+  say(`Worker running; API ready on ${apiUrl}`);
   say('Seeding demo data (through the workflows)');
   await seed(config);
 
@@ -241,12 +268,15 @@ try {
   Admin inbox        ${config.api.publicUrl}/admin/inbox
   OpenAPI            ${config.api.publicUrl}/api/openapi.json
   Temporal Web UI    ${config.temporal.uiUrl}
-  Payment sandbox    ${config.toss.apiUrl}  (Toss-compatible; test cards in the README)${mailbox ? `\n  메일함 (MailDev): ${mailbox.webUrl}  (every mail the notifier sends; REST: GET /email)` : ''}
+  Payment sandbox    ${config.toss.apiUrl}  (Toss-compatible; test cards in the README)${mailbox ? `\n  Mail (MailDev)     ${mailbox.webUrl}  (every mail the notifier sends; REST: GET /email)` : ''}
   Health             ${config.api.publicUrl}/readyz
   Demo cycle         one week = ${ms(config.subscription.weekMs, { long: true })}, dunning retries after ${config.subscription.dunningLadderMs.map((d) => ms(d)).join(', ')}
 
   Demo logins
 ${logins}
+
+  Logs               .data/logs/ (api, worker, temporal, sandbox, maildev; errors also show here;
+                     npm start -- --verbose prints every line here instead)
 
   Ctrl-C stops everything.
 `);
