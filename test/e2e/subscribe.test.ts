@@ -44,7 +44,11 @@ describe('subscribing in the browser', () => {
     });
     await page.goto(`${stack.baseUrl}/products/${productId}`);
     await page.click('[data-testid=weight-500] >> xpath=..');
-    await page.click('[data-testid=subscribe]');
+    // On a phone the price and the way to subscribe stay on screen in the bar at the bottom.
+    const bar = page.locator('[data-testid=buy-bar]');
+    await bar.locator('text=36,000원').waitFor();
+    assert.ok(await bar.isVisible());
+    await page.click('[data-testid=subscribe-bar]');
     await page.waitForURL('**/checkout?**');
     await page.waitForSelector('[data-testid=checkout-amount]:has-text("36,000원")');
     await page.fill('#shipPhone', '010-9876-5432');
