@@ -68,8 +68,8 @@ describe('sales dashboard in the browser', () => {
     await p.waitForSelector('[data-testid=revenue-chart][data-points="30"]');
     assert.equal(await p.textContent('h1'), '매출 관리');
     assert.equal(await p.textContent('[data-testid=kpi-net]'), krw);
-    assert.equal(await p.textContent('[data-testid=kpi-subscribers]'), '1');
-    assert.equal(await p.textContent('[data-testid=kpi-to-ship]'), '1');
+    assert.equal(await p.textContent('[data-testid=kpi-subscribers]'), '1명');
+    assert.equal(await p.textContent('[data-testid=kpi-to-ship]'), '1건');
     assert.equal(await p.textContent('[data-testid=kpi-settlement]'), krw);
     assert.ok((await paintedPixels(p)) > 500, 'the chart is drawn');
     // Nothing wider than the phone's screen.
@@ -90,7 +90,7 @@ describe('sales dashboard in the browser', () => {
     await p.click('.menu-btn');
     await p.click('[data-testid=nav-dashboard]');
     await p.waitForURL('**/partner/dashboard');
-    await p.waitForSelector('[data-testid=kpi-to-ship]:text-is("0")');
+    await p.waitForSelector('[data-testid=kpi-to-ship]:text-is("0건")');
     assert.equal(await p.textContent('[data-testid=kpi-net]'), krw);
 
     await p.click('[data-testid=range-12m]');

@@ -315,6 +315,11 @@ export function tv(key: string, fallback?: string): string {
   return k in dictionaries.ko ? t(k) : (fallback ?? key);
 }
 
+/** A count with its unit in the current language: `tn('db.people', 12)` → "12명" / "12". Keys hold `{n}`. */
+export function tn(key: Key | string, n: number): string {
+  return t(key).replace('{n}', n.toLocaleString(i18n.lang === 'ko' ? 'ko-KR' : 'en-GB'));
+}
+
 export function setLang(lang: Lang): void {
   i18n.lang = lang;
   localStorage.setItem('lang', lang);
