@@ -18,6 +18,8 @@ import type {
 export interface Refusal {
   code: 'CONFLICT' | 'FORBIDDEN' | 'VALIDATION_FAILED';
   message: string;
+  /** A machine key for the page's own words (`err.reason.<reason>` in the UI's messages). */
+  reason?: string;
 }
 
 /** A notice to the subscriber; `key` makes it once-only (the outbox dedupes on it). */
@@ -83,7 +85,8 @@ export function settingsOf(s: SubscriptionSettings, notices = true): Settings {
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
-const refuse = (message: string, code: Refusal['code'] = 'CONFLICT'): Refusal => ({ code, message });
+const refuse = (message: string, code: Refusal['code'] = 'CONFLICT', reason?: string): Refusal =>
+  reason ? { code, message, reason } : { code, message };
 
 /** A new subscription's state: connecting its card, nothing charged, the first charge at `firstChargeAt`. */
 export function initialState(
@@ -146,32 +149,48 @@ export function checkActor(
     typeof actor.userId !== 'string' ||
     (actor.userId !== customerId && !(Array.isArray(actor.roles) && actor.roles.includes('admin')))
   ) {
-    return refuse('이 구독을 변경할 권한이 없습니다.', 'FORBIDDEN');
+    return refuse('이 구독을 변경할 권한이 없습니다.', 'FORBIDDEN', 'not_your_subscription');
   }
-  if (s.status === 'canceled') return refuse('이미 해지된 구독입니다.');
-  if (s.status === 'card_failed') return refuse('카드 등록에 실패한 구독입니다. 새로 구독해 주세요.');
+  if (s.status === 'canceled') return refuse('이미 해지된 구독입니다.', 'CONFLICT', 'subscription_canceled');
+  if (s.status === 'card_failed')
+    return refuse(
+      '카드 등록에 실패한 구독입니다. 새로 구독해 주세요.',
+      'CONFLICT',
+      'subscription_card_failed',
+    );
   if (s.status === 'connecting' && action !== 'cancel')
-    return refuse('카드 등록을 확인하고 있습니다. 잠시 후 다시 시도해 주세요.');
+    return refuse(
+      '카드 등록을 확인하고 있습니다. 잠시 후 다시 시도해 주세요.',
+      'CONFLICT',
+      'subscription_connecting',
+    );
   return null;
 }
 
 export function checkPause(s: SubscriptionState): Refusal | null {
-  if (s.status === 'paused') return refuse('이미 일시정지된 구독입니다.');
-  return s.status === 'active' ? null : refuse('구독 중일 때만 일시정지할 수 있습니다.');
+  if (s.status === 'paused') return refuse('이미 일시정지된 구독입니다.', 'CONFLICT', 'already_paused');
+  return s.status === 'active'
+    ? null
+    : refuse('구독 중일 때만 일시정지할 수 있습니다.', 'CONFLICT', 'pause_not_active');
 }
 
 export function checkResume(s: SubscriptionState): Refusal | null {
-  return s.status === 'paused' ? null : refuse('일시정지된 구독만 다시 시작할 수 있습니다.');
+  return s.status === 'paused'
+    ? null
+    : refuse('일시정지된 구독만 다시 시작할 수 있습니다.', 'CONFLICT', 'resume_not_paused');
 }
 
 export function checkSkip(s: SubscriptionState): Refusal | null {
-  if (s.status !== 'active') return refuse('구독 중일 때만 다음 배송을 건너뛸 수 있습니다.');
-  return s.skipNext ? refuse('다음 배송은 이미 건너뛰도록 되어 있습니다.') : null;
+  if (s.status !== 'active')
+    return refuse('구독 중일 때만 다음 배송을 건너뛸 수 있습니다.', 'CONFLICT', 'skip_not_active');
+  return s.skipNext
+    ? refuse('다음 배송은 이미 건너뛰도록 되어 있습니다.', 'CONFLICT', 'already_skipped')
+    : null;
 }
 
 export function checkChangeOptions(args: unknown): Refusal | null {
   if (!args || typeof args !== 'object' || Object.keys(args).length === 0)
-    return refuse('바꿀 내용이 없습니다.', 'VALIDATION_FAILED');
+    return refuse('바꿀 내용이 없습니다.', 'VALIDATION_FAILED', 'nothing_to_change');
   return null;
 }
 
@@ -179,7 +198,7 @@ export function checkCancel(s: SubscriptionState, when: unknown): Refusal | null
   if (when !== 'now' && when !== 'period_end')
     return refuse('when must be now or period_end', 'VALIDATION_FAILED');
   if (when === 'period_end' && s.cancelAtPeriodEnd && s.status === 'active')
-    return refuse('이미 이번 주기 후 해지가 예약되어 있습니다.');
+    return refuse('이미 이번 주기 후 해지가 예약되어 있습니다.', 'CONFLICT', 'cancel_already_scheduled');
   return null;
 }
 
@@ -389,10 +408,15 @@ function legacyProposePrice(
 /** Whether the subscriber can answer a price increase now: one is pending under that revision, not yet in force. */
 export function checkPriceAnswer(s: SubscriptionState, revisionId: unknown, now: number): Refusal | null {
   const p = s.pendingPrice;
-  if (!p || !p.consent) return refuse('답할 가격 변경 안내가 없습니다.');
+  if (!p || !p.consent) return refuse('답할 가격 변경 안내가 없습니다.', 'CONFLICT', 'no_price_change');
   if (p.revisionId !== revisionId)
-    return refuse('가격 변경 안내가 바뀌었습니다. 새로 고친 뒤 다시 확인해 주세요.');
-  if (Date.parse(p.effectiveAt) <= now) return refuse('가격 변경에 답할 수 있는 기한이 지났습니다.');
+    return refuse(
+      '가격 변경 안내가 바뀌었습니다. 새로 고친 뒤 다시 확인해 주세요.',
+      'CONFLICT',
+      'price_change_replaced',
+    );
+  if (Date.parse(p.effectiveAt) <= now)
+    return refuse('가격 변경에 답할 수 있는 기한이 지났습니다.', 'CONFLICT', 'price_change_closed');
   return null;
 }
 

@@ -120,8 +120,12 @@ describe('subscription workflow (real dev server, PostgreSQL, sandbox)', () => {
     await new Promise((r) => setTimeout(r, 3200));
     assert.equal((await payments(id)).length, before, 'no charge while paused');
     assert.equal((await sub(id)).status, 'paused');
-    const again = await browser.post<{ error: { code: string } }>(`/api/subscriptions/${id}/pause`);
+    const again = await browser.post<{ error: { code: string; details?: { reason?: string } } }>(
+      `/api/subscriptions/${id}/pause`,
+    );
     assert.equal(again.status, 409);
+    // The page says why in its own words: the refusal carries a machine reason, not only a sentence.
+    assert.equal(again.body.error.details?.reason, 'already_paused');
     const resumed = await browser.post<SubscriptionState>(`/api/subscriptions/${id}/resume`);
     assert.equal(resumed.body.status, 'active');
     await waitFor(async () => (await payments(id)).length === before + 1, 5000);
@@ -204,8 +208,11 @@ describe('subscription workflow (real dev server, PostgreSQL, sandbox)', () => {
       reason: '여행',
     });
     assert.equal(now.body.status, 'canceled');
-    const late = await b.browser.post<{ error: { code: string } }>(`/api/subscriptions/${b.id}/pause`);
+    const late = await b.browser.post<{ error: { code: string; details?: { reason?: string } } }>(
+      `/api/subscriptions/${b.id}/pause`,
+    );
     assert.equal(late.status, 409);
+    assert.equal(late.body.error.details?.reason, 'subscription_canceled');
   });
 
   it('dunning: a decline goes past due, is retried on the ladder and recovers; every attempt is in the history', async () => {

@@ -62,8 +62,10 @@ const pay = proxyLocalActivities<Activities>({
   retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '8s', maximumAttempts: 4 },
 });
 
-function refuse(r: { code: string; message: string } | null): void {
-  if (r) throw ApplicationFailure.nonRetryable(r.message, r.code);
+function refuse(r: { code: string; message: string; reason?: string } | null): void {
+  // The reason (a machine key) travels as the failure's first detail: the API answers it as the error's details.
+  if (r)
+    throw ApplicationFailure.nonRetryable(r.message, r.code, ...(r.reason ? [{ reason: r.reason }] : []));
 }
 
 /** What a failed activity says went wrong, for the state, the memo and ops. */
@@ -285,7 +287,11 @@ export class SubscriptionEntity {
         validator: ({ actor, args }) => {
           this.validate(actor, 'other', () => null);
           if (args?.customerKey !== this.input.customerKey)
-            refuse({ code: 'FORBIDDEN', message: '다른 고객의 카드 정보입니다.' });
+            refuse({
+              code: 'FORBIDDEN',
+              message: '다른 고객의 카드 정보입니다.',
+              reason: 'card_of_another_customer',
+            });
         },
       },
     );

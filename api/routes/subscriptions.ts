@@ -94,7 +94,10 @@ async function act<A>(
       args: [{ actor: actorOf(ctx), args }],
     });
   } catch (err) {
-    throw fromTemporal(err, new AppError('CONFLICT', '이미 끝난 구독입니다.'));
+    throw fromTemporal(
+      err,
+      new AppError('CONFLICT', '이미 끝난 구독입니다.', { reason: 'subscription_canceled' }),
+    );
   }
 }
 
