@@ -76,12 +76,24 @@ export interface FulfilmentState {
 }
 
 /**
- * Ends an order that has not shipped: its payment was refunded in full (`refunded`: nothing more to pay back), or its
- * subscription was cancelled at once (`subscription_canceled`: the paid cycle is refunded in full). A shipped order
- * ignores it.
+ * Ends an order that has not shipped: its payment was refunded in full (`refunded`: nothing more to pay back), its
+ * subscription was cancelled at once (`subscription_canceled`), or the customer withdrew this cycle (`withdrawn`,
+ * 청약철회) — in both of the latter the paid cycle is refunded in full. A shipped order ignores it.
  */
 export interface CancelOrder {
-  cause: 'refunded' | 'subscription_canceled';
+  cause: 'refunded' | 'subscription_canceled' | 'withdrawn';
+}
+
+/**
+ * 청약철회 (전자상거래법 §17): the customer may withdraw a paid cycle, refunded in full, until it ships. Roasting does not
+ * end the right — the law's line is the delivery, and a roasted bag is the roaster's loss we accept — so an order
+ * `to_roast` or `roasted` can be withdrawn; a shipped or delivered one is refused (`order_shipped`: it is on its way,
+ * a return is a matter for the roaster), and a canceled one has nothing left to withdraw (`order_canceled`).
+ */
+export function withdrawalRefusal(status: FulfilmentStatus): 'order_shipped' | 'order_canceled' | null {
+  if (status === 'shipped' || status === 'delivered') return 'order_shipped';
+  if (status === 'canceled') return 'order_canceled';
+  return null;
 }
 
 /** Who acts on an order (checked by the Updates' validators against the workflow's own input). */

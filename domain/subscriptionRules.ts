@@ -5,6 +5,7 @@ import { nextCycle } from './calendar';
 import { cardFailureWords, PROVIDER_UNAVAILABLE } from './cardErrors';
 import type { Actor } from './partner';
 import type {
+  CancelArgs,
   ChargeResult,
   PendingPrice,
   PriceChange,
@@ -14,10 +15,14 @@ import type {
   SubscriptionState,
 } from './subscription';
 
-/** Why an action is refused: an API error code and a message for the customer (Korean first). */
+/**
+ * Why an action is refused: an API error code, a message (Korean first) and, where the page words it itself, a reason
+ * key (`err.reason.<reason>` in the UI's messages).
+ */
 export interface Refusal {
   code: 'CONFLICT' | 'FORBIDDEN' | 'VALIDATION_FAILED';
   message: string;
+  reason?: string;
 }
 
 /** A notice to the subscriber; `key` makes it once-only (the outbox dedupes on it). */
@@ -83,7 +88,8 @@ export function settingsOf(s: SubscriptionSettings, notices = true): Settings {
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
-const refuse = (message: string, code: Refusal['code'] = 'CONFLICT'): Refusal => ({ code, message });
+const refuse = (message: string, code: Refusal['code'] = 'CONFLICT', reason?: string): Refusal =>
+  reason ? { code, message, reason } : { code, message };
 
 /** A new subscription's state: connecting its card, nothing charged, the first charge at `firstChargeAt`. */
 export function initialState(
@@ -116,6 +122,7 @@ export function initialState(
     canceledAt: null,
     chargeNoticeFor: null,
     endReason: null,
+    cancelReason: null,
   };
 }
 
@@ -165,8 +172,19 @@ export function checkResume(s: SubscriptionState): Refusal | null {
 }
 
 export function checkSkip(s: SubscriptionState): Refusal | null {
-  if (s.status !== 'active') return refuse('구독 중일 때만 다음 배송을 건너뛸 수 있습니다.');
-  return s.skipNext ? refuse('다음 배송은 이미 건너뛰도록 되어 있습니다.') : null;
+  if (s.status !== 'active')
+    return refuse('구독 중일 때만 다음 배송을 건너뛸 수 있습니다.', 'CONFLICT', 'skip_not_active');
+  return s.skipNext ? refuse('다음 배송은 이미 건너뛰도록 되어 있습니다.', 'CONFLICT', 'skip_already') : null;
+}
+
+/** A skip can be taken back until the skipped cycle's date comes (then it has happened). */
+export function checkUndoSkip(s: SubscriptionState): Refusal | null {
+  return s.skipNext ? null : refuse('건너뛰기로 한 배송이 없습니다.', 'CONFLICT', 'no_skip_scheduled');
+}
+
+/** A cancel at the end of the term can be taken back until the term ends (then the subscription has ended). */
+export function checkUndoCancel(s: SubscriptionState): Refusal | null {
+  return s.cancelAtPeriodEnd ? null : refuse('예약된 해지가 없습니다.', 'CONFLICT', 'no_cancel_scheduled');
 }
 
 export function checkChangeOptions(args: unknown): Refusal | null {
@@ -179,7 +197,7 @@ export function checkCancel(s: SubscriptionState, when: unknown): Refusal | null
   if (when !== 'now' && when !== 'period_end')
     return refuse('when must be now or period_end', 'VALIDATION_FAILED');
   if (when === 'period_end' && s.cancelAtPeriodEnd && s.status === 'active')
-    return refuse('이미 이번 주기 후 해지가 예약되어 있습니다.');
+    return refuse('이미 이번 주기 후 해지가 예약되어 있습니다.', 'CONFLICT', 'cancel_already_scheduled');
   return null;
 }
 
@@ -216,6 +234,23 @@ export function resume(s: SubscriptionState, now: number): Change {
 
 export function skip(s: SubscriptionState): Change {
   return { state: { ...s, skipNext: true } };
+}
+
+/** The skip taken back: the next cycle is charged and shipped on its date (its 결제 예정 안내 goes out again). */
+export function undoSkip(s: SubscriptionState): Change {
+  return { state: { ...s, skipNext: false } };
+}
+
+/** The scheduled cancel taken back (해지 취소): the subscription goes on, the reason given is dropped. */
+export function undoCancel(s: SubscriptionState, now: number): Change {
+  return {
+    state: { ...s, cancelAtPeriodEnd: false, cancelReason: null },
+    notice: {
+      template: 'subscription_cancel_undone',
+      key: `cancel-undone:${now}`,
+      payload: { nextChargeAt: s.nextChargeAt },
+    },
+  };
 }
 
 /** New options from the next cycle, at the price the product offers for them now. */
@@ -258,19 +293,26 @@ export function cancel(
   when: 'now' | 'period_end',
   now: number,
   reason?: string,
+  reasonCode?: CancelArgs['reasonCode'],
 ): Change {
+  // The reason travels with the cancel (its row keeps it); runs before the question carried only a free text.
+  const cancelReason =
+    reasonCode || reason
+      ? { code: reasonCode ?? null, note: reason ?? null, at: iso(now) }
+      : (s.cancelReason ?? null);
   if (when === 'period_end' && s.status === 'active') {
     return {
-      state: { ...s, cancelAtPeriodEnd: true },
+      state: { ...s, cancelAtPeriodEnd: true, cancelReason },
       notice: {
         template: 'subscription_cancel_scheduled',
-        key: 'cancel-scheduled',
+        // Each scheduling is its own notice: a cancel scheduled again after being taken back is told again.
+        key: `cancel-scheduled:${now}`,
         payload: { endsAt: s.nextChargeAt },
       },
     };
   }
   return {
-    state: canceledAt(s, now),
+    state: { ...canceledAt(s, now), cancelReason },
     notice: { template: 'subscription_canceled', key: 'canceled', payload: { reason: reason ?? null } },
   };
 }

@@ -31,6 +31,8 @@ import {
   resumeUpdate,
   skipNextUpdate,
   subscriptionStateQuery,
+  undoCancelUpdate,
+  undoSkipUpdate,
   type SubscriptionWorkflow,
 } from '../domain/contracts/subscription';
 import type { Actor } from '../domain/partner';
@@ -62,8 +64,10 @@ const pay = proxyLocalActivities<Activities>({
   retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '8s', maximumAttempts: 4 },
 });
 
-function refuse(r: { code: string; message: string } | null): void {
-  if (r) throw ApplicationFailure.nonRetryable(r.message, r.code);
+function refuse(r: { code: string; message: string; reason?: string } | null): void {
+  // A reason key goes with the refusal as its first detail: the page words it in the customer's language.
+  if (r)
+    throw ApplicationFailure.nonRetryable(r.message, r.code, ...(r.reason ? [{ reason: r.reason }] : []));
 }
 
 /** What a failed activity says went wrong, for the state, the memo and ops. */
@@ -101,6 +105,9 @@ function rowOf(s: SubscriptionState): SubscriptionPatch {
     pendingChange: s.pendingPrice ?? null,
     ...(s.canceledAt ? { canceledAt: s.canceledAt } : {}),
     ...(s.endReason ? { endReason: s.endReason } : {}),
+    cancelReasonCode: s.cancelReason?.code ?? null,
+    cancelReasonNote: s.cancelReason?.note ?? null,
+    cancelReasonAt: s.cancelReason?.at ?? null,
   };
 }
 
@@ -250,6 +257,14 @@ export class SubscriptionEntity {
     setHandler(skipNextUpdate, ({ actor }) => this.act(actor, 'other', rules.checkSkip, rules.skip), {
       validator: ({ actor }) => this.validate(actor, 'other', rules.checkSkip),
     });
+    setHandler(undoSkipUpdate, ({ actor }) => this.act(actor, 'other', rules.checkUndoSkip, rules.undoSkip), {
+      validator: ({ actor }) => this.validate(actor, 'other', rules.checkUndoSkip),
+    });
+    setHandler(
+      undoCancelUpdate,
+      ({ actor }) => this.act(actor, 'other', rules.checkUndoCancel, (s) => rules.undoCancel(s, Date.now())),
+      { validator: ({ actor }) => this.validate(actor, 'other', rules.checkUndoCancel) },
+    );
     setHandler(
       changeOptionsUpdate,
       ({ actor, args }) =>
@@ -296,7 +311,7 @@ export class SubscriptionEntity {
           actor,
           'cancel',
           (s) => rules.checkCancel(s, args.when),
-          (s) => rules.cancel(s, args.when, Date.now(), args.reason),
+          (s) => rules.cancel(s, args.when, Date.now(), args.reason, args.reasonCode),
         );
         if (state.status === 'canceled') {
           // Cancelled while the card was being connected: stop waiting for the provider.

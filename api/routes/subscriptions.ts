@@ -16,6 +16,8 @@ import {
   startSubscription,
   subscriptionHandle,
   subscriptionStateQuery,
+  undoCancelUpdate,
+  undoSkipUpdate,
 } from '../../domain/contracts/subscription';
 import { AppError } from '../../domain/errors';
 import { subscriptionSettings } from '../../infra/config';
@@ -71,6 +73,12 @@ function present(row: Record<string, unknown>, image?: string | null) {
     cancelAtPeriodEnd: row.cancelAtPeriodEnd,
     dunningStep: row.dunningStep,
     lastError: row.lastError,
+    // The provider's code of the last failure (the page words it: domain/cardErrors.ts declineWords).
+    lastErrorCode: typeof row.lastError === 'string' ? row.lastError.split(':')[0] : null,
+    cancelReason:
+      row.cancelReasonCode || row.cancelReasonNote
+        ? { code: row.cancelReasonCode ?? null, note: row.cancelReasonNote ?? null }
+        : null,
     // A price change waiting for its date; an increase carries the subscriber's consent (동의 / 거부 on 마이페이지).
     pendingPrice: row.pendingChange ?? null,
     endReason: row.endReason ?? null,
@@ -266,6 +274,16 @@ export function subscriptionRoutes(): RouteDef[] {
     ),
     action('skip', 'Skip the next delivery (and its charge)', skipNextUpdate),
     action(
+      'undo-skip',
+      'Take back a skip (건너뛰기 취소): the next delivery is charged and shipped on its date',
+      undoSkipUpdate,
+    ),
+    action(
+      'undo-cancel',
+      'Take back a cancel scheduled for the end of the cycle (해지 취소): the subscription goes on',
+      undoCancelUpdate,
+    ),
+    action(
       'options',
       'Change weight, grind, quantity or cycle from the next cycle',
       changeOptionsUpdate,
@@ -279,7 +297,7 @@ export function subscriptionRoutes(): RouteDef[] {
     ),
     action(
       'cancel',
-      'Cancel now, or at the end of the current cycle',
+      "Cancel now, or at the end of the current cycle, with the reason (해지 사유: a choice and the customer's words)",
       cancelSubscriptionUpdate,
       cancelSchema,
     ),
