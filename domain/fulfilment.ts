@@ -84,18 +84,6 @@ export interface CancelOrder {
   cause: 'refunded' | 'subscription_canceled' | 'withdrawn';
 }
 
-/**
- * 청약철회 (전자상거래법 §17): the customer may withdraw a paid cycle, refunded in full, until it ships. Roasting does not
- * end the right — the law's line is the delivery, and a roasted bag is the roaster's loss we accept — so an order
- * `to_roast` or `roasted` can be withdrawn; a shipped or delivered one is refused (`order_shipped`: it is on its way,
- * a return is a matter for the roaster), and a canceled one has nothing left to withdraw (`order_canceled`).
- */
-export function withdrawalRefusal(status: FulfilmentStatus): 'order_shipped' | 'order_canceled' | null {
-  if (status === 'shipped' || status === 'delivered') return 'order_shipped';
-  if (status === 'canceled') return 'order_canceled';
-  return null;
-}
-
 /** Who acts on an order (checked by the Updates' validators against the workflow's own input). */
 export interface OrderActor {
   userId: string;

@@ -20,15 +20,14 @@ import {
   withdrawOrderUpdate,
   type FulfilmentWorkflow,
 } from '../domain/contracts/fulfilment';
-import {
-  withdrawalRefusal,
-  type CancelOrder,
-  type FulfilmentInput,
-  type FulfilmentState,
-  type FulfilmentStatus,
-  type OrderActor,
+import type {
+  CancelOrder,
+  FulfilmentInput,
+  FulfilmentState,
+  FulfilmentStatus,
+  OrderActor,
 } from '../domain/fulfilment';
-import { withdrawalRefundId } from '../domain/keys';
+import { withdrawalRefundId, withdrawalRefusal } from '../domain/withdrawal';
 import { FulfilmentStatus as FulfilmentStatusKey, ReviewState } from '../domain/searchAttributes';
 import { dbActivityOptions, providerActivityOptions } from './options';
 import { ReviewDesk } from './reviewDesk';

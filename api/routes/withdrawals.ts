@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { fulfilmentHandle, withdrawOrderUpdate } from '../../domain/contracts/fulfilment';
 import { AppError } from '../../domain/errors';
-import { withdrawalRefusal, type FulfilmentState, type FulfilmentStatus } from '../../domain/fulfilment';
+import type { FulfilmentState, FulfilmentStatus } from '../../domain/fulfilment';
+import { withdrawalRefusal } from '../../domain/withdrawal';
 import type { ApiContext, ApiDeps } from '../context';
 import { RESPONDED, route, type RouteDef } from '../route';
 import { fromTemporal } from '../temporalErrors';
@@ -10,7 +11,7 @@ const idParams = z.strictObject({ id: z.uuid() });
 /** How long the customer waits for the provider's refund before the answer says it is under way (202). */
 const REFUND_WAIT_MS = 15_000;
 
-/** The customer's order with its payment's refundable balance; anyone else's (an admin's aside) is "not found". */
+/** The customer's order with its payment's refundable balance; anyone else's is "not found". */
 async function ownOrder(deps: ApiDeps, ctx: ApiContext, id: string) {
   const row = await deps
     .db('fulfilment_orders as o')
@@ -29,9 +30,8 @@ async function ownOrder(deps: ApiDeps, ctx: ApiContext, id: string) {
       'p.amount',
       'p.refunded_amount',
     );
-  const user = ctx.state.user!;
-  if (!row || (row.customerId !== user.id && !user.roles.includes('admin')))
-    throw new AppError('NOT_FOUND', 'No such order');
+  // The caller's own only, admins included (an admin acting for a customer goes through the workflow's Update).
+  if (!row || row.customerId !== ctx.state.user!.id) throw new AppError('NOT_FOUND', 'No such order');
   return row as {
     id: string;
     customerId: string;
