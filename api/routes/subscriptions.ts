@@ -38,6 +38,7 @@ import {
 import type { ApiContext, ApiDeps } from '../context';
 import { RESPONDED, route, type RouteDef } from '../route';
 import { fromTemporal } from '../temporalErrors';
+import { customerActionExtras } from './withdrawals';
 
 const idParams = z.strictObject({ id: z.uuid() });
 const pageQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(100).default(30) });
@@ -238,14 +239,22 @@ export function subscriptionRoutes(): RouteDef[] {
       summary: 'My subscriptions (마이페이지): live state, next charge, card',
       tag: 'subscriptions',
       access: 'user',
-      async handler({ ctx, deps: { db } }) {
+      async handler({ ctx, deps }) {
+        const { db } = deps;
         const rows = await db('subscriptions as s')
           .leftJoin('catalog_products as c', 'c.product_id', 's.product_id')
           .where('s.customer_id', ctx.state.user!.id)
           .whereNotIn('s.status', ['card_failed'])
           .orderBy('s.started_at', 'desc')
           .select('s.*', 'c.image_id as image_id');
-        return { items: rows.map((r: Record<string, unknown>) => present(r, r.imageId as string | null)) };
+        // What the customer can still do: withdraw an unshipped paid cycle, and when a skipped one is followed.
+        const extras = await customerActionExtras(deps, ctx.state.user!.id, rows);
+        return {
+          items: rows.map((r: Record<string, unknown>) => ({
+            ...present(r, r.imageId as string | null),
+            ...extras.get(r.id as string),
+          })),
+        };
       },
     }),
     route({

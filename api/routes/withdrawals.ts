@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { nextCycle } from '../../domain/calendar';
 import { fulfilmentHandle, withdrawOrderUpdate } from '../../domain/contracts/fulfilment';
 import { AppError } from '../../domain/errors';
 import type { FulfilmentState, FulfilmentStatus } from '../../domain/fulfilment';
@@ -48,6 +49,51 @@ async function ownOrder(deps: ApiDeps, ctx: ApiContext, id: string) {
 }
 
 type Order = Awaited<ReturnType<typeof ownOrder>>;
+
+/** What 마이페이지 shows beside a subscription for the customer's actions on it. */
+export interface CustomerActionExtras {
+  /** The latest paid cycle that has not shipped (청약철회 can take it back), with what it would refund. */
+  withdrawable: { orderId: string; cycle: number; refundAmount: number } | null;
+  /** A skipped cycle's next charge: the one after the skipped date. */
+  followingChargeAt: string | null;
+}
+
+/** The extras of a customer's subscriptions (one query), for GET /api/subscriptions/mine. */
+export async function customerActionExtras(
+  deps: ApiDeps,
+  customerId: string,
+  subs: { id: string; skipNext: boolean; nextChargeAt: Date | string | null; cycleWeeks: number }[],
+): Promise<Map<string, CustomerActionExtras>> {
+  const open = (await deps
+    .db('fulfilment_orders as o')
+    .join('payments as p', 'p.id', 'o.payment_id')
+    .where('o.customer_id', customerId)
+    .whereIn('o.status', ['to_roast', 'roasted'])
+    .orderBy('o.cycle', 'desc')
+    .select('o.id', 'o.subscription_id', 'o.cycle', 'p.amount', 'p.refunded_amount')) as {
+    id: string;
+    subscriptionId: string;
+    cycle: number;
+    amount: number;
+    refundedAmount: number;
+  }[];
+  const out = new Map<string, CustomerActionExtras>();
+  for (const sub of subs) {
+    const o = open.find((x) => x.subscriptionId === sub.id);
+    out.set(sub.id, {
+      withdrawable: o ? { orderId: o.id, cycle: o.cycle, refundAmount: o.amount - o.refundedAmount } : null,
+      followingChargeAt:
+        sub.skipNext && sub.nextChargeAt
+          ? nextCycle(
+              new Date(sub.nextChargeAt),
+              sub.cycleWeeks,
+              deps.config.subscription.weekMs,
+            ).toISOString()
+          : null,
+    });
+  }
+  return out;
+}
 
 /** What a withdrawn order came to, as recorded (a repeated request is answered with it). */
 function recorded(o: Order) {
