@@ -65,6 +65,10 @@ export type SubscriptionPatch = Partial<
       pendingChange: PendingPrice | null;
       /** Ended by a price increase the subscriber did not accept. */
       endReason: EndReason;
+      /** Why the subscriber cancelled (해지 사유), null once a scheduled cancel is undone. */
+      cancelReasonCode: string | null;
+      cancelReasonNote: string | null;
+      cancelReasonAt: string | null;
     }
 >;
 

@@ -25,6 +25,7 @@ import { codecCors, codecRoutes } from './routes/codec';
 import { settlementRoutes } from './routes/settlements';
 import { productRoutes } from './routes/products';
 import { subscriptionRoutes } from './routes/subscriptions';
+import { withdrawalRoutes } from './routes/withdrawals';
 import { healthRoutes } from './routes/health';
 import { inboxRoutes } from './routes/inbox';
 import { notificationFailureRoutes } from './routes/notificationFailures';
@@ -53,6 +54,7 @@ export function allRoutes(
     ...subscriptionRoutes(),
     ...paymentRoutes(),
     ...fulfilmentRoutes(),
+    ...withdrawalRoutes(),
     ...codecRoutes(deps),
     ...settlementRoutes(),
     ...dashboardRoutes(),

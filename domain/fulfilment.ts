@@ -76,12 +76,12 @@ export interface FulfilmentState {
 }
 
 /**
- * Ends an order that has not shipped: its payment was refunded in full (`refunded`: nothing more to pay back), or its
- * subscription was cancelled at once (`subscription_canceled`: the paid cycle is refunded in full). A shipped order
- * ignores it.
+ * Ends an order that has not shipped: its payment was refunded in full (`refunded`: nothing more to pay back), its
+ * subscription was cancelled at once (`subscription_canceled`), or the customer withdrew this cycle (`withdrawn`,
+ * 청약철회) — in both of the latter the paid cycle is refunded in full. A shipped order ignores it.
  */
 export interface CancelOrder {
-  cause: 'refunded' | 'subscription_canceled';
+  cause: 'refunded' | 'subscription_canceled' | 'withdrawn';
 }
 
 /** Who acts on an order (checked by the Updates' validators against the workflow's own input). */

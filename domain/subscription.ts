@@ -82,10 +82,31 @@ export type CheckoutForm = z.infer<typeof checkoutSchema>;
 export const changeOptionsSchema = subscriptionOptionsSchema
   .partial()
   .refine((o) => Object.keys(o).length > 0, 'required');
+/**
+ * Why a customer cancels (해지 사유), asked on every cancel: 원두가 남아요 / 맛이 맞지 않아요 / 가격 부담 / 배송 문제 / 기타,
+ * stored with the cancel (with the customer's own words, if any).
+ */
+export const cancelReasonCodes = ['beans_left', 'taste', 'price', 'delivery', 'other'] as const;
+export type CancelReasonCode = (typeof cancelReasonCodes)[number];
 export const cancelSchema = z.strictObject({
   when: z.enum(['now', 'period_end']),
+  /** One of the choices; optional for callers from before the question (the UI always asks). */
+  reasonCode: z.enum(cancelReasonCodes).optional(),
+  /** The customer's own words (기타, or more about a choice). */
   reason: plainText().max(300).optional(),
 });
+/** What the cancel Update receives. */
+export interface CancelArgs {
+  when: 'now' | 'period_end';
+  reasonCode?: CancelReasonCode;
+  reason?: string;
+}
+/** A cancel's reason as the subscription keeps it. */
+export interface CancelReason {
+  code: CancelReasonCode | null;
+  note: string | null;
+  at: string;
+}
 /** The subscriber's answer to a pending price increase (the revision they were shown). */
 export const priceAnswerSchema = z.strictObject({
   revisionId: z.uuid(),
@@ -215,6 +236,8 @@ export interface SubscriptionState {
   chargeNoticeFor?: string | null;
   /** Ended by a price increase the subscriber did not accept (null: not that). */
   endReason?: EndReason | null;
+  /** Why the subscriber cancelled (now, or at the end of the term); cleared when a scheduled cancel is undone. */
+  cancelReason?: CancelReason | null;
 }
 
 /** The outcome of one charge round (a business outcome is data, not an exception). */

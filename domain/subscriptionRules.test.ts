@@ -212,6 +212,72 @@ describe('subscription rules: customer actions', () => {
   });
 });
 
+describe('subscription rules: taking an action back, and why a cancel', () => {
+  const noticed = { ...settings, noticeBeforeChargeMs: 200 };
+  const next = new Date(T0 + WEEK).toISOString();
+
+  it('a skip is undone before its date: the cycle is charged on its date and its 결제 예정 안내 goes out again', () => {
+    const s = rules.skip(active({ nextChargeAt: next })).state;
+    assert.equal(rules.checkUndoSkip(s), null);
+    assert.notEqual(rules.plan(s, T0 + WEEK - 100, noticed).kind, 'chargeNotice');
+    const undone = rules.undoSkip(s).state;
+    assert.equal(undone.skipNext, false);
+    assert.equal(rules.plan(undone, T0 + WEEK - 100, noticed).kind, 'chargeNotice');
+    assert.equal(rules.plan(undone, T0 + WEEK, settings).kind, 'charge');
+  });
+
+  it('a skip cannot be undone once its date has come (it happened) or when none was made', () => {
+    const s = rules.skip(active()).state;
+    const passed = rules.skipDue(s, settings).state;
+    assert.deepEqual(rules.checkUndoSkip(passed), {
+      code: 'CONFLICT',
+      message: '건너뛰기로 한 배송이 없습니다.',
+      reason: 'no_skip_scheduled',
+    });
+    assert.equal(rules.checkUndoSkip(active())?.reason, 'no_skip_scheduled');
+    // Skipping twice is refused with its own reason.
+    assert.equal(rules.checkSkip(s)?.reason, 'already_skipped');
+    assert.equal(rules.checkSkip(active({ status: 'paused' }))?.reason, 'skip_not_active');
+  });
+
+  it('a cancel at the end of the term is undone (해지 취소): no end of term, the charge goes on, the reason is dropped', () => {
+    const scheduled = rules.cancel(active(), 'period_end', T0 - 100, '이사 가요', 'other').state;
+    assert.deepEqual(scheduled.cancelReason, {
+      code: 'other',
+      note: '이사 가요',
+      at: new Date(T0 - 100).toISOString(),
+    });
+    assert.equal(rules.plan(scheduled, T0, settings).kind, 'endOfTerm');
+    assert.equal(rules.checkUndoCancel(scheduled), null);
+    const undone = rules.undoCancel(scheduled, T0 - 50);
+    assert.deepEqual([undone.state.cancelAtPeriodEnd, undone.state.cancelReason], [false, null]);
+    assert.equal(undone.notice?.template, 'subscription_cancel_undone');
+    assert.equal(rules.plan(undone.state, T0, settings).kind, 'charge');
+  });
+
+  it('undoing a cancel is refused when none is scheduled; scheduling again is told again (its own notice key)', () => {
+    assert.equal(rules.checkUndoCancel(active())?.reason, 'no_cancel_scheduled');
+    const first = rules.cancel(active(), 'period_end', T0 - 100, undefined, 'price');
+    assert.equal(rules.checkCancel(first.state, 'period_end')?.reason, 'cancel_already_scheduled');
+    const again = rules.cancel(rules.undoCancel(first.state, T0 - 90).state, 'period_end', T0 - 80);
+    assert.notEqual(first.notice?.key, again.notice?.key);
+    // A later cancel without a reason keeps none: the undo dropped the first one.
+    assert.equal(again.state.cancelReason, null);
+  });
+
+  it('a cancel now keeps its reason with the ended subscription; one without a reason keeps none', () => {
+    const ended = rules.cancel(active(), 'now', T0, undefined, 'beans_left').state;
+    assert.deepEqual(
+      [ended.status, ended.cancelReason?.code, ended.cancelReason?.note],
+      ['canceled', 'beans_left', null],
+    );
+    assert.equal(rules.cancel(active(), 'now', T0).state.cancelReason, null);
+    // The end of a term keeps the reason given when it was scheduled.
+    const scheduled = rules.cancel(active(), 'period_end', T0 - 1, '맛이 달라요', 'taste').state;
+    assert.equal(rules.endOfTerm(scheduled, T0).state.cancelReason?.code, 'taste');
+  });
+});
+
 describe('subscription rules: the card connect', () => {
   const connecting = () => rules.initialState(new Date(T0).toISOString(), options, 16000);
 

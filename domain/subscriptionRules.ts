@@ -5,6 +5,7 @@ import { nextCycle } from './calendar';
 import { cardFailureWords, PROVIDER_UNAVAILABLE } from './cardErrors';
 import type { Actor } from './partner';
 import type {
+  CancelArgs,
   ChargeResult,
   PendingPrice,
   PriceChange,
@@ -14,7 +15,10 @@ import type {
   SubscriptionState,
 } from './subscription';
 
-/** Why an action is refused: an API error code and a message for the customer (Korean first). */
+/**
+ * Why an action is refused: an API error code, a message (Korean first) and, where the page words it itself, a reason
+ * key (`err.reason.<reason>` in the UI's messages).
+ */
 export interface Refusal {
   code: 'CONFLICT' | 'FORBIDDEN' | 'VALIDATION_FAILED';
   message: string;
@@ -119,6 +123,7 @@ export function initialState(
     canceledAt: null,
     chargeNoticeFor: null,
     endReason: null,
+    cancelReason: null,
   };
 }
 
@@ -188,6 +193,16 @@ export function checkSkip(s: SubscriptionState): Refusal | null {
     : null;
 }
 
+/** A skip can be taken back until the skipped cycle's date comes (then it has happened). */
+export function checkUndoSkip(s: SubscriptionState): Refusal | null {
+  return s.skipNext ? null : refuse('건너뛰기로 한 배송이 없습니다.', 'CONFLICT', 'no_skip_scheduled');
+}
+
+/** A cancel at the end of the term can be taken back until the term ends (then the subscription has ended). */
+export function checkUndoCancel(s: SubscriptionState): Refusal | null {
+  return s.cancelAtPeriodEnd ? null : refuse('예약된 해지가 없습니다.', 'CONFLICT', 'no_cancel_scheduled');
+}
+
 export function checkChangeOptions(args: unknown): Refusal | null {
   if (!args || typeof args !== 'object' || Object.keys(args).length === 0)
     return refuse('바꿀 내용이 없습니다.', 'VALIDATION_FAILED', 'nothing_to_change');
@@ -237,6 +252,23 @@ export function skip(s: SubscriptionState): Change {
   return { state: { ...s, skipNext: true } };
 }
 
+/** The skip taken back: the next cycle is charged and shipped on its date (its 결제 예정 안내 goes out again). */
+export function undoSkip(s: SubscriptionState): Change {
+  return { state: { ...s, skipNext: false } };
+}
+
+/** The scheduled cancel taken back (해지 취소): the subscription goes on, the reason given is dropped. */
+export function undoCancel(s: SubscriptionState, now: number): Change {
+  return {
+    state: { ...s, cancelAtPeriodEnd: false, cancelReason: null },
+    notice: {
+      template: 'subscription_cancel_undone',
+      key: `cancel-undone:${now}`,
+      payload: { nextChargeAt: s.nextChargeAt },
+    },
+  };
+}
+
 /** New options from the next cycle, at the price the product offers for them now. */
 export function changeOptions(s: SubscriptionState, options: SubscriptionOptions, unitPrice: number): Change {
   return { state: { ...s, options, unitPrice, pendingPrice: null } };
@@ -277,19 +309,26 @@ export function cancel(
   when: 'now' | 'period_end',
   now: number,
   reason?: string,
+  reasonCode?: CancelArgs['reasonCode'],
 ): Change {
+  // The reason travels with the cancel (its row keeps it); runs before the question carried only a free text.
+  const cancelReason =
+    reasonCode || reason
+      ? { code: reasonCode ?? null, note: reason ?? null, at: iso(now) }
+      : (s.cancelReason ?? null);
   if (when === 'period_end' && s.status === 'active') {
     return {
-      state: { ...s, cancelAtPeriodEnd: true },
+      state: { ...s, cancelAtPeriodEnd: true, cancelReason },
       notice: {
         template: 'subscription_cancel_scheduled',
-        key: 'cancel-scheduled',
+        // Each scheduling is its own notice: a cancel scheduled again after being taken back is told again.
+        key: `cancel-scheduled:${now}`,
         payload: { endsAt: s.nextChargeAt },
       },
     };
   }
   return {
-    state: canceledAt(s, now),
+    state: { ...canceledAt(s, now), cancelReason },
     notice: { template: 'subscription_canceled', key: 'canceled', payload: { reason: reason ?? null } },
   };
 }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { z } from 'zod';
 import { findInvisible, isCalendarDate, isoDate, plainText, toFieldIssues } from './validation';
+import { cancelReasonCodes, cancelSchema } from './subscription';
 
 describe('calendar dates', () => {
   it('accepts real dates and refuses impossible ones', () => {
@@ -51,5 +52,21 @@ describe('invisible format characters', () => {
     assert.match(issue!.message, /U\+202E is a text-direction control/);
     assert.equal(schema.parse({ name: '  달고나  ' }).name, '달고나');
     assert.equal(toFieldIssues(schema.safeParse({ name: ' ' }).error!)[0]!.key, 'required');
+  });
+});
+
+describe('해지 사유 (cancel reasons)', () => {
+  it('takes one of the five choices with optional words, and refuses anything else', () => {
+    for (const reasonCode of cancelReasonCodes)
+      assert.ok(cancelSchema.safeParse({ when: 'now', reasonCode }).success, reasonCode);
+    assert.ok(
+      cancelSchema.safeParse({ when: 'period_end', reasonCode: 'other', reason: '이사 가요' }).success,
+    );
+    assert.ok(cancelSchema.safeParse({ when: 'now' }).success, 'callers from before the question');
+    assert.equal(cancelSchema.safeParse({ when: 'now', reasonCode: 'bored' }).success, false);
+    assert.equal(
+      cancelSchema.safeParse({ when: 'now', reasonCode: 'other', reason: 'x'.repeat(301) }).success,
+      false,
+    );
   });
 });

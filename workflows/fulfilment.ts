@@ -17,6 +17,7 @@ import {
   fulfilmentStateQuery,
   markRoastedUpdate,
   markShippedUpdate,
+  withdrawOrderUpdate,
   type FulfilmentWorkflow,
 } from '../domain/contracts/fulfilment';
 import type {
@@ -26,6 +27,7 @@ import type {
   FulfilmentStatus,
   OrderActor,
 } from '../domain/fulfilment';
+import { withdrawalRefundId, withdrawalRefusal } from '../domain/withdrawal';
 import { FulfilmentStatus as FulfilmentStatusKey, ReviewState } from '../domain/searchAttributes';
 import { dbActivityOptions, providerActivityOptions } from './options';
 import { ReviewDesk } from './reviewDesk';
@@ -34,8 +36,9 @@ const acts = proxyActivities<Activities>(dbActivityOptions);
 // The refund of a cycle withdrawn with its subscription (the refund id is its Idempotency-Key).
 const refunds = proxyActivities<Activities>(providerActivityOptions);
 
-function refuse(message: string, type = 'CONFLICT'): never {
-  throw ApplicationFailure.nonRetryable(message, type);
+function refuse(message: string, type = 'CONFLICT', reason?: string): never {
+  // A reason key goes with the refusal as its first detail: the page words it in the customer's language.
+  throw ApplicationFailure.nonRetryable(message, type, ...(reason ? [{ reason }] : []));
 }
 
 /**
@@ -82,6 +85,29 @@ export async function fulfilment(input: FulfilmentInput): Promise<FulfilmentStat
     s.canceledBy = c.cause;
     publish('canceled');
   });
+
+  // 청약철회: only the order's customer (or an admin for them); until it ships (domain/fulfilment.ts withdrawalRefusal).
+  setHandler(
+    withdrawOrderUpdate,
+    async () => {
+      cancel = { cause: 'withdrawn' };
+      s.canceledBy = 'withdrawn';
+      publish('canceled');
+      // The flow below ends the order and refunds it; the answer carries the refund.
+      await condition(() => s.refund != null);
+      return s;
+    },
+    {
+      validator: ({ actor }) => {
+        if (!actor || (actor.userId !== input.customerId && !actor.roles?.includes('admin')))
+          refuse('Only the customer of this order can withdraw it', 'FORBIDDEN');
+        const refusal = withdrawalRefusal(s.status);
+        if (refusal === 'order_shipped')
+          refuse('이미 발송된 주문은 취소할 수 없습니다.', 'CONFLICT', refusal);
+        if (refusal) refuse('이미 취소된 주문입니다.', 'CONFLICT', refusal);
+      },
+    },
+  );
 
   setHandler(
     markRoastedUpdate,
@@ -230,7 +256,8 @@ export async function fulfilment(input: FulfilmentInput): Promise<FulfilmentStat
       closeTaskId,
     });
     if (closeTaskId) upsertSearchAttributes([{ key: ReviewState, value: 'done' }]);
-    if ((cancel as CancelOrder).cause === 'subscription_canceled' && refundable > 0) {
+    const cause = (cancel as CancelOrder).cause;
+    if (cause === 'subscription_canceled' && refundable > 0) {
       const refund = await refunds.executeRefund({
         refundId: uuid4(),
         paymentId: input.paymentId,
@@ -239,6 +266,23 @@ export async function fulfilment(input: FulfilmentInput): Promise<FulfilmentStat
         requestedBy: input.customerId,
       });
       s.refund = refund.ok ? { ok: true, amount: refund.amount } : { ok: false, code: refund.code };
+    } else if (cause === 'withdrawn') {
+      // 청약철회 (only reached by the withdrawOrder Update): one refund per payment, its key derived from the payment.
+      const refund =
+        refundable > 0
+          ? await refunds.executeRefund({
+              refundId: withdrawalRefundId(input.paymentId),
+              paymentId: input.paymentId,
+              amount: null,
+              reason: '청약철회: 발송 전 결제 회차 전액 환불',
+              requestedBy: input.customerId,
+            })
+          : null;
+      s.refund = !refund
+        ? { ok: true, amount: 0 }
+        : refund.ok
+          ? { ok: true, amount: refund.amount }
+          : { ok: false, code: refund.code };
     }
     await condition(allHandlersFinished);
     return s;

@@ -31,6 +31,8 @@ import {
   resumeUpdate,
   skipNextUpdate,
   subscriptionStateQuery,
+  undoCancelUpdate,
+  undoSkipUpdate,
   type SubscriptionWorkflow,
 } from '../domain/contracts/subscription';
 import type { Actor } from '../domain/partner';
@@ -103,6 +105,9 @@ function rowOf(s: SubscriptionState): SubscriptionPatch {
     pendingChange: s.pendingPrice ?? null,
     ...(s.canceledAt ? { canceledAt: s.canceledAt } : {}),
     ...(s.endReason ? { endReason: s.endReason } : {}),
+    cancelReasonCode: s.cancelReason?.code ?? null,
+    cancelReasonNote: s.cancelReason?.note ?? null,
+    cancelReasonAt: s.cancelReason?.at ?? null,
   };
 }
 
@@ -252,6 +257,14 @@ export class SubscriptionEntity {
     setHandler(skipNextUpdate, ({ actor }) => this.act(actor, 'other', rules.checkSkip, rules.skip), {
       validator: ({ actor }) => this.validate(actor, 'other', rules.checkSkip),
     });
+    setHandler(undoSkipUpdate, ({ actor }) => this.act(actor, 'other', rules.checkUndoSkip, rules.undoSkip), {
+      validator: ({ actor }) => this.validate(actor, 'other', rules.checkUndoSkip),
+    });
+    setHandler(
+      undoCancelUpdate,
+      ({ actor }) => this.act(actor, 'other', rules.checkUndoCancel, (s) => rules.undoCancel(s, Date.now())),
+      { validator: ({ actor }) => this.validate(actor, 'other', rules.checkUndoCancel) },
+    );
     setHandler(
       changeOptionsUpdate,
       ({ actor, args }) =>
@@ -302,7 +315,7 @@ export class SubscriptionEntity {
           actor,
           'cancel',
           (s) => rules.checkCancel(s, args.when),
-          (s) => rules.cancel(s, args.when, Date.now(), args.reason),
+          (s) => rules.cancel(s, args.when, Date.now(), args.reason, args.reasonCode),
         );
         if (state.status === 'canceled') {
           // Cancelled while the card was being connected: stop waiting for the provider.

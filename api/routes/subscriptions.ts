@@ -16,6 +16,8 @@ import {
   startSubscription,
   subscriptionHandle,
   subscriptionStateQuery,
+  undoCancelUpdate,
+  undoSkipUpdate,
 } from '../../domain/contracts/subscription';
 import { AppError } from '../../domain/errors';
 import { subscriptionSettings } from '../../infra/config';
@@ -36,6 +38,7 @@ import {
 import type { ApiContext, ApiDeps } from '../context';
 import { RESPONDED, route, type RouteDef } from '../route';
 import { fromTemporal } from '../temporalErrors';
+import { customerActionExtras } from './withdrawals';
 
 const idParams = z.strictObject({ id: z.uuid() });
 const pageQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(100).default(30) });
@@ -71,6 +74,12 @@ function present(row: Record<string, unknown>, image?: string | null) {
     cancelAtPeriodEnd: row.cancelAtPeriodEnd,
     dunningStep: row.dunningStep,
     lastError: row.lastError,
+    // The provider's code of the last failure (the page words it: domain/cardErrors.ts declineWords).
+    lastErrorCode: typeof row.lastError === 'string' ? row.lastError.split(':')[0] : null,
+    cancelReason:
+      row.cancelReasonCode || row.cancelReasonNote
+        ? { code: row.cancelReasonCode ?? null, note: row.cancelReasonNote ?? null }
+        : null,
     // A price change waiting for its date; an increase carries the subscriber's consent (동의 / 거부 on 마이페이지).
     pendingPrice: row.pendingChange ?? null,
     endReason: row.endReason ?? null,
@@ -233,14 +242,22 @@ export function subscriptionRoutes(): RouteDef[] {
       summary: 'My subscriptions (마이페이지): live state, next charge, card',
       tag: 'subscriptions',
       access: 'user',
-      async handler({ ctx, deps: { db } }) {
+      async handler({ ctx, deps }) {
+        const { db } = deps;
         const rows = await db('subscriptions as s')
           .leftJoin('catalog_products as c', 'c.product_id', 's.product_id')
           .where('s.customer_id', ctx.state.user!.id)
           .whereNotIn('s.status', ['card_failed'])
           .orderBy('s.started_at', 'desc')
           .select('s.*', 'c.image_id as image_id');
-        return { items: rows.map((r: Record<string, unknown>) => present(r, r.imageId as string | null)) };
+        // What the customer can still do: withdraw an unshipped paid cycle, and when a skipped one is followed.
+        const extras = await customerActionExtras(deps, ctx.state.user!.id, rows);
+        return {
+          items: rows.map((r: Record<string, unknown>) => ({
+            ...present(r, r.imageId as string | null),
+            ...extras.get(r.id as string),
+          })),
+        };
       },
     }),
     route({
@@ -269,6 +286,16 @@ export function subscriptionRoutes(): RouteDef[] {
     ),
     action('skip', 'Skip the next delivery (and its charge)', skipNextUpdate),
     action(
+      'undo-skip',
+      'Take back a skip (건너뛰기 취소): the next delivery is charged and shipped on its date',
+      undoSkipUpdate,
+    ),
+    action(
+      'undo-cancel',
+      'Take back a cancel scheduled for the end of the cycle (해지 취소): the subscription goes on',
+      undoCancelUpdate,
+    ),
+    action(
       'options',
       'Change weight, grind, quantity or cycle from the next cycle',
       changeOptionsUpdate,
@@ -282,7 +309,7 @@ export function subscriptionRoutes(): RouteDef[] {
     ),
     action(
       'cancel',
-      'Cancel now, or at the end of the current cycle',
+      "Cancel now, or at the end of the current cycle, with the reason (해지 사유: a choice and the customer's words)",
       cancelSubscriptionUpdate,
       cancelSchema,
     ),

@@ -28,6 +28,12 @@ export const confirmDeliveredUpdate = defineUpdate<FulfilmentState, [{ actor: Or
   'confirmDelivered',
 );
 
+/**
+ * The customer withdraws this paid cycle before it ships (청약철회): the order ends at once (it can no longer be
+ * shipped) and is refunded in full; answers when the refund is done, with it in `refund`.
+ */
+export const withdrawOrderUpdate = defineUpdate<FulfilmentState, [{ actor: OrderActor }]>('withdrawOrder');
+
 /** The order is not to be shipped (see CancelOrder); sent by a full refund and by a subscription cancelled at once. */
 export const cancelOrderSignal = defineSignal<[CancelOrder]>('cancelOrder');
 

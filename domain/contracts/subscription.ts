@@ -5,6 +5,7 @@ import { TypedSearchAttributes, WorkflowIdConflictPolicy } from '@temporalio/com
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { CustomerId, PartnerId } from '../searchAttributes';
 import type {
+  CancelArgs,
   PriceChange,
   SubscriptionAction,
   SubscriptionInput,
@@ -40,10 +41,13 @@ export const changeCardUpdate = defineUpdate<
   SubscriptionState,
   [SubscriptionAction<{ authKey: string; customerKey: string }>]
 >('changeCard');
-export const cancelSubscriptionUpdate = defineUpdate<
-  SubscriptionState,
-  [SubscriptionAction<{ when: 'now' | 'period_end'; reason?: string }>]
->('cancel');
+export const cancelSubscriptionUpdate = defineUpdate<SubscriptionState, [SubscriptionAction<CancelArgs>]>(
+  'cancel',
+);
+/** Takes back a cancel scheduled for the end of the term (해지 취소): the subscription goes on as before. */
+export const undoCancelUpdate = defineUpdate<SubscriptionState, [SubscriptionAction]>('undoCancel');
+/** Takes back a skip of the next delivery (건너뛰기 취소): that cycle is charged and shipped after all. */
+export const undoSkipUpdate = defineUpdate<SubscriptionState, [SubscriptionAction]>('undoSkip');
 /** The subscriber's answer to a pending price increase (동의 / 거부), until it takes effect. */
 export const respondToPriceChangeUpdate = defineUpdate<
   SubscriptionState,

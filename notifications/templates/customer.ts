@@ -329,6 +329,26 @@ export const customerTemplates: Record<string, Template> = {
     };
   }),
 
+  subscription_cancel_undone: template('subscription', (p, c) => {
+    const name = product(p, c);
+    const next = p.nextChargeAt ? date(p.nextChargeAt, c.locale) : null;
+    return {
+      subject: c.w(`${name} 해지 예약 취소`, `${name}: the cancellation is withdrawn`),
+      body: [
+        c.w(
+          `해지 예약을 취소했습니다. 구독은 그대로 이어집니다${next ? ` (다음 결제 ${next})` : ''}.`,
+          `You took back the cancellation: your subscription goes on${next ? ` (next charge ${next})` : ''}.`,
+        ),
+      ],
+      facts: [
+        [c.w('상품', 'Product'), name],
+        ...(next ? [[c.w('다음 결제', 'Next charge'), next] as [string, string]] : []),
+      ],
+      action: subscriptionLink(p, c),
+      short: c.w(`${name} 해지 예약을 취소했습니다.`, `${name} goes on: cancellation withdrawn.`),
+    };
+  }),
+
   subscription_canceled: template('subscription', (p, c) => {
     const name = product(p, c);
     const why = str(p.reason);

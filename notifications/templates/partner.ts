@@ -46,7 +46,12 @@ const grindWords: Record<string, [string, string]> = {
 const cancelCause = (cause: unknown, c: WordsContext) =>
   cause === 'refunded'
     ? c.w('결제가 환불되었습니다', 'the payment was refunded')
-    : c.w('고객이 구독을 해지했습니다', 'the customer cancelled the subscription');
+    : cause === 'withdrawn'
+      ? c.w(
+          '고객이 발송 전 이 회차를 취소했습니다(청약철회)',
+          'the customer withdrew this delivery before it shipped',
+        )
+      : c.w('고객이 구독을 해지했습니다', 'the customer cancelled the subscription');
 
 export const partnerTemplates: Record<string, Template> = {
   partner_application_approved: template('partner', (p, c) => ({

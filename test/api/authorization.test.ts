@@ -110,6 +110,14 @@ const matrix: Record<string, Row> = {
     body: () => ({ when: 'period_end' }),
     expect: ownerOrAdmin('pass'),
   },
+  'POST /api/subscriptions/:id/undo-skip': {
+    params: (f) => ({ id: f.otherSubscriptionId }),
+    expect: ownerOrAdmin('pass'),
+  },
+  'POST /api/subscriptions/:id/undo-cancel': {
+    params: (f) => ({ id: f.otherSubscriptionId }),
+    expect: ownerOrAdmin('pass'),
+  },
   'POST /api/subscriptions/:id/price-change': {
     params: (f) => ({ id: f.otherSubscriptionId }),
     body: () => ({ revisionId: '00000000-0000-4000-8000-000000000000', decision: 'accept' }),
@@ -146,6 +154,15 @@ const matrix: Record<string, Row> = {
   },
   // Another customer's delivery: nobody else confirms it, admins included.
   'POST /api/me/deliveries/:id/confirm': {
+    params: (f) => ({ id: f.otherOrderId }),
+    expect: { anon: 401, customer: 404, partner: 404, admin: 404 },
+  },
+  // 청약철회 of another customer's paid cycle: nobody else withdraws it or reads its quote, admins included.
+  'GET /api/me/deliveries/:id/withdrawal': {
+    params: (f) => ({ id: f.otherOrderId }),
+    expect: { anon: 401, customer: 404, partner: 404, admin: 404 },
+  },
+  'POST /api/me/deliveries/:id/withdraw': {
     params: (f) => ({ id: f.otherOrderId }),
     expect: { anon: 401, customer: 404, partner: 404, admin: 404 },
   },

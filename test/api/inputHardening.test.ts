@@ -235,6 +235,25 @@ describe('invisible format characters (bidi controls, zero-width) are refused in
       'cancel',
       'invisible_characters',
     );
+    // 해지 사유: a choice that is not offered, and the customer's own words with a hidden control.
+    assertRefused(
+      await f.superuser.post(`/api/subscriptions/${f.ownSubscriptionId}/cancel`, {
+        when: 'period_end',
+        reasonCode: 'bored',
+      }),
+      'reasonCode',
+      'cancel reasonCode',
+    );
+    assertRefused(
+      await f.superuser.post(`/api/subscriptions/${f.ownSubscriptionId}/cancel`, {
+        when: 'period_end',
+        reasonCode: 'other',
+        reason: '이사​가요',
+      }),
+      'reason',
+      'cancel reason',
+      'invisible_characters',
+    );
     assertRefused(
       await f.as.partner.post(`/api/partner/products/${f.ownProductId}/unpublish`, {
         reason: 'sold\u200F out',

@@ -1,4 +1,4 @@
-import { cardFailureWords } from '$domain/cardErrors';
+import { cardFailureWords, declineWords } from '$domain/cardErrors';
 import { ApiError } from './api';
 import { i18n, t } from './i18n.svelte';
 
@@ -27,7 +27,29 @@ export interface Subscription {
     consent?: 'pending' | 'accepted' | 'refused';
   } | null;
   endReason: 'price_refused' | 'price_unanswered' | null;
+  /** The provider's code of the last failure (a decline's reason: declineWords). */
+  lastErrorCode?: string | null;
+  /** Why it was cancelled (now, or at the end of the term). */
+  cancelReason?: { code: string | null; note: string | null } | null;
+  /** The latest paid cycle not yet shipped: 청약철회 can take it back, refunding this much. */
+  withdrawable?: { orderId: string; cycle: number; refundAmount: number } | null;
+  /** A skipped cycle's next charge (the one after the skipped date). */
+  followingChargeAt?: string | null;
 }
+
+/** Fills `{name}` placeholders in a message. */
+export function fill(text: string, values: Record<string, string | number>): string {
+  return text.replace(/\{(\w+)\}/g, (m, k: string) => (k in values ? String(values[k]) : m));
+}
+
+/** Why a charge was declined, in the customer's language (the provider's code; domain/cardErrors.ts). */
+export function declineText(code: string | null | undefined): string {
+  return declineWords(code)[i18n.lang];
+}
+
+/** Declines no retry can fix wait for a new card (stopped, lost, expired, unknown billing key). */
+export const needsNewCard = (code: string | null | undefined) =>
+  !!code && (code.startsWith('INVALID_') || code === 'NOT_FOUND_BILLING');
 
 /**
  * Why a card registration or change failed, in words the customer can act on: the provider's code decides whether to
