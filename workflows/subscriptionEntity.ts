@@ -23,6 +23,7 @@ import { cardFailureWords } from '../domain/cardErrors';
 import {
   activateUpdate,
   cancelSubscriptionUpdate,
+  changeAddressUpdate,
   changeCardUpdate,
   changeOptionsUpdate,
   pauseUpdate,
@@ -128,9 +129,12 @@ export class SubscriptionEntity {
   readonly settings: rules.Settings;
   /** A card change talks to the provider on a budget the customer can wait for. */
   private readonly cardChange: Activities;
+  /** Where it ships (changed by 배송지 변경; the row holds it for the charges). */
+  private shipTo: SubscriptionInput['shipTo'];
 
   constructor(private readonly input: SubscriptionInput) {
     this.s = rules.stateFromInput(input);
+    this.shipTo = input.shipTo;
     this.savedStatus = this.s.status;
     this.settings = rules.settingsOf(input.settings, patched(NOTICES_PATCH));
     const budget = this.settings.cardChangeBudgetMs;
@@ -142,6 +146,7 @@ export class SubscriptionEntity {
     // A carried run's memo (continue-as-new keeps it) still holds the error its predecessor published.
     this.memoError = memoKey(this.s);
     this.handlers();
+    this.addressHandler();
   }
 
   get state(): SubscriptionState {
@@ -326,6 +331,38 @@ export class SubscriptionEntity {
           if (args?.decision !== 'accept' && args?.decision !== 'refuse')
             refuse({ code: 'VALIDATION_FAILED', message: 'decision must be accept or refuse' });
           this.validate(actor, 'other', (s) => rules.checkPriceAnswer(s, args.revisionId, Date.now()));
+        },
+      },
+    );
+  }
+
+  /**
+   * 배송지 변경 (a message only new code sends: replay-safe): in turn under the mutex, the row and every order not
+   * shipped yet take the new address; the next run is handed it too.
+   */
+  private addressHandler(): void {
+    const check = (shipTo: unknown) => {
+      const refusal = rules.checkChangeAddress(shipTo);
+      if (refusal)
+        throw ApplicationFailure.nonRetryable(refusal.message, refusal.code, { reason: 'address_invalid' });
+    };
+    setHandler(
+      changeAddressUpdate,
+      ({ actor, args }) =>
+        this.lock.runExclusive(async () => {
+          refuse(rules.checkActor(this.s, actor, this.input.customerId));
+          check(args.shipTo);
+          const { ordersUpdated } = await acts.changeSubscriptionAddress({
+            subscriptionId: this.id,
+            shipTo: args.shipTo,
+          });
+          this.shipTo = args.shipTo;
+          return { state: this.s, ordersUpdated };
+        }),
+      {
+        validator: ({ actor, args }) => {
+          this.validate(actor, 'other', () => null);
+          check(args?.shipTo);
         },
       },
     );
@@ -521,6 +558,7 @@ export class SubscriptionEntity {
     await condition(allHandlersFinished);
     return continueAsNew<SubscriptionWorkflow>({
       ...this.input,
+      shipTo: this.shipTo,
       authKey: undefined,
       priceChanges: undefined,
       consents: undefined,
