@@ -70,7 +70,9 @@ export function createAddressBookActivities({ db }: ActivityDeps) {
         if (wantsDefault) await makeDefault(trx, userId, action.id);
         else if (!current) {
           // The first address, or the default was removed: the newest one left becomes the default.
-          const next = await mine().orderBy([{ column: 'createdAt', order: 'desc' }, 'id']).first('id');
+          const next = await mine()
+            .orderBy([{ column: 'createdAt', order: 'desc' }, 'id'])
+            .first('id');
           if (next) await makeDefault(trx, userId, next.id as string);
         }
         return { ok: true, id: action.id };

@@ -66,7 +66,10 @@ const statusKo = (s: string) => orderStatusNamesKo[s as FulfilmentStatus] ?? s;
 export const itemName = (o: ExportOrder) => `${o.productName} ${o.grams}g (${grindKo(o.grind)})`;
 
 /** The header and rows of a layout. */
-export function exportTable(layout: ExportLayout, orders: ExportOrder[]): { header: string[]; rows: string[][] } {
+export function exportTable(
+  layout: ExportLayout,
+  orders: ExportOrder[],
+): { header: string[]; rows: string[][] } {
   if (layout === 'courier') {
     return {
       header: ['받는분', '연락처', '우편번호', '주소', '상세주소', '배송메모', '품목명', '수량'],

@@ -64,8 +64,7 @@ export async function addressesOf(db: Knex, userId: string): Promise<AddressEntr
 /** One of the customer's own addresses; anyone else's is "not found". */
 async function ownAddress(db: Knex, userId: string, id: string): Promise<AddressEntry> {
   const row = (await db('addresses').where({ id, userId }).first()) as AddressRow | undefined;
-  if (!row)
-    throw new AppError('NOT_FOUND', 'No such address', { reason: 'address_not_found' });
+  if (!row) throw new AppError('NOT_FOUND', 'No such address', { reason: 'address_not_found' });
   return present(row);
 }
 
@@ -81,9 +80,11 @@ async function runAction(deps: ApiDeps, input: AddressBookInput): Promise<void> 
     try {
       const result = await (await startAddressBook(deps.temporal, deps.config.temporal, input)).result();
       if (!result.ok)
-        throw new AppError(result.code, result.reason === 'address_book_full'
-          ? 'The address book is full'
-          : 'No such address', { reason: result.reason });
+        throw new AppError(
+          result.code,
+          result.reason === 'address_book_full' ? 'The address book is full' : 'No such address',
+          { reason: result.reason },
+        );
       return;
     } catch (err) {
       if (err instanceof AppError) throw err;
@@ -174,7 +175,7 @@ export function addressRoutes(): RouteDef[] {
       method: 'POST',
       path: '/api/subscriptions/:id/address',
       summary:
-        "Ship a subscription to one of my saved addresses from now on: its orders not shipped yet go there too (shipped ones keep theirs)",
+        'Ship a subscription to one of my saved addresses from now on: its orders not shipped yet go there too (shipped ones keep theirs)',
       tag: 'subscriptions',
       access: 'user',
       params: idParams,
@@ -189,7 +190,9 @@ export function addressRoutes(): RouteDef[] {
         try {
           const { ordersUpdated } = await subscriptionHandle(deps.temporal, params.id).executeUpdate(
             changeAddressUpdate,
-            { args: [{ actor: { userId: user.id, roles: user.roles }, args: { shipTo: shipToOf(address) } }] },
+            {
+              args: [{ actor: { userId: user.id, roles: user.roles }, args: { shipTo: shipToOf(address) } }],
+            },
           );
           return { shipTo: shipToOf(address), ordersUpdated };
         } catch (err) {

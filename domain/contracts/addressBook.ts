@@ -14,9 +14,7 @@ export const addressBookDomain: Domain = 'accounts';
 /** One at a time per user: `addressBook:<user id>`. */
 export const addressBookWorkflowId = (userId: string) => `addressBook:${userId}`;
 /** The workflow's signature; the implementation is checked against it. */
-export type AddressBookWorkflow = (
-  input: AddressBookInput,
-) => Promise<AddressBookResult>;
+export type AddressBookWorkflow = (input: AddressBookInput) => Promise<AddressBookResult>;
 
 /** The options that start one action. */
 export function addressBookStartOptions(
@@ -46,9 +44,6 @@ export function startAddressBook(
 }
 
 /** The user's latest action (the one running, if any). */
-export function addressBookHandle(
-  client: Client,
-  userId: string,
-): WorkflowHandle<AddressBookWorkflow> {
+export function addressBookHandle(client: Client, userId: string): WorkflowHandle<AddressBookWorkflow> {
   return client.workflow.getHandle<AddressBookWorkflow>(addressBookWorkflowId(userId));
 }
