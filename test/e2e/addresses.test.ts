@@ -131,6 +131,11 @@ describe('addresses in the browser', () => {
     assert.ok(await savedChoice.isChecked());
     assert.equal(await page.locator('#ship-address1').count(), 0, 'no form while a saved one is chosen');
     await shot(page, 'checkout-saved-address-1366');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.click('[data-testid=ship-new]');
+    await page.locator('#ship-address1').waitFor();
+    await fitsWidth(page);
+    await shot(page, 'checkout-saved-address-390');
     await page.close();
 
     // 마이페이지 on a phone: edit the address, add another, move the subscription there.
@@ -183,6 +188,9 @@ describe('addresses in the browser', () => {
       (await stack.db('fulfilment_orders').where({ id: order.id }).first()).shipTo.postcode,
       '48058',
     );
+    await phone.setViewportSize({ width: 1366, height: 900 });
+    await fitsWidth(phone);
+    await shot(phone, 'me-1366');
     await phone.close();
 
     // The roaster sees the structured address and the 배송 메모 on 주문 · 발송.
