@@ -13,6 +13,9 @@ import {
   type SubscriptionOptions,
   type SubscriptionState,
 } from '../domain/subscription';
+import type { StructuredShipTo } from '../domain/address';
+import { fulfilmentStatuses } from '../domain/fulfilment';
+import { addressFollowsOrder } from '../domain/subscriptionRules';
 import { issueFailureIsCustomers, TossError, TossNotFoundError } from '../payments/errors';
 import type { TossPayment } from '../payments/types';
 import { priceChangeSignal, subscriptionHandle } from '../domain/contracts/subscription';
@@ -174,7 +177,8 @@ export function createSubscriptionActivities({
           grams: shipped.grams,
           grind: shipped.grind,
           quantity: shipped.quantity,
-          shipTo: JSON.stringify(sub.shipTo),
+          // The address the locked row holds now (an address change may have landed since `sub` was read).
+          shipTo: trx('subscriptions').where({ id: sub.id }).select('shipTo'),
           shipBy: new Date(Date.parse(approvedAt) + shipWithinMs),
         })
         .onConflict('paymentId')
@@ -630,6 +634,32 @@ export function createSubscriptionActivities({
           updatedAt: now(db),
         });
       return quoted;
+    },
+
+    /**
+     * A subscription's new delivery address: the row, and every one of its orders not shipped yet (to roast or
+     * roasted), in one transaction under the subscription's lock — the lock a charge's recording takes, so an order
+     * recorded at the same moment has either address before it or is moved with the rest. Shipped orders keep theirs.
+     * Idempotent: it sets values; the orders moved are those whose address differed.
+     */
+    async changeSubscriptionAddress(input: {
+      subscriptionId: string;
+      shipTo: StructuredShipTo;
+    }): Promise<{ ordersUpdated: string[] }> {
+      return db.transaction(async (trx) => {
+        await lockSubscription(trx, input.subscriptionId);
+        const shipTo = JSON.stringify(input.shipTo);
+        await trx('subscriptions')
+          .where({ id: input.subscriptionId })
+          .update({ shipTo, updatedAt: now(trx) });
+        const moved = (await trx('fulfilment_orders')
+          .where({ subscriptionId: input.subscriptionId })
+          .whereIn('status', fulfilmentStatuses.filter(addressFollowsOrder))
+          .whereRaw('ship_to IS DISTINCT FROM ?::jsonb', [shipTo])
+          .update({ shipTo, updatedAt: now(trx) })
+          .returning('id')) as { id: string }[];
+        return { ordersUpdated: moved.map((r) => r.id) };
+      });
     },
   };
 }

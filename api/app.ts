@@ -30,6 +30,7 @@ import { healthRoutes } from './routes/health';
 import { inboxRoutes } from './routes/inbox';
 import { notificationFailureRoutes } from './routes/notificationFailures';
 import { notificationRoutes } from './routes/notifications';
+import { addressRoutes } from './routes/addresses';
 import { legalRoutes } from './routes/legal';
 import { partnerApplicationRoutes } from './routes/partnerApplications';
 import { securityHeaders } from './securityHeaders';
@@ -60,6 +61,7 @@ export function allRoutes(
     ...dashboardRoutes(),
     ...notificationFailureRoutes(),
     ...notificationRoutes(),
+    ...addressRoutes(),
   ];
 }
 
@@ -121,7 +123,14 @@ export function createApp(given: ApiDeps): Koa<ApiState> {
   };
   // A history's payloads can be large: the codec takes up to 8 MB, everything else 64 KB.
   const codecBody = bodyParser({ enableTypes: ['json'], jsonLimit: '8mb', encoding: 'utf-8', onError });
-  const body = bodyParser({ enableTypes: ['json'], jsonLimit: '64kb', encoding: 'utf-8', onError });
+  // DELETE bodies are parsed too, so the router can refuse one a route does not take (and accept an empty one).
+  const body = bodyParser({
+    enableTypes: ['json'],
+    jsonLimit: '64kb',
+    encoding: 'utf-8',
+    parsedMethods: ['POST', 'PUT', 'PATCH', 'DELETE'],
+    onError,
+  });
   app.use((ctx, next) => (ctx.path.startsWith('/codec/') ? codecBody(ctx, next) : body(ctx, next)));
   app.use(router.routes());
   app.use(

@@ -46,12 +46,18 @@ export function tossSources(sdkUrl: string): string[] {
   return [url.origin];
 }
 
+/**
+ * The Kakao (Daum) postcode search's script (ui/src/lib/postcode.ts): it loads its further code from the same host
+ * and opens its search as a popup window (a navigation, not a frame), so a script source is all it needs.
+ */
+export const POSTCODE_SCRIPT_ORIGIN = 'https://t1.daumcdn.net';
+
 /** The page's Content-Security-Policy directives: no inline script except the build's own bootstrap. */
 export function cspDirectives(opts: SecurityHeaderOptions): Record<string, string[]> {
   const toss = tossSources(opts.tossSdkUrl);
   return {
     'default-src': ["'self'"],
-    'script-src': ["'self'", ...inlineScriptHashes(opts.uiDist), ...toss],
+    'script-src': ["'self'", ...inlineScriptHashes(opts.uiDist), ...toss, POSTCODE_SCRIPT_ORIGIN],
     // Stylesheets only from us; style *attributes* (Svelte's style: directives, app.html's wrapper) are inline.
     'style-src': ["'self'"],
     'style-src-attr': ["'unsafe-inline'"],

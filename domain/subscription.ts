@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { anyShipToSchema, type ShipTo } from './address';
 import { deliveryCycles, grindTypes } from './catalog';
 import { checkoutConsentsSchema, type ConsentRecord } from './legal';
 import type { Actor } from './partner';
@@ -25,17 +26,12 @@ export type SubscriptionStatus = (typeof subscriptionStatuses)[number];
  */
 export type PaymentState = 'idle' | 'retrying' | 'declined';
 
-/** Delivery address. */
-export const shipToSchema = z.strictObject({
-  name: plainText('required').min(1, 'required').max(60, 'too_long'),
-  phone: z
-    .string({ error: 'required' })
-    .trim()
-    .regex(/^\+?[0-9][0-9 -]{7,18}[0-9]$/, 'invalid_phone'),
-  address: plainText('required').min(5, 'too_short').max(300, 'too_long'),
-  memo: plainText().max(100, 'too_long').optional(),
-});
-export type ShipTo = z.infer<typeof shipToSchema>;
+/**
+ * Delivery address: 받는 분, 연락처, 우편번호, 기본주소, 상세주소, 배송 메모 (domain/address.ts); the free-text 주소 of
+ * subscriptions started before the address book is accepted and read too.
+ */
+export const shipToSchema = anyShipToSchema;
+export type { ShipTo };
 
 /** The order options a subscription charges and ships. */
 export const subscriptionOptionsSchema = z.strictObject({

@@ -546,3 +546,38 @@ describe('subscription rules: carried state', () => {
     assert.equal(s.status, 'active');
   });
 });
+
+describe('배송지 변경', () => {
+  const to = {
+    name: '김고객',
+    phone: '010-1234-5678',
+    postcode: '04524',
+    address1: '서울특별시 중구 세종대로 110',
+    address2: '3층',
+    memo: '문 앞',
+  };
+
+  it('takes a structured address, and refuses a missing, malformed or free-text one', () => {
+    assert.equal(rules.checkChangeAddress(to), null);
+    assert.equal(rules.checkChangeAddress({ ...to, address2: undefined, memo: undefined }), null);
+    for (const bad of [
+      null,
+      'somewhere',
+      { ...to, postcode: '1234' },
+      { ...to, postcode: 4524 },
+      { ...to, name: '  ' },
+      { ...to, address1: '서울' },
+      { ...to, memo: 'x'.repeat(101) },
+      { name: '김고객', phone: '010-1234-5678', address: '서울특별시 중구 세종대로 110' },
+    ]) {
+      assert.equal(rules.checkChangeAddress(bad)?.code, 'VALIDATION_FAILED', JSON.stringify(bad));
+    }
+  });
+
+  it('reaches orders until they ship: to roast and roasted follow, shipped, delivered and canceled keep theirs', () => {
+    assert.deepEqual(
+      ['to_roast', 'roasted', 'shipped', 'delivered', 'canceled'].filter(rules.addressFollowsOrder),
+      ['to_roast', 'roasted'],
+    );
+  });
+});

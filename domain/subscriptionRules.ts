@@ -217,6 +217,32 @@ export function checkCancel(s: SubscriptionState, when: unknown): Refusal | null
   return null;
 }
 
+/**
+ * A new delivery address: the workflow checks its shape itself (zod stays out of the bundle; the API has checked it
+ * fully) — 받는 분, 연락처, 5-digit 우편번호 and 기본주소 present. Any running subscription may change it, even paused.
+ */
+export function checkChangeAddress(shipTo: unknown): Refusal | null {
+  const a = shipTo as Record<string, unknown> | null;
+  const text = (k: string, max: number, required = true) =>
+    a?.[k] === undefined ? !required : typeof a[k] === 'string' && (a[k] as string).length <= max;
+  const ok =
+    !!a &&
+    typeof a === 'object' &&
+    text('name', 60) &&
+    text('phone', 20) &&
+    typeof a.postcode === 'string' &&
+    /^\d{5}$/.test(a.postcode) &&
+    text('address1', 200) &&
+    text('address2', 100, false) &&
+    text('memo', 100, false) &&
+    !!(a.name as string).trim() &&
+    (a.address1 as string).trim().length >= 5;
+  return ok ? null : refuse('배송지를 확인해 주세요.', 'VALIDATION_FAILED');
+}
+
+/** An order still takes a new address until it ships (to roast or roasted); shipped ones keep the one on the box. */
+export const addressFollowsOrder = (status: string) => status === 'to_roast' || status === 'roasted';
+
 // ——— Customer actions ———
 
 /** A subscription that ends at `now`: nothing left to charge or retry. */

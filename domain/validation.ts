@@ -14,6 +14,7 @@ export const validationMessages: Record<string, string> = {
   too_short: 'This is too short',
   invalid_email: 'Enter a valid e-mail address',
   invalid_phone: 'Enter a valid phone number',
+  invalid_postcode: 'Enter the 5-digit postcode (우편번호)',
   invalid_business_number: 'Enter 10 digits (e.g. 124-81-00998)',
   invalid_check_digit: 'The check digit does not match: please check the number',
   invalid_bank_account: 'Enter the account number (digits and dashes)',

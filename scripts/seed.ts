@@ -310,10 +310,27 @@ async function ensureLiveSubscription(
     },
     productId,
     options: { grams: o.weights[0]!.grams, grind: o.grinds[0], quantity: 1, cycleWeeks: o.cycles[0] },
-    shipTo: { name: who.name, phone: '010-1234-5678', address: '서울특별시 중구 세종대로 110, 101동 1001호' },
+    shipTo: await homeAddress(api, who.name),
     authKey: await sandboxAuthKey(c, customerKey, cardNumber),
     customerKey,
   });
+}
+
+/** The customer's default address from their book, saved there first if the book is empty (as checkout does). */
+async function homeAddress(api: Awaited<ReturnType<typeof apiSession>>, name: string) {
+  const book = (await api('GET', '/api/me/addresses')) as { items: Record<string, unknown>[] };
+  const home =
+    book.items[0] ??
+    ((await api('POST', '/api/me/addresses', {
+      name,
+      phone: '010-1234-5678',
+      postcode: '04524',
+      address1: '서울특별시 중구 세종대로 110',
+      address2: '101동 1001호',
+      memo: '문 앞에 놓아 주세요',
+    })) as Record<string, unknown>);
+  const { id: _id, isDefault: _default, createdAt: _created, ...shipTo } = home;
+  return shipTo;
 }
 
 /**

@@ -23,6 +23,7 @@ import { cardFailureWords } from '../domain/cardErrors';
 import {
   activateUpdate,
   cancelSubscriptionUpdate,
+  changeAddressUpdate,
   changeCardUpdate,
   changeOptionsUpdate,
   pauseUpdate,
@@ -135,9 +136,12 @@ export class SubscriptionEntity {
   readonly settings: rules.Settings;
   /** A card change talks to the provider on a budget the customer can wait for. */
   private readonly cardChange: Activities;
+  /** Where it ships (changed by 배송지 변경; the row holds it for the charges). */
+  private shipTo: SubscriptionInput['shipTo'];
 
   constructor(private readonly input: SubscriptionInput) {
     this.s = rules.stateFromInput(input);
+    this.shipTo = input.shipTo;
     this.savedStatus = this.s.status;
     this.settings = rules.settingsOf(input.settings, patched(NOTICES_PATCH));
     const budget = this.settings.cardChangeBudgetMs;
@@ -149,6 +153,7 @@ export class SubscriptionEntity {
     // A carried run's memo (continue-as-new keeps it) still holds the error its predecessor published.
     this.memoError = memoKey(this.s);
     this.handlers();
+    this.addressHandler();
   }
 
   get state(): SubscriptionState {
@@ -350,6 +355,38 @@ export class SubscriptionEntity {
     );
   }
 
+  /**
+   * 배송지 변경 (a message only new code sends: replay-safe): in turn under the mutex, the row and every order not
+   * shipped yet take the new address; the next run is handed it too.
+   */
+  private addressHandler(): void {
+    const check = (shipTo: unknown) => {
+      const refusal = rules.checkChangeAddress(shipTo);
+      if (refusal)
+        throw ApplicationFailure.nonRetryable(refusal.message, refusal.code, { reason: 'address_invalid' });
+    };
+    setHandler(
+      changeAddressUpdate,
+      ({ actor, args }) =>
+        this.lock.runExclusive(async () => {
+          refuse(rules.checkActor(this.s, actor, this.input.customerId));
+          check(args.shipTo);
+          const { ordersUpdated } = await acts.changeSubscriptionAddress({
+            subscriptionId: this.id,
+            shipTo: args.shipTo,
+          });
+          this.shipTo = args.shipTo;
+          return { state: this.s, ordersUpdated };
+        }),
+      {
+        validator: ({ actor, args }) => {
+          this.validate(actor, 'other', () => null);
+          check(args?.shipTo);
+        },
+      },
+    );
+  }
+
   private proposePrice(change: PriceChange): Promise<void> {
     return this.lock.runExclusive(async () => {
       const next = rules.proposePrice(this.s, change, Date.now(), this.settings);
@@ -540,6 +577,7 @@ export class SubscriptionEntity {
     await condition(allHandlersFinished);
     return continueAsNew<SubscriptionWorkflow>({
       ...this.input,
+      shipTo: this.shipTo,
       authKey: undefined,
       priceChanges: undefined,
       consents: undefined,

@@ -18,6 +18,7 @@ import {
   type OrderActor,
   type PartnerOrdersQuery,
 } from '../../domain/fulfilment';
+import { exportLayouts, exportTable, type ExportOrder } from '../../domain/orderExport';
 import { type ApiContext, type ApiDeps, partnerIdOf } from '../context';
 import { RESPONDED, route, type RouteDef } from '../route';
 import { fromTemporal } from '../temporalErrors';
@@ -149,55 +150,28 @@ export function fulfilmentRoutes(): RouteDef[] {
     route({
       method: 'GET',
       path: '/api/partner/orders/export.csv',
-      summary: "The orders of a view as CSV (UTF-8 with BOM, opens in Excel), for the courier's bulk upload",
+      summary:
+        "The orders of a view as CSV (UTF-8 with BOM, opens in Excel): Korean headers and values, Seoul times, the 배송 메모; `layout=courier` for the courier's bulk upload (택배사 대량 등록 양식)",
       tag: 'fulfilment',
       access: 'partner',
-      query: partnerOrdersQuerySchema.omit({ cursor: true, limit: true }),
+      query: partnerOrdersQuerySchema
+        .omit({ cursor: true, limit: true })
+        .extend({ layout: z.enum(exportLayouts).default('orders') }),
       async handler({ ctx, query, deps: { db } }) {
         const partnerId = partnerIdOf(ctx);
         const { q } = partnerOrders(db, partnerId, { ...query, limit: 10_000 });
         const rows = (await q.limit(10_000)) as OrderRow[];
-        const csv = stringify(
-          rows.map((r) => {
-            const to = r.shipTo as { name: string; phone: string; address: string };
-            return [
-              r.id,
-              r.productName,
-              r.grams,
-              r.grind,
-              r.quantity,
-              to.name,
-              to.phone,
-              to.address,
-              new Date(r.shipBy as string).toISOString(),
-              r.status,
-              r.carrier ?? '',
-              r.trackingNumber ?? '',
-            ];
-          }),
-          {
-            header: true,
-            columns: [
-              'order_id',
-              'product',
-              'grams',
-              'grind',
-              'quantity',
-              'recipient',
-              'phone',
-              'address',
-              'ship_by',
-              'status',
-              'carrier',
-              'tracking_number',
-            ],
-            // A cell a spreadsheet would run as a formula is quoted as text.
-            cast: {
-              string: (v) => (/^[=+\-@\t\r]/.test(v) ? { value: `'${v}`, quoted: true } : v),
-            },
+        const { header, rows: table } = exportTable(query.layout, rows as unknown as ExportOrder[]);
+        const csv = stringify(table, {
+          header: true,
+          columns: header,
+          // A cell a spreadsheet would run as a formula is quoted as text.
+          cast: {
+            string: (v) => (/^[=+\-@\t\r]/.test(v) ? { value: `'${v}`, quoted: true } : v),
           },
-        );
-        ctx.set('Content-Disposition', `attachment; filename="orders-${query.status}.csv"`);
+        });
+        const file = `${query.layout === 'courier' ? 'courier' : 'orders'}-${query.status}.csv`;
+        ctx.set('Content-Disposition', `attachment; filename="${file}"`);
         ctx.set('Cache-Control', 'no-store');
         ctx.type = 'text/csv; charset=utf-8';
         ctx.body = `\uFEFF${csv}`;

@@ -3,6 +3,7 @@
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { TypedSearchAttributes, WorkflowIdConflictPolicy } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { StructuredShipTo } from '../address';
 import { CustomerId, PartnerId } from '../searchAttributes';
 import type {
   CancelArgs,
@@ -15,6 +16,12 @@ import type {
 import { taskQueue } from '../taskQueues';
 
 export type { PriceChange, SubscriptionAction, SubscriptionInput, SubscriptionState };
+
+/** What an address change came to: the state, and the orders not shipped yet that now go to the new address. */
+export interface AddressChange {
+  state: SubscriptionState;
+  ordersUpdated: string[];
+}
 
 /** The workflow type: one durable run (continued as new) per subscription, for as long as it lives. */
 export const subscriptionWorkflowType = 'subscription';
@@ -53,6 +60,14 @@ export const respondToPriceChangeUpdate = defineUpdate<
   SubscriptionState,
   [SubscriptionAction<{ revisionId: string; decision: 'accept' | 'refuse' }>]
 >('respondToPriceChange');
+/**
+ * The subscription's delivery address from now on: the subscription and every one of its orders not shipped yet take
+ * it (shipped ones keep theirs). Answers the state and the orders that took it.
+ */
+export const changeAddressUpdate = defineUpdate<
+  AddressChange,
+  [SubscriptionAction<{ shipTo: StructuredShipTo }>]
+>('changeAddress');
 /** Sent by the product's publication when an approved revision changes prices: the workflow decides what applies. */
 export const priceChangeSignal = defineSignal<[PriceChange]>('priceChange');
 

@@ -33,6 +33,14 @@ const partnerOnly = (e: Expect): Record<Who, Expect> => ({
   admin: 403,
 });
 
+const NO_ADDRESS = '00000000-0000-4000-8000-000000000000';
+const ADDRESS = {
+  name: '매트릭스',
+  phone: '010-1111-2222',
+  postcode: '04524',
+  address1: '서울특별시 중구 세종대로 110',
+};
+
 const matrix: Record<string, Row> = {
   'GET /healthz': { expect: everyone(200) },
   'GET /readyz': { expect: everyone(200) },
@@ -192,6 +200,28 @@ const matrix: Record<string, Row> = {
   'POST /api/notifications/read': { expect: signedIn(400) },
   'GET /api/notifications/preferences': { expect: signedIn(200) },
   'PUT /api/notifications/preferences': { expect: signedIn(400) },
+  // The address book is always the caller's own: an address that is not theirs (or none) is "not found", admins too.
+  'GET /api/me/addresses': { expect: signedIn(200) },
+  'POST /api/me/addresses': { expect: signedIn(400) },
+  'PUT /api/me/addresses/:id': {
+    params: () => ({ id: NO_ADDRESS }),
+    body: () => ADDRESS,
+    expect: { anon: 401, customer: 404, partner: 404, admin: 404 },
+  },
+  'DELETE /api/me/addresses/:id': {
+    params: () => ({ id: NO_ADDRESS }),
+    expect: { anon: 401, customer: 404, partner: 404, admin: 404 },
+  },
+  'POST /api/me/addresses/:id/default': {
+    params: () => ({ id: NO_ADDRESS }),
+    expect: { anon: 401, customer: 404, partner: 404, admin: 404 },
+  },
+  // Someone else's subscription: not found; an admin gets as far as the subscriber's book (where no such address is).
+  'POST /api/subscriptions/:id/address': {
+    params: (f) => ({ id: f.otherSubscriptionId }),
+    body: () => ({ addressId: NO_ADDRESS }),
+    expect: ownerOrAdmin('pass'),
+  },
 };
 
 let stack: Stack;

@@ -36,6 +36,11 @@ const pathParams: Record<string, (f: Fixtures) => Record<string, string>> = {
   'POST /api/me/deliveries/:id/confirm': (f) => ({ id: f.partnerOrderId }),
   'POST /api/admin/settlements/:id/payout': (f) => ({ id: f.otherStatementId }),
   'PUT /api/admin/partners/:id/commission': (f) => ({ id: f.otherPartnerId }),
+  // No such address of the caller's: a body that passes would be "not found", nothing written either way.
+  'PUT /api/me/addresses/:id': () => ({ id: '00000000-0000-4000-8000-000000000000' }),
+  'DELETE /api/me/addresses/:id': () => ({ id: '00000000-0000-4000-8000-000000000000' }),
+  'POST /api/me/addresses/:id/default': () => ({ id: '00000000-0000-4000-8000-000000000000' }),
+  'POST /api/subscriptions/:id/address': (f) => ({ id: f.ownSubscriptionId }),
 };
 
 const hostileStrings = [

@@ -264,6 +264,51 @@ describe('invisible format characters (bidi controls, zero-width) are refused in
     );
   });
 
+  it('the address book and a subscription’s new address: invisible characters, a bad postcode, a crafted id', async () => {
+    const me = f.superuser;
+    const address = {
+      name: '김고객',
+      phone: '010-1234-5678',
+      postcode: '04524',
+      address1: '서울특별시 중구 세종대로 110',
+      address2: '3층',
+      memo: '문 앞',
+    };
+    const before = (await me.get<{ items: unknown[] }>('/api/me/addresses')).body.items.length;
+    for (const field of ['name', 'address1', 'address2', 'memo'] as const) {
+      assertRefused(
+        await me.post('/api/me/addresses', { ...address, [field]: `서울\u202E${address[field]}` }),
+        field,
+        `address ${field}`,
+        'invisible_characters',
+      );
+    }
+    for (const postcode of ['4524', '045241', '０４５２４', '04-524', '']) {
+      assertRefused(
+        await me.post('/api/me/addresses', { ...address, postcode }),
+        'postcode',
+        `postcode ${postcode}`,
+      );
+    }
+    assertRefused(
+      await me.post('/api/me/addresses', { ...address, address: '자유 입력 주소' }),
+      '(root)',
+      'the free-text address is not a book entry',
+    );
+    assertRefused(
+      await me.request('PUT', `/api/me/addresses/${someId}`, { ...address, memo: 'x'.repeat(101) }),
+      'memo',
+      'memo too long',
+      'too_long',
+    );
+    assertRefused(
+      await me.post(`/api/subscriptions/${f.ownSubscriptionId}/address`, { addressId: 'not-a-uuid' }),
+      'addressId',
+      'address id',
+    );
+    assert.equal((await me.get<{ items: unknown[] }>('/api/me/addresses')).body.items.length, before);
+  });
+
   it('Korean, emoji and ordinary punctuation still pass the same fields', async () => {
     const email = `ok-${uniq()}@example.com`;
     const res = await f.as.anon.post('/api/auth/signup', {

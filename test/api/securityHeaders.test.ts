@@ -80,6 +80,10 @@ describe('security headers on pages', () => {
       assert.ok(script.includes(sha(BOOTSTRAP)) && script.includes(sha(OTHER_PAGE_SCRIPT)), script.join(' '));
       assert.equal(script.filter((s) => s.startsWith("'sha256-")).length, 2); // not the external one
       assert.ok(script.includes(new URL(stack.config.toss.sdkUrl).origin), 'the Toss SDK origin');
+      // The postcode search: its script's host only, and nowhere else (it opens a popup, not a frame).
+      assert.ok(script.includes('https://t1.daumcdn.net'), 'the postcode script');
+      for (const [name, sources] of policy)
+        if (name !== 'script-src') assert.ok(!sources.some((x) => x.includes('daum')), name);
       assert.deepEqual(policy.get('frame-ancestors'), ["'none'"]);
       assert.deepEqual(policy.get('object-src'), ["'none'"]);
       assert.deepEqual(policy.get('default-src'), ["'self'"]);

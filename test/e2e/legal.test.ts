@@ -174,8 +174,9 @@ describe('legal basics in the browser', () => {
     for (const words of ['제공받는 자', '배송 주소', '제공 목적', '보유 및 이용 기간'])
       assert.ok(provision.includes(words));
 
-    await page.fill('#shipPhone', '010-9876-5432');
-    await page.fill('#shipAddress', '서울특별시 종로구 세종대로 175');
+    await page.fill('#ship-phone', '010-9876-5432');
+    await page.fill('#ship-postcode', '03172');
+    await page.fill('#ship-address1', '서울특별시 종로구 세종대로 175');
     await page.check('#consent-recurring');
     await page.click('[data-testid=pay-with-card]');
     await page.waitForSelector('[data-testid=error-consent-third-party]');

@@ -8,6 +8,7 @@ import { subscriptionEn, subscriptionKo } from './messages/subscription';
 import { notifierEn, notifierKo } from './messages/notifier';
 import { legalEn, legalKo } from './messages/legal';
 import { customerActionsEn, customerActionsKo } from './messages/customerActions';
+import { addressEn, addressKo } from './messages/address';
 
 /** The UI's two languages: Korean first, English on request (remembered in localStorage). */
 export type Lang = 'ko' | 'en';
@@ -289,6 +290,7 @@ const dictionaries: Record<Lang, Record<string, string>> = {
     ...notificationsKo,
     ...legalKo,
     ...customerActionsKo,
+    ...addressKo,
   },
   en: {
     ...en,
@@ -301,6 +303,7 @@ const dictionaries: Record<Lang, Record<string, string>> = {
     ...notificationsEn,
     ...legalEn,
     ...customerActionsEn,
+    ...addressEn,
   },
 };
 

@@ -1,3 +1,4 @@
+import type { ShipTo } from '$domain/address';
 import { cardFailureWords, declineWords } from '$domain/cardErrors';
 import { ApiError } from './api';
 import { i18n, t } from './i18n.svelte';
@@ -13,6 +14,8 @@ export interface Subscription {
   options: { grams: number; grind: string; quantity: number; cycleWeeks: number };
   amount: number;
   cardMasked: string | null;
+  /** Where it ships: structured, or the free-text address of a subscription from before the address book. */
+  shipTo: ShipTo;
   cycle: number;
   nextChargeAt: string | null;
   nextRetryAt: string | null;
