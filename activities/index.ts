@@ -1,4 +1,5 @@
 import type { ActivityDeps } from './deps';
+import { createCardActivities } from './cards';
 import { createDemoHistoryActivities } from './demoHistory';
 import { createFulfilmentActivities } from './fulfilment';
 import { createNotifierActivities } from './notifier';
@@ -24,6 +25,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createPartnerApplicationActivities(deps),
     ...createProductPublicationActivities(deps),
     ...createSubscriptionActivities(deps),
+    ...createCardActivities(deps),
     ...createRefundPaymentActivities(deps),
     ...createFulfilmentActivities(deps),
     ...createSettlementRunActivities(deps),

@@ -13,7 +13,12 @@ import {
   type SubscriptionOptions,
   type SubscriptionState,
 } from '../domain/subscription';
-import { issueFailureIsCustomers, TossError, TossNotFoundError } from '../payments/errors';
+import {
+  issueFailureIsCustomers,
+  TossError,
+  TossNeedsNewCardError,
+  TossNotFoundError,
+} from '../payments/errors';
 import type { TossPayment } from '../payments/types';
 import { priceChangeSignal, subscriptionHandle } from '../domain/contracts/subscription';
 import type { ConsentRecord } from '../domain/legal';
@@ -344,6 +349,11 @@ export function createSubscriptionActivities({
     }
     const card = await db('cards').where({ id: input.cardId }).first('billingKeyEnc');
     if (!card) throw ApplicationFailure.nonRetryable('Card not found', 'NOT_FOUND');
+    if (!card.billingKeyEnc) {
+      // An erased card (removed, or replaced on another subscription) is never charged: the customer needs a card.
+      const erased = new TossNeedsNewCardError('ALREADY_REMOVED_BILLING_KEY', '삭제된 카드입니다.', 0);
+      return recordDecline(sub, amount, input.cycle, input.attempt, orderId, erased);
+    }
     const billingKey = secrets.open(card.billingKeyEnc, `card:${input.cardId}`);
     try {
       const payment = await toss.chargeBillingKey(

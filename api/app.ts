@@ -29,6 +29,7 @@ import { healthRoutes } from './routes/health';
 import { inboxRoutes } from './routes/inbox';
 import { notificationFailureRoutes } from './routes/notificationFailures';
 import { notificationRoutes } from './routes/notifications';
+import { cardRoutes } from './routes/cards';
 import { legalRoutes } from './routes/legal';
 import { partnerApplicationRoutes } from './routes/partnerApplications';
 import { securityHeaders } from './securityHeaders';
@@ -58,6 +59,7 @@ export function allRoutes(
     ...dashboardRoutes(),
     ...notificationFailureRoutes(),
     ...notificationRoutes(),
+    ...cardRoutes(),
   ];
 }
 

@@ -18,6 +18,8 @@ import type {
 export interface Refusal {
   code: 'CONFLICT' | 'FORBIDDEN' | 'VALIDATION_FAILED';
   message: string;
+  /** The page's key for it (`err.reason.<reason>`), where the code alone says too little. */
+  reason?: string;
 }
 
 /** A notice to the subscriber; `key` makes it once-only (the outbox dedupes on it). */
@@ -247,6 +249,20 @@ export function changeCard(s: SubscriptionState, card: ConnectedCard): Change {
       ...(due ? { status: 'past_due', needsNewCard: false, retryNow: true } : {}),
     },
   };
+}
+
+/** 이 카드로 결제: a saved card's id, and not the one the subscription charges already. */
+export function checkUseCard(s: SubscriptionState, args: unknown): Refusal | null {
+  const cardId = (args as { cardId?: unknown } | null)?.cardId;
+  if (typeof cardId !== 'string' || !/^[0-9a-f-]{36}$/i.test(cardId))
+    return refuse('카드를 선택해 주세요.', 'VALIDATION_FAILED');
+  if (cardId === s.cardId) return { ...refuse('이미 이 카드로 결제하고 있습니다.'), reason: 'card_already_used' };
+  return null;
+}
+
+/** A saved card takes over (as a new card does: a payment that is due is tried again at once). */
+export function useCard(s: SubscriptionState, card: ConnectedCard): Change {
+  return changeCard(s, card);
 }
 
 /**

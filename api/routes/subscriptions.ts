@@ -16,7 +16,9 @@ import {
   startSubscription,
   subscriptionHandle,
   subscriptionStateQuery,
+  useCardUpdate,
 } from '../../domain/contracts/subscription';
+import { useCardSchema } from '../../domain/cards';
 import { AppError } from '../../domain/errors';
 import { subscriptionSettings } from '../../infra/config';
 import { legalLibrary } from '../../infra/legal';
@@ -277,6 +279,7 @@ export function subscriptionRoutes(): RouteDef[] {
       changeCardUpdate,
       changeCardSchema,
     ),
+    action('use-card', '이 카드로 결제: one of my saved cards charges this subscription', useCardUpdate, useCardSchema),
     action(
       'cancel',
       'Cancel now, or at the end of the current cycle',

@@ -40,6 +40,10 @@ export const changeCardUpdate = defineUpdate<
   SubscriptionState,
   [SubscriptionAction<{ authKey: string; customerKey: string }>]
 >('changeCard');
+/** 이 카드로 결제: one of the customer's saved cards charges this subscription from now on. */
+export const useCardUpdate = defineUpdate<SubscriptionState, [SubscriptionAction<{ cardId: string }>]>(
+  'useCard',
+);
 export const cancelSubscriptionUpdate = defineUpdate<
   SubscriptionState,
   [SubscriptionAction<{ when: 'now' | 'period_end'; reason?: string }>]
