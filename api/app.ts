@@ -121,7 +121,14 @@ export function createApp(given: ApiDeps): Koa<ApiState> {
   };
   // A history's payloads can be large: the codec takes up to 8 MB, everything else 64 KB.
   const codecBody = bodyParser({ enableTypes: ['json'], jsonLimit: '8mb', encoding: 'utf-8', onError });
-  const body = bodyParser({ enableTypes: ['json'], jsonLimit: '64kb', encoding: 'utf-8', onError });
+  // DELETE too: the router refuses any body but an empty one, so it must see what was sent.
+  const body = bodyParser({
+    enableTypes: ['json'],
+    jsonLimit: '64kb',
+    encoding: 'utf-8',
+    onError,
+    parsedMethods: ['POST', 'PUT', 'PATCH', 'DELETE'],
+  });
   app.use((ctx, next) => (ctx.path.startsWith('/codec/') ? codecBody(ctx, next) : body(ctx, next)));
   app.use(router.routes());
   app.use(

@@ -28,7 +28,13 @@ export const liveSubscriptionStatuses = ['connecting', 'active', 'past_due', 'pa
 
 /** The list's row → its view. */
 export function customerCardOf(
-  row: { id: string; issuerCode: string | null; numberMasked: string; cardType: string | null; createdAt: Date | string },
+  row: {
+    id: string;
+    issuerCode: string | null;
+    numberMasked: string;
+    cardType: string | null;
+    createdAt: Date | string;
+  },
   usedBy: CardUse[],
 ): CustomerCard {
   return {
@@ -53,8 +59,7 @@ export const useCardSchema = z.strictObject({ cardId: z.uuid() });
 
 /** What the customerCards workflow does for a customer, one action per run. */
 export type CustomerCardsAction =
-  | { kind: 'register'; authKey: string; customerKey: string }
-  | { kind: 'remove'; cardId: string };
+  { kind: 'register'; authKey: string; customerKey: string } | { kind: 'remove'; cardId: string };
 
 /** The customerCards workflow's input: whose cards, and what to do. */
 export interface CustomerCardsInput {

@@ -256,7 +256,8 @@ export function checkUseCard(s: SubscriptionState, args: unknown): Refusal | nul
   const cardId = (args as { cardId?: unknown } | null)?.cardId;
   if (typeof cardId !== 'string' || !/^[0-9a-f-]{36}$/i.test(cardId))
     return refuse('카드를 선택해 주세요.', 'VALIDATION_FAILED');
-  if (cardId === s.cardId) return { ...refuse('이미 이 카드로 결제하고 있습니다.'), reason: 'card_already_used' };
+  if (cardId === s.cardId)
+    return { ...refuse('이미 이 카드로 결제하고 있습니다.'), reason: 'card_already_used' };
   return null;
 }
 

@@ -158,7 +158,11 @@ export function createTossClient(opts: TossClientOptions) {
 export type TossClient = ReturnType<typeof createTossClient>;
 
 /** Toss's answers for a billing key it no longer has: its deletion is already done. */
-const BILLING_KEY_GONE = new Set(['INVALID_BILL_KEY_REQUEST', 'NOT_FOUND_BILLING', 'ALREADY_REMOVED_BILLING_KEY']);
+const BILLING_KEY_GONE = new Set([
+  'INVALID_BILL_KEY_REQUEST',
+  'NOT_FOUND_BILLING',
+  'ALREADY_REMOVED_BILLING_KEY',
+]);
 
 function fromTransport(err: unknown, method: string): TossError {
   const detail = (err as Error)?.message ?? String(err);

@@ -28,7 +28,12 @@ export async function customerCards(input: CustomerCardsInput): Promise<Customer
         });
       } catch {
         const words = cardFailureWords('PROVIDER_UNAVAILABLE');
-        return { ok: false, code: 'PAYMENT_PROVIDER_UNAVAILABLE', providerCode: 'PROVIDER_UNAVAILABLE', message: words.ko };
+        return {
+          ok: false,
+          code: 'PAYMENT_PROVIDER_UNAVAILABLE',
+          providerCode: 'PROVIDER_UNAVAILABLE',
+          message: words.ko,
+        };
       }
       if (result.ok) return result;
       const words = cardFailureWords(result.code);

@@ -66,7 +66,8 @@ const pay = proxyLocalActivities<Activities>({
 });
 
 function refuse(r: { code: string; message: string; reason?: string } | null): void {
-  if (r) throw ApplicationFailure.nonRetryable(r.message, r.code, ...(r.reason ? [{ reason: r.reason }] : []));
+  if (r)
+    throw ApplicationFailure.nonRetryable(r.message, r.code, ...(r.reason ? [{ reason: r.reason }] : []));
 }
 
 /** What a failed activity says went wrong, for the state, the memo and ops. */
@@ -302,7 +303,9 @@ export class SubscriptionEntity {
         const card = await acts.usableCard({ customerId: this.input.customerId, cardId: args.cardId });
         if (!card.ok) {
           const code = card.reason === 'card_not_found' ? 'NOT_FOUND' : 'CONFLICT';
-          throw ApplicationFailure.nonRetryable('이 카드는 사용할 수 없습니다.', code, { reason: card.reason });
+          throw ApplicationFailure.nonRetryable('이 카드는 사용할 수 없습니다.', code, {
+            reason: card.reason,
+          });
         }
         const replaced = this.s.cardId;
         const state = await this.act(

@@ -51,7 +51,8 @@ export function cardRoutes(): RouteDef[] {
     route({
       method: 'GET',
       path: '/api/me/cards',
-      summary: 'My saved cards (결제 수단): company, number as Toss returns it, and the live subscriptions charging each',
+      summary:
+        'My saved cards (결제 수단): company, number as Toss returns it, and the live subscriptions charging each',
       tag: 'subscriptions',
       access: 'user',
       async handler({ ctx, deps: { db } }): Promise<{ items: CustomerCard[] }> {
@@ -88,7 +89,8 @@ export function cardRoutes(): RouteDef[] {
     route({
       method: 'POST',
       path: '/api/me/cards',
-      summary: '새 카드 등록: the card window’s authKey becomes a saved card (its billing key sealed, never shown)',
+      summary:
+        '새 카드 등록: the card window’s authKey becomes a saved card (its billing key sealed, never shown)',
       tag: 'subscriptions',
       access: 'user',
       body: registerCardSchema,

@@ -279,7 +279,12 @@ export function subscriptionRoutes(): RouteDef[] {
       changeCardUpdate,
       changeCardSchema,
     ),
-    action('use-card', '이 카드로 결제: one of my saved cards charges this subscription', useCardUpdate, useCardSchema),
+    action(
+      'use-card',
+      '이 카드로 결제: one of my saved cards charges this subscription',
+      useCardUpdate,
+      useCardSchema,
+    ),
     action(
       'cancel',
       'Cancel now, or at the end of the current cycle',

@@ -6,7 +6,15 @@ import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { CustomerCard } from '../../domain/cards';
 import { customerKeyFor } from '../../domain/subscription';
-import { eventually, makePartner, makeUser, publishProduct, startStack, stopTemporal, type Stack } from '../harness';
+import {
+  eventually,
+  makePartner,
+  makeUser,
+  publishProduct,
+  startStack,
+  stopTemporal,
+  type Stack,
+} from '../harness';
 import { subscribeWith } from './fixtures';
 
 let stack: Stack;
@@ -29,7 +37,10 @@ const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 async function register(c: Customer, cardNumber: string): Promise<{ id: string; authKey: string }> {
   const customerKey = customerKeyFor(c.me.id);
   const authKey = await stack.sandbox.authKey(customerKey, cardNumber);
-  const res = await c.browser.post<{ id: string; numberMasked: string }>('/api/me/cards', { authKey, customerKey });
+  const res = await c.browser.post<{ id: string; numberMasked: string }>('/api/me/cards', {
+    authKey,
+    customerKey,
+  });
   assert.equal(res.status, 201, JSON.stringify(res.body));
   return { id: res.body.id, authKey };
 }
@@ -38,10 +49,11 @@ async function register(c: Customer, cardNumber: string): Promise<{ id: string; 
 const sandboxKey = (authKey: string) =>
   stack.sandbox.db('billing_keys').where({ auth_key: authKey }).first('key_hash', 'removed_at');
 
-const cardsOf = async (c: Customer) => (await c.browser.get<{ items: CustomerCard[] }>('/api/me/cards')).body.items;
+const cardsOf = async (c: Customer) =>
+  (await c.browser.get<{ items: CustomerCard[] }>('/api/me/cards')).body.items;
 
 async function assertErased(cardId: string, authKey: string) {
-  const row = await eventually(() =>
+  const row = await eventually<{ billingKeyEnc: string | null; removedAt: Date | null }>(() =>
     stack.db('cards').where({ id: cardId }).whereNull('billingKeyEnc').first('billingKeyEnc', 'removedAt'),
   );
   assert.equal(row.billingKeyEnc, null);
@@ -55,7 +67,8 @@ describe('결제 수단', () => {
     const subId = await subscribeWith(stack, c.browser, productId);
     await eventually(() => stack.db('payments').where({ subscriptionId: subId, cycle: 1 }).first('id'));
     const first = (await stack.db('subscriptions').where({ id: subId }).first('cardId')).cardId as string;
-    const firstAuthKey = (await stack.db('cards').where({ id: first }).first('authKeyHash')).authKeyHash as string;
+    const firstAuthKey = (await stack.db('cards').where({ id: first }).first('authKeyHash'))
+      .authKeyHash as string;
 
     const second = await register(c, '5365101234567890');
     let cards = await cardsOf(c);
@@ -113,8 +126,12 @@ describe('결제 수단', () => {
 
     // A charge in flight when the card changed may still use the first card: the one after it cannot.
     const switchedAt = (await stack.db('subscriptions').where({ id: subId }).first('cycle')).cycle as number;
-    const paid = await eventually(
-      () => stack.db('payments').where({ subscriptionId: subId, cycle: switchedAt + 2 }).first('orderId'),
+    const paid = await eventually<{ orderId: string }>(
+      () =>
+        stack
+          .db('payments')
+          .where({ subscriptionId: subId, cycle: switchedAt + 2 })
+          .first('orderId'),
       20_000,
     );
     const charged = await stack.sandbox.db('payments').where({ order_id: paid.orderId }).first('key_hash');
@@ -131,7 +148,9 @@ describe('결제 수단', () => {
     assert.equal(removed.status, 200, JSON.stringify(removed.body));
     await assertErased(third.id, third.authKey);
     assert.equal((await c.browser.request('DELETE', `/api/me/cards/${third.id}`)).status, 200);
-    const deletes = await stack.sandbox.db('attempts').where({ kind: 'delete', customer_key: customerKeyFor(c.me.id) });
+    const deletes = await stack.sandbox
+      .db('attempts')
+      .where({ kind: 'delete', customer_key: customerKeyFor(c.me.id) });
     assert.equal(deletes.filter((d: { outcome: string }) => d.outcome === 'DELETED').length, 2);
     // A removed card cannot be chosen.
     const gone = await c.browser.post<{ error: { code: string; details?: { reason?: string } } }>(
@@ -144,7 +163,10 @@ describe('결제 수단', () => {
     // A new card through the card window replaces the second one, which nothing else charges: erased.
     const customerKey = customerKeyFor(c.me.id);
     const fourthAuth = await stack.sandbox.authKey(customerKey, '4330123412348888');
-    const changed = await c.browser.post(`/api/subscriptions/${subId}/card`, { authKey: fourthAuth, customerKey });
+    const changed = await c.browser.post(`/api/subscriptions/${subId}/card`, {
+      authKey: fourthAuth,
+      customerKey,
+    });
     assert.equal(changed.status, 200, JSON.stringify(changed.body));
     await assertErased(second.id, second.authKey);
     assert.equal((await cardsOf(c)).length, 1);
@@ -164,4 +186,3 @@ describe('결제 수단', () => {
     assert.deepEqual(await cardsOf(c), []);
   });
 });
-
