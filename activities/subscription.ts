@@ -472,7 +472,12 @@ export function createSubscriptionActivities({
       authKey: string;
     }): Promise<ConnectResult> {
       const authKeyHash = sha(input.authKey);
-      const existing = await db('cards').where({ authKeyHash }).first('id', 'numberMasked', 'userId');
+      const existing = await db('cards')
+        .where({ authKeyHash })
+        .first('id', 'numberMasked', 'userId', 'billingKeyEnc', 'removedAt');
+      // A card removed since (its key erased) is never handed out again: the window's answer is spent.
+      if (existing && (!existing.billingKeyEnc || existing.removedAt))
+        return { ok: false, code: 'NOT_FOUND_BILLING', message: 'The card was removed' };
       if (existing) {
         // Another account's card found by its authKey is that account's: never handed to this one.
         if (existing.userId !== input.customerId)

@@ -66,6 +66,8 @@ function present(row: Record<string, unknown>, image?: string | null) {
     amount: row.amount,
     shipTo: row.shipTo,
     cardMasked: row.cardMasked,
+    // The card's company as Toss codes it (마이페이지 names it); only the list joins the card.
+    cardIssuerCode: row.cardIssuerCode ?? null,
     cycle: row.cycle,
     nextChargeAt: row.nextChargeAt,
     nextRetryAt: row.nextRetryAt,
@@ -235,10 +237,11 @@ export function subscriptionRoutes(): RouteDef[] {
       async handler({ ctx, deps: { db } }) {
         const rows = await db('subscriptions as s')
           .leftJoin('catalog_products as c', 'c.product_id', 's.product_id')
+          .leftJoin('cards as k', 'k.id', 's.card_id')
           .where('s.customer_id', ctx.state.user!.id)
           .whereNotIn('s.status', ['card_failed'])
           .orderBy('s.started_at', 'desc')
-          .select('s.*', 'c.image_id as image_id');
+          .select('s.*', 'c.image_id as image_id', 'k.issuer_code as card_issuer_code');
         return { items: rows.map((r: Record<string, unknown>) => present(r, r.imageId as string | null)) };
       },
     }),

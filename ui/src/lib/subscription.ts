@@ -13,6 +13,8 @@ export interface Subscription {
   options: { grams: number; grind: string; quantity: number; cycleWeeks: number };
   amount: number;
   cardMasked: string | null;
+  /** Toss's issuer code of the card (its company's name comes from $domain/cardCompanies). */
+  cardIssuerCode?: string | null;
   cycle: number;
   nextChargeAt: string | null;
   nextRetryAt: string | null;
