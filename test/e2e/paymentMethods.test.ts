@@ -118,6 +118,8 @@ describe('결제 수단 in the browser', () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${stack.baseUrl}/me`);
     await cards.first().waitFor();
+    // The subscription names its card's company too.
+    await page.locator('[data-testid=subscription]:has-text("KB국민카드 53651012")').waitFor();
     await noSidewaysScroll(page);
     await shot(page, 'payment-methods-390');
     await page.close();
