@@ -1,5 +1,6 @@
 import { createAddressBookActivities } from './addressBook';
 import type { ActivityDeps } from './deps';
+import { createCardActivities } from './cards';
 import { createDemoHistoryActivities } from './demoHistory';
 import { createFulfilmentActivities } from './fulfilment';
 import { createNotifierActivities } from './notifier';
@@ -25,6 +26,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createPartnerApplicationActivities(deps),
     ...createProductPublicationActivities(deps),
     ...createSubscriptionActivities(deps),
+    ...createCardActivities(deps),
     ...createRefundPaymentActivities(deps),
     ...createFulfilmentActivities(deps),
     ...createSettlementRunActivities(deps),

@@ -16,7 +16,12 @@ import {
 import type { StructuredShipTo } from '../domain/address';
 import { fulfilmentStatuses } from '../domain/fulfilment';
 import { addressFollowsOrder } from '../domain/subscriptionRules';
-import { issueFailureIsCustomers, TossError, TossNotFoundError } from '../payments/errors';
+import {
+  issueFailureIsCustomers,
+  TossError,
+  TossNeedsNewCardError,
+  TossNotFoundError,
+} from '../payments/errors';
 import type { TossPayment } from '../payments/types';
 import { priceChangeSignal, subscriptionHandle } from '../domain/contracts/subscription';
 import type { ConsentRecord } from '../domain/legal';
@@ -352,6 +357,11 @@ export function createSubscriptionActivities({
     }
     const card = await db('cards').where({ id: input.cardId }).first('billingKeyEnc');
     if (!card) throw ApplicationFailure.nonRetryable('Card not found', 'NOT_FOUND');
+    if (!card.billingKeyEnc) {
+      // An erased card (removed, or replaced on another subscription) is never charged: the customer needs a card.
+      const erased = new TossNeedsNewCardError('ALREADY_REMOVED_BILLING_KEY', '삭제된 카드입니다.', 0);
+      return recordDecline(sub, amount, input.cycle, input.attempt, orderId, erased);
+    }
     const billingKey = secrets.open(card.billingKeyEnc, `card:${input.cardId}`);
     try {
       const payment = await toss.chargeBillingKey(
@@ -470,7 +480,12 @@ export function createSubscriptionActivities({
       authKey: string;
     }): Promise<ConnectResult> {
       const authKeyHash = sha(input.authKey);
-      const existing = await db('cards').where({ authKeyHash }).first('id', 'numberMasked', 'userId');
+      const existing = await db('cards')
+        .where({ authKeyHash })
+        .first('id', 'numberMasked', 'userId', 'billingKeyEnc', 'removedAt');
+      // A card removed since (its key erased) is never handed out again: the window's answer is spent.
+      if (existing && (!existing.billingKeyEnc || existing.removedAt))
+        return { ok: false, code: 'NOT_FOUND_BILLING', message: 'The card was removed' };
       if (existing) {
         // Another account's card found by its authKey is that account's: never handed to this one.
         if (existing.userId !== input.customerId)

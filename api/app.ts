@@ -31,6 +31,7 @@ import { inboxRoutes } from './routes/inbox';
 import { notificationFailureRoutes } from './routes/notificationFailures';
 import { notificationRoutes } from './routes/notifications';
 import { addressRoutes } from './routes/addresses';
+import { cardRoutes } from './routes/cards';
 import { legalRoutes } from './routes/legal';
 import { partnerApplicationRoutes } from './routes/partnerApplications';
 import { securityHeaders } from './securityHeaders';
@@ -62,6 +63,7 @@ export function allRoutes(
     ...notificationFailureRoutes(),
     ...notificationRoutes(),
     ...addressRoutes(),
+    ...cardRoutes(),
   ];
 }
 

@@ -581,3 +581,28 @@ describe('배송지 변경', () => {
     );
   });
 });
+
+describe('이 카드로 결제 (useCard)', () => {
+  const saved = '6f1c2a9e-1b7d-4c1e-9a55-0c5f0e4b2a11';
+
+  it('takes a saved card id, refuses anything else and the card already charged', () => {
+    assert.equal(rules.checkUseCard(active(), { cardId: saved }), null);
+    for (const bad of [undefined, null, {}, { cardId: 42 }, { cardId: 'card-2' }, { cardId: `${saved}x` }])
+      assert.equal(rules.checkUseCard(active(), bad)?.code, 'VALIDATION_FAILED', JSON.stringify(bad));
+    const same = rules.checkUseCard(active({ cardId: saved }), { cardId: saved });
+    assert.deepEqual([same?.code, same?.reason], ['CONFLICT', 'card_already_used']);
+  });
+
+  it('charges the chosen card from now on; a payment that is due is tried again at once', () => {
+    const plain = rules.useCard(active(), { cardId: saved, cardMasked: '53651012****789*' }).state;
+    assert.deepEqual(
+      [plain.cardId, plain.cardMasked, plain.status, plain.retryNow],
+      [saved, '53651012****789*', 'active', false],
+    );
+    const { state, charge: c } = charge(active(), T0);
+    const pastDue = rules.declined(state, declinedResult(true), c, settings).state;
+    const moved = rules.useCard(pastDue, { cardId: saved, cardMasked: '53651012****789*' }).state;
+    assert.deepEqual([moved.status, moved.needsNewCard, moved.retryNow], ['past_due', false, true]);
+    assert.equal(charge(moved, T0 + 10).charge.attempt, 2);
+  });
+});

@@ -326,6 +326,21 @@ export function changeCard(s: SubscriptionState, card: ConnectedCard): Change {
   };
 }
 
+/** 이 카드로 결제: a saved card's id, and not the one the subscription charges already. */
+export function checkUseCard(s: SubscriptionState, args: unknown): Refusal | null {
+  const cardId = (args as { cardId?: unknown } | null)?.cardId;
+  if (typeof cardId !== 'string' || !/^[0-9a-f-]{36}$/i.test(cardId))
+    return refuse('카드를 선택해 주세요.', 'VALIDATION_FAILED');
+  if (cardId === s.cardId)
+    return { ...refuse('이미 이 카드로 결제하고 있습니다.'), reason: 'card_already_used' };
+  return null;
+}
+
+/** A saved card takes over (as a new card does: a payment that is due is tried again at once). */
+export function useCard(s: SubscriptionState, card: ConnectedCard): Change {
+  return changeCard(s, card);
+}
+
 /**
  * Cancel now, or when the current cycle ends. Only an active subscription has a cycle to finish: any other is
  * cancelled at once (a past-due one has nothing paid to run out, a connecting one nothing at all).

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Agent, errors as undiciErrors } from 'undici';
-import { TossTransientError, tossErrorFrom, transportError, type TossError } from './errors';
+import { TossError, TossTransientError, tossErrorFrom, transportError } from './errors';
 import type { TossRateLimiter } from './rateLimit';
 import type {
   CancelPaymentRequest,
@@ -46,7 +46,7 @@ export function createTossClient(opts: TossClientOptions) {
   const authorization = `Basic ${Buffer.from(`${opts.secretKey}:`).toString('base64')}`;
 
   async function call<T>(
-    method: 'GET' | 'POST',
+    method: 'GET' | 'POST' | 'DELETE',
     path: string,
     body?: unknown,
     post: PostOptions = {},
@@ -85,6 +85,8 @@ export function createTossClient(opts: TossClientOptions) {
       // Not JSON: judged by the status below.
     }
     if (statusCode >= 200 && statusCode < 300) {
+      // A deletion answers with an empty body.
+      if (method === 'DELETE') return parsed as T;
       if (parsed === null || typeof parsed !== 'object') {
         throw method === 'GET'
           ? new TossTransientError(
@@ -97,8 +99,8 @@ export function createTossClient(opts: TossClientOptions) {
       return parsed as T;
     }
     const error = tossErrorFrom(statusCode, parsed as { code?: string; message?: string } | null);
-    // A lookup changes nothing, so any doubt about it is just "ask again".
-    if (method === 'GET' && error.retryClass === 'unknown_outcome') {
+    // A lookup changes nothing and a deletion repeated finds the key gone, so any doubt is just "ask again".
+    if (method !== 'POST' && error.retryClass === 'unknown_outcome') {
       throw new TossTransientError(error.code, error.message, error.status);
     }
     throw error;
@@ -134,12 +136,33 @@ export function createTossClient(opts: TossClientOptions) {
       return call('POST', `/v1/payments/${encodeURIComponent(paymentKey)}/cancel`, req, post);
     },
 
+    /**
+     * Deletes a billing key at Toss (`DELETE /v1/billing/{billingKey}`): it can never be charged again. Safe to repeat:
+     * a key Toss no longer knows (already deleted, or unknown) answers `{ deleted: false }`.
+     */
+    async deleteBillingKey(billingKey: string): Promise<{ deleted: boolean }> {
+      try {
+        await call('DELETE', `/v1/billing/${encodeURIComponent(billingKey)}`);
+        return { deleted: true };
+      } catch (err) {
+        if (err instanceof TossError && BILLING_KEY_GONE.has(err.code)) return { deleted: false };
+        throw err;
+      }
+    },
+
     close(): Promise<void> {
       return agent.close();
     },
   };
 }
 export type TossClient = ReturnType<typeof createTossClient>;
+
+/** Toss's answers for a billing key it no longer has: its deletion is already done. */
+const BILLING_KEY_GONE = new Set([
+  'INVALID_BILL_KEY_REQUEST',
+  'NOT_FOUND_BILLING',
+  'ALREADY_REMOVED_BILLING_KEY',
+]);
 
 function fromTransport(err: unknown, method: string): TossError {
   const detail = (err as Error)?.message ?? String(err);
@@ -152,7 +175,7 @@ function fromTransport(err: unknown, method: string): TossError {
   }
   const timedOut =
     err instanceof undiciErrors.HeadersTimeoutError || err instanceof undiciErrors.BodyTimeoutError;
-  if (method === 'GET')
+  if (method !== 'POST')
     return new TossTransientError(
       timedOut ? 'TIMEOUT' : 'NETWORK_ERROR',
       `Toss lookup failed: ${code || detail}`,

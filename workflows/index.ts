@@ -13,3 +13,4 @@ export { notifier } from './notifier';
 export { notificationDigest } from './notificationDigest';
 export { notificationSettings } from './notificationSettings';
 export { addressBook } from './addressBook';
+export { customerCards } from './customerCards';

@@ -34,6 +34,7 @@ import {
   subscriptionStateQuery,
   undoCancelUpdate,
   undoSkipUpdate,
+  useCardUpdate,
   type SubscriptionWorkflow,
 } from '../domain/contracts/subscription';
 import type { Actor } from '../domain/partner';
@@ -52,6 +53,8 @@ const acts = proxyActivities<Activities>(dbActivityOptions);
 
 /** Runs from this marker on send 결제 예정 안내 and ask consent to price increases (earlier runs replay without). */
 export const NOTICES_PATCH = 'subscription-notices';
+/** Runs from this marker on erase the card a card change replaced, when nothing else charges it. */
+export const CARD_RELEASE_PATCH = 'card-release';
 // The first connect: a few quick attempts per round; the flow retries rounds on the connect budget (visible to ops).
 const connecting = proxyActivities<Activities>({
   startToCloseTimeout: '70s',
@@ -294,12 +297,15 @@ export class SubscriptionEntity {
       async ({ actor, args }) => {
         // The provider first, outside the mutex and on a budget the customer can wait for.
         const card = await this.connectForChange(args);
-        return this.act(
+        const replaced = this.s.cardId;
+        const state = await this.act(
           actor,
           'other',
           () => null,
           (s) => rules.changeCard(s, card),
         );
+        if (patched(CARD_RELEASE_PATCH)) await this.release(replaced, card.cardId);
+        return state;
       },
       {
         validator: ({ actor, args }) => {
@@ -312,6 +318,29 @@ export class SubscriptionEntity {
             });
         },
       },
+    );
+    setHandler(
+      useCardUpdate,
+      async ({ actor, args }) => {
+        // A read outside the mutex: the card is the customer's, not removed, its billing key still here.
+        const card = await acts.usableCard({ customerId: this.input.customerId, cardId: args.cardId });
+        if (!card.ok) {
+          const code = card.reason === 'card_not_found' ? 'NOT_FOUND' : 'CONFLICT';
+          throw ApplicationFailure.nonRetryable('이 카드는 사용할 수 없습니다.', code, {
+            reason: card.reason,
+          });
+        }
+        const replaced = this.s.cardId;
+        const state = await this.act(
+          actor,
+          'other',
+          (s) => rules.checkUseCard(s, args),
+          (s) => rules.useCard(s, card),
+        );
+        await this.release(replaced, card.cardId);
+        return state;
+      },
+      { validator: ({ actor, args }) => this.validate(actor, 'other', (s) => rules.checkUseCard(s, args)) },
     );
     setHandler(
       cancelSubscriptionUpdate,
@@ -394,6 +423,11 @@ export class SubscriptionEntity {
       await this.commit(next, next.state.unitPrice !== this.s.unitPrice || !!next.notice);
       this.version += 1;
     });
+  }
+
+  /** The card this subscription moved off is erased here and at Toss, unless a live subscription still charges it. */
+  private async release(replaced: string | null, now: string): Promise<void> {
+    if (replaced && replaced !== now) await acts.releaseCard({ cardId: replaced });
   }
 
   /** A card change's connect: refused at once for what the customer can fix, and when the provider is not there. */

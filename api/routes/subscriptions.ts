@@ -18,7 +18,9 @@ import {
   subscriptionStateQuery,
   undoCancelUpdate,
   undoSkipUpdate,
+  useCardUpdate,
 } from '../../domain/contracts/subscription';
+import { useCardSchema } from '../../domain/cards';
 import { AppError } from '../../domain/errors';
 import { subscriptionSettings } from '../../infra/config';
 import { legalLibrary } from '../../infra/legal';
@@ -67,6 +69,8 @@ function present(row: Record<string, unknown>, image?: string | null) {
     amount: row.amount,
     shipTo: row.shipTo,
     cardMasked: row.cardMasked,
+    // The card's company as Toss codes it (마이페이지 names it); only the list joins the card.
+    cardIssuerCode: row.cardIssuerCode ?? null,
     cycle: row.cycle,
     nextChargeAt: row.nextChargeAt,
     nextRetryAt: row.nextRetryAt,
@@ -246,10 +250,11 @@ export function subscriptionRoutes(): RouteDef[] {
         const { db } = deps;
         const rows = await db('subscriptions as s')
           .leftJoin('catalog_products as c', 'c.product_id', 's.product_id')
+          .leftJoin('cards as k', 'k.id', 's.card_id')
           .where('s.customer_id', ctx.state.user!.id)
           .whereNotIn('s.status', ['card_failed'])
           .orderBy('s.started_at', 'desc')
-          .select('s.*', 'c.image_id as image_id');
+          .select('s.*', 'c.image_id as image_id', 'k.issuer_code as card_issuer_code');
         // What the customer can still do: withdraw an unshipped paid cycle, and when a skipped one is followed.
         const extras = await customerActionExtras(deps, ctx.state.user!.id, rows);
         return {
@@ -306,6 +311,12 @@ export function subscriptionRoutes(): RouteDef[] {
       'Change the card (a payment that is due is retried at once)',
       changeCardUpdate,
       changeCardSchema,
+    ),
+    action(
+      'use-card',
+      '이 카드로 결제: one of my saved cards charges this subscription',
+      useCardUpdate,
+      useCardSchema,
     ),
     action(
       'cancel',

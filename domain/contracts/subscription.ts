@@ -55,6 +55,10 @@ export const cancelSubscriptionUpdate = defineUpdate<SubscriptionState, [Subscri
 export const undoCancelUpdate = defineUpdate<SubscriptionState, [SubscriptionAction]>('undoCancel');
 /** Takes back a skip of the next delivery (건너뛰기 취소): that cycle is charged and shipped after all. */
 export const undoSkipUpdate = defineUpdate<SubscriptionState, [SubscriptionAction]>('undoSkip');
+/** 이 카드로 결제: one of the customer's saved cards charges this subscription from now on. */
+export const useCardUpdate = defineUpdate<SubscriptionState, [SubscriptionAction<{ cardId: string }>]>(
+  'useCard',
+);
 /** The subscriber's answer to a pending price increase (동의 / 거부), until it takes effect. */
 export const respondToPriceChangeUpdate = defineUpdate<
   SubscriptionState,

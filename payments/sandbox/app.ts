@@ -264,8 +264,15 @@ export function createSandboxApp(opts: SandboxOptions) {
     const removed = await db('billing_keys')
       .where({ key_hash: sha256(ctx.params.billingKey!) })
       .whereNull('removed_at')
-      .update({ removed_at: db.fn.now() });
-    if (!removed) throw new SandboxError('INVALID_BILL_KEY_REQUEST');
+      .update({ removed_at: db.fn.now() })
+      .returning('customer_key');
+    await attempt({
+      kind: 'delete',
+      customer_key: removed[0]?.customer_key ?? null,
+      status_code: removed.length ? 200 : 400,
+      outcome: removed.length ? 'DELETED' : 'INVALID_BILL_KEY_REQUEST',
+    });
+    if (!removed.length) throw new SandboxError('INVALID_BILL_KEY_REQUEST');
     ctx.status = 200;
     ctx.body = '';
   });

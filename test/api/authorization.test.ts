@@ -113,6 +113,12 @@ const matrix: Record<string, Row> = {
     // An admin may act, but a card registered for anyone but the subscriber is refused (403).
     expect: ownerOrAdmin(403),
   },
+  // 이 카드로 결제 with the subscriber's own card: the admin's turn is refused as the card already charged (409).
+  'POST /api/subscriptions/:id/use-card': {
+    params: (f) => ({ id: f.otherSubscriptionId }),
+    body: (f) => ({ cardId: f.otherCardId }),
+    expect: ownerOrAdmin(409),
+  },
   'POST /api/subscriptions/:id/cancel': {
     params: (f) => ({ id: f.otherSubscriptionId }),
     body: () => ({ when: 'period_end' }),
@@ -132,6 +138,13 @@ const matrix: Record<string, Row> = {
     expect: ownerOrAdmin('pass'),
   },
   'GET /api/me/payments': { expect: signedIn(200) },
+  // Saved cards are always the caller's own: someone else's card is "not found" to everyone, admins included.
+  'GET /api/me/cards': { expect: signedIn(200) },
+  'POST /api/me/cards': { expect: signedIn(400) },
+  'DELETE /api/me/cards/:id': {
+    params: (f) => ({ id: f.otherCardId }),
+    expect: { anon: 401, customer: 404, partner: 404, admin: 404 },
+  },
   'GET /api/me/deliveries': { expect: signedIn(200) },
   'GET /api/admin/payments': { expect: adminOnly(200) },
   'GET /api/admin/notifications/failures': { expect: adminOnly(200) },

@@ -40,6 +40,9 @@ export interface Fixtures {
   otherStatementId: string;
   /** The partner who owns `otherProductId` (not the fixture partner). */
   otherPartnerId: string;
+  /** The saved card charging `otherSubscriptionId` (another customer's), and the one charging `ownSubscriptionId`. */
+  otherCardId: string;
+  ownCardId: string;
 }
 
 /** Subscribes a signed-in browser to a product with a sandbox card; returns the subscription id. */
@@ -114,7 +117,11 @@ export async function buildFixtures(stack: Stack): Promise<Fixtures> {
   );
   const settled: SettlementRunResult = await run.result();
   const otherStatementId = settled.statements.find((s) => s.partnerId === payment.partnerId)!.statementId;
+  const cardOf = async (id: string) =>
+    ((await stack.db('subscriptions').where({ id }).first('cardId')) as { cardId: string }).cardId;
   return {
+    otherCardId: await cardOf(otherSubscriptionId),
+    ownCardId: await cardOf(ownSubscriptionId),
     otherStatementId,
     otherPartnerId: payment.partnerId,
     as: {

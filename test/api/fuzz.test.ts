@@ -25,6 +25,8 @@ const pathParams: Record<string, (f: Fixtures) => Record<string, string>> = {
   'POST /api/subscriptions/:id/skip': (f) => ({ id: f.ownSubscriptionId }),
   'POST /api/subscriptions/:id/options': (f) => ({ id: f.ownSubscriptionId }),
   'POST /api/subscriptions/:id/card': (f) => ({ id: f.ownSubscriptionId }),
+  'POST /api/subscriptions/:id/use-card': (f) => ({ id: f.ownSubscriptionId }),
+  'DELETE /api/me/cards/:id': (f) => ({ id: f.ownCardId }),
   'POST /api/subscriptions/:id/cancel': (f) => ({ id: f.ownSubscriptionId }),
   'POST /api/subscriptions/:id/price-change': (f) => ({ id: f.ownSubscriptionId }),
   'POST /api/subscriptions/:id/undo-skip': (f) => ({ id: f.ownSubscriptionId }),

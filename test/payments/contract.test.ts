@@ -115,6 +115,30 @@ describe('Toss contract: billing keys', () => {
   });
 });
 
+describe('Toss contract: deleting a billing key', () => {
+  it('DELETE /v1/billing/{billingKey} deletes it: never charged again; deleting it again or an unknown key is done', async () => {
+    const { billingKey, customerKey } = await billingFor();
+    assert.deepEqual(await toss.deleteBillingKey(billingKey), { deleted: true });
+    assert.deepEqual(await toss.deleteBillingKey(billingKey), { deleted: false });
+    assert.deepEqual(await toss.deleteBillingKey(`bil_${randomUUID()}`), { deleted: false });
+    await rejects(
+      toss.chargeBillingKey(billingKey, { customerKey, amount: 10000, orderId: order(), orderName: 'Beans' }),
+      TossNeedsNewCardError,
+      'ALREADY_REMOVED_BILLING_KEY',
+    );
+  });
+
+  it('a deletion Toss does not answer is transient (repeating it is safe)', async () => {
+    const { billingKey } = await billingFor();
+    const dead = createTossClient({ baseUrl: 'http://127.0.0.1:9', secretKey: TEST_SECRET_KEY });
+    try {
+      await rejects(dead.deleteBillingKey(billingKey), TossTransientError, 'CONNECT_FAILED');
+    } finally {
+      await dead.close();
+    }
+  });
+});
+
 describe('Toss contract: charging a billing key', () => {
   it('answers a DONE BILLING Payment object (version 2022-11-16) with VAT, card and receipt', async () => {
     const { billingKey, customerKey } = await billingFor();

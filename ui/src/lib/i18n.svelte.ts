@@ -9,6 +9,7 @@ import { notifierEn, notifierKo } from './messages/notifier';
 import { legalEn, legalKo } from './messages/legal';
 import { customerActionsEn, customerActionsKo } from './messages/customerActions';
 import { addressEn, addressKo } from './messages/address';
+import { cardsEn, cardsKo } from './messages/cards';
 
 /** The UI's two languages: Korean first, English on request (remembered in localStorage). */
 export type Lang = 'ko' | 'en';
@@ -291,6 +292,7 @@ const dictionaries: Record<Lang, Record<string, string>> = {
     ...legalKo,
     ...customerActionsKo,
     ...addressKo,
+    ...cardsKo,
   },
   en: {
     ...en,
@@ -304,6 +306,7 @@ const dictionaries: Record<Lang, Record<string, string>> = {
     ...legalEn,
     ...customerActionsEn,
     ...addressEn,
+    ...cardsEn,
   },
 };
 

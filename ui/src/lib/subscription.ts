@@ -16,6 +16,8 @@ export interface Subscription {
   cardMasked: string | null;
   /** Where it ships: structured, or the free-text address of a subscription from before the address book. */
   shipTo: ShipTo;
+  /** Toss's issuer code of the card (its company's name comes from $domain/cardCompanies). */
+  cardIssuerCode?: string | null;
   cycle: number;
   nextChargeAt: string | null;
   nextRetryAt: string | null;
