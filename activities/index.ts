@@ -1,9 +1,11 @@
+import { createAuditActivities } from './audit';
 import type { ActivityDeps } from './deps';
 import { createDemoHistoryActivities } from './demoHistory';
 import { createFulfilmentActivities } from './fulfilment';
 import { createNotifierActivities } from './notifier';
 import { createNotificationSettingsActivities } from './notificationSettings';
 import { createPartnerApplicationActivities } from './partnerApplication';
+import { createPartnerStatusActivities } from './partnerStatus';
 import { createProductPublicationActivities } from './productPublication';
 import { createRefundPaymentActivities } from './refundPayment';
 import { createReviewDeskActivities } from './reviewDesk';
@@ -32,6 +34,8 @@ export function createActivities(deps: ActivityDeps) {
     ...createDemoHistoryActivities(deps),
     ...createNotifierActivities(deps),
     ...createNotificationSettingsActivities(deps),
+    ...createAuditActivities(deps),
+    ...createPartnerStatusActivities(deps),
   };
 }
 

@@ -12,3 +12,5 @@ export { demoHistory } from './demoHistory';
 export { notifier } from './notifier';
 export { notificationDigest } from './notificationDigest';
 export { notificationSettings } from './notificationSettings';
+export { recordAudit } from './recordAudit';
+export { partnerStatus } from './partnerStatus';
