@@ -103,8 +103,10 @@ export function adminRoutes(): RouteDef[] {
       params: idParams,
       body,
       handler: ({ ctx, params, body: b, deps }) => {
-        const { reason, ...args } = b;
-        return onBehalf(deps, ctx, params.id, update, args as A, reason);
+        // The cancel Update keeps the reason with the cancellation too; pause and resume take no arguments.
+        const { reason, ...rest } = b;
+        const args = (update === cancelSubscriptionUpdate ? b : rest) as A;
+        return onBehalf(deps, ctx, params.id, update, args, reason);
       },
     });
 
