@@ -7,6 +7,7 @@ import { dashboardEn, dashboardKo } from './messages/dashboard';
 import { subscriptionEn, subscriptionKo } from './messages/subscription';
 import { notifierEn, notifierKo } from './messages/notifier';
 import { legalEn, legalKo } from './messages/legal';
+import { adminEn, adminKo } from './messages/admin';
 
 /** The UI's two languages: Korean first, English on request (remembered in localStorage). */
 export type Lang = 'ko' | 'en';
@@ -283,6 +284,7 @@ const dictionaries: Record<Lang, Record<string, string>> = {
     ...subscriptionKo,
     ...fulfilmentKo,
     ...settlementKo,
+    ...adminKo,
     ...dashboardKo,
     ...notifierKo,
     ...notificationsKo,
@@ -294,6 +296,7 @@ const dictionaries: Record<Lang, Record<string, string>> = {
     ...subscriptionEn,
     ...fulfilmentEn,
     ...settlementEn,
+    ...adminEn,
     ...dashboardEn,
     ...notifierEn,
     ...notificationsEn,
