@@ -227,6 +227,7 @@ export function createFulfilmentActivities({ db, redis, log, metrics, temporal }
           state: 'done',
           outcome: input.note ? `resolved: ${input.note}`.slice(0, 500) : 'resolved',
           resolvedBy: input.resolvedBy,
+          reason: input.note,
         });
       });
     },

@@ -1,4 +1,5 @@
 import { createAddressBookActivities } from './addressBook';
+import { createAuditActivities } from './audit';
 import type { ActivityDeps } from './deps';
 import { createCardActivities } from './cards';
 import { createDemoHistoryActivities } from './demoHistory';
@@ -6,6 +7,7 @@ import { createFulfilmentActivities } from './fulfilment';
 import { createNotifierActivities } from './notifier';
 import { createNotificationSettingsActivities } from './notificationSettings';
 import { createPartnerApplicationActivities } from './partnerApplication';
+import { createPartnerStatusActivities } from './partnerStatus';
 import { createProductPublicationActivities } from './productPublication';
 import { createRefundPaymentActivities } from './refundPayment';
 import { createReviewDeskActivities } from './reviewDesk';
@@ -36,6 +38,8 @@ export function createActivities(deps: ActivityDeps) {
     ...createNotifierActivities(deps),
     ...createNotificationSettingsActivities(deps),
     ...createAddressBookActivities(deps),
+    ...createAuditActivities(deps),
+    ...createPartnerStatusActivities(deps),
   };
 }
 

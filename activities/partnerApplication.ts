@@ -145,6 +145,7 @@ export function createPartnerApplicationActivities({ db }: ActivityDeps) {
             state: input.status === 'expired' ? 'expired' : 'done',
             outcome: input.status,
             resolvedBy: input.decidedBy ?? null,
+            reason: input.decisionReason ?? null,
           });
         }
         if (!app) return;
@@ -222,6 +223,7 @@ export function createPartnerApplicationActivities({ db }: ActivityDeps) {
           state: 'done',
           outcome: 'approved',
           resolvedBy: input.decidedBy,
+          reason: input.decisionReason ?? null,
         });
         await enqueueNotification(trx, {
           dedupeKey: `partnerApplication:${app.id}:approved`,

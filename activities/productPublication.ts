@@ -54,10 +54,13 @@ export function formOf(r: RevisionRow): ProductForm {
 const OPEN = ['validating', 'in_review'];
 const now = (k: Knex) => k.fn.now() as unknown as Date;
 
-async function partnerOwner(trx: Knex, partnerId: string): Promise<{ userId: string; companyName: string }> {
-  const partner = await trx('partners').where({ id: partnerId }).first('user_id', 'company_name');
+async function partnerOwner(
+  trx: Knex,
+  partnerId: string,
+): Promise<{ userId: string; companyName: string; status: string }> {
+  const partner = await trx('partners').where({ id: partnerId }).first('user_id', 'company_name', 'status');
   if (!partner) throw ApplicationFailure.nonRetryable('Partner not found', 'NOT_FOUND');
-  return { userId: partner.userId, companyName: partner.companyName };
+  return { userId: partner.userId, companyName: partner.companyName, status: partner.status };
 }
 
 /** The productPublication workflow's activities (docs/architecture.md#product-publication). */
@@ -194,6 +197,7 @@ export function createProductPublicationActivities({ db, redis, redisPrefix, ima
             state: input.status === 'superseded' ? 'cancelled' : 'done',
             outcome: input.status,
             resolvedBy: input.decidedBy ?? null,
+            reason: input.decisionReason ?? null,
           });
         }
         if (!rev) return;
@@ -270,7 +274,8 @@ export function createProductPublicationActivities({ db, redis, redisPrefix, ima
           revisionId: rev.id,
           partnerId: rev.partnerId,
           partnerName: owner.companyName,
-          status: listed ? 'live' : 'unpublished',
+          // A suspended partner's products stay out of the catalog until it is resumed.
+          status: listed ? (owner.status === 'suspended' ? 'suspended' : 'live') : 'unpublished',
           name: rev.name,
           description: rev.description,
           originCountry: rev.originCountry,
@@ -307,6 +312,7 @@ export function createProductPublicationActivities({ db, redis, redisPrefix, ima
           state: 'done',
           outcome: 'approved',
           resolvedBy: input.decidedBy,
+          reason: input.decisionReason ?? null,
         });
         await enqueueNotification(trx, {
           dedupeKey: `productRevision:${rev.id}:approved`,
@@ -337,10 +343,12 @@ export function createProductPublicationActivities({ db, redis, redisPrefix, ima
             unpublishedAt: input.listed ? null : now(trx),
             updatedAt: now(trx),
           });
+        const owner = await partnerOwner(trx, product.partnerId);
+        // A suspended partner's products stay out of the catalog until it is resumed.
+        const listedAs = owner.status === 'suspended' ? 'suspended' : 'live';
         await trx('catalog_products')
           .where({ productId: product.id })
-          .update({ status: input.listed ? 'live' : 'unpublished', updatedAt: now(trx) });
-        const owner = await partnerOwner(trx, product.partnerId);
+          .update({ status: input.listed ? listedAs : 'unpublished', updatedAt: now(trx) });
         if (owner.userId !== input.actorId) {
           const live = (await trx('product_revisions')
             .where({ id: product.liveRevisionId })

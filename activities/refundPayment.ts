@@ -1,6 +1,7 @@
 import type { RefundInput, RefundResult } from '../domain/payments';
 import { TossError } from '../payments/errors';
 import { countRefund } from './dashboard';
+import { recordAudit } from './audit';
 import type { ActivityDeps } from './deps';
 import { enqueueNotification } from './outbox';
 
@@ -75,6 +76,16 @@ export function createRefundPaymentActivities({ db, toss, metrics }: ActivityDep
           .where({ id: input.refundId })
           .update({ status: 'done', transactionKey: canceled.lastTransactionKey, doneAt: trx.fn.now() });
         await trx('payments').where({ id: payment.id }).update({ refundedAmount: refundedTotal, status });
+        await recordAudit(trx, {
+          actorId: input.requestedBy,
+          action: 'payment.refund',
+          targetType: 'payment',
+          targetId: payment.id,
+          before: { status: payment.status, refundedAmount: payment.refundedAmount },
+          after: { status, refundedAmount: refundedTotal, amount, refundId: input.refundId },
+          reason: input.reason,
+          dedupeKey: `refund:${input.refundId}`,
+        });
         const recorded = await trx('payment_events')
           .insert({
             kind: 'refund',

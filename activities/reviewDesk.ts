@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { ClaimResult, OpenTaskInput, TaskState } from '../domain/inbox';
 import { Task } from '../db/models';
+import { recordAudit } from './audit';
 import type { ActivityDeps } from './deps';
 import { enqueueNotification } from './outbox';
 
@@ -8,16 +9,41 @@ import { enqueueNotification } from './outbox';
 export async function closeTask(
   trx: Knex.Transaction,
   taskId: string,
-  close: { state: Exclude<TaskState, 'open'>; outcome: string; resolvedBy: string | null },
+  close: {
+    state: Exclude<TaskState, 'open'>;
+    outcome: string;
+    resolvedBy: string | null;
+    /** The admin's reason (a rejection's), for the audit line. */
+    reason?: string | null;
+  },
 ): Promise<void> {
-  await Task.query(trx)
-    .patch({
+  const closed = (await trx('tasks')
+    .where({ id: taskId, state: 'open' })
+    .update({
       state: close.state,
       outcome: close.outcome,
       resolvedBy: close.resolvedBy,
-      resolvedAt: trx.fn.now() as unknown as Date,
+      resolvedAt: trx.fn.now(),
     })
-    .where({ id: taskId, state: 'open' });
+    .returning(['kind', 'subjectId', 'claimedBy'])) as {
+    kind: string;
+    subjectId: string;
+    claimedBy: string | null;
+  }[];
+  // An admin's decision is audited with the task it closes (only the transaction that closed it writes the line).
+  const task = closed[0];
+  if (task && close.resolvedBy) {
+    await recordAudit(trx, {
+      actorId: close.resolvedBy,
+      action: 'inbox.decide',
+      targetType: task.kind,
+      targetId: task.subjectId,
+      before: { state: 'open', claimedBy: task.claimedBy },
+      after: { state: close.state, outcome: close.outcome, taskId },
+      reason: close.reason ?? null,
+      dedupeKey: `task:${taskId}:closed`,
+    });
+  }
 }
 
 /**

@@ -1,5 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { StatementPayoutState, StatementStatus } from '../domain/settlement';
+import { recordAudit } from './audit';
 import type { ActivityDeps } from './deps';
 import { enqueueNotification } from './outbox';
 
@@ -54,6 +55,19 @@ export function createSettlementStatementActivities({ db, metrics }: ActivityDep
             payoutNote: input.note ?? null,
           });
         paidNow = changed > 0;
+        if (paidNow) {
+          // A suspended partner's payouts are held until the partner is resumed.
+          const held = await trx('partners as p')
+            .join('settlement_statements as s', 's.partner_id', 'p.id')
+            .where({ 's.id': input.statementId, 'p.status': 'suspended' })
+            .first('p.id');
+          if (held)
+            throw ApplicationFailure.nonRetryable(
+              'This partner is suspended: payouts are held until it is resumed',
+              'PARTNER_SUSPENDED',
+              { reason: 'payout_held' },
+            );
+        }
         const s = (await trx('settlement_statements').where({ id: input.statementId }).first()) as
           StatementRow | undefined;
         if (!s || s.status !== 'paid' || s.payoutReference !== input.reference) {
@@ -62,6 +76,16 @@ export function createSettlementStatementActivities({ db, metrics }: ActivityDep
             'STATEMENT_NOT_OPEN',
           );
         }
+        await recordAudit(trx, {
+          actorId: input.actorId,
+          action: 'settlement.payout',
+          targetType: 'settlement_statement',
+          targetId: s.id,
+          before: { status: 'open' },
+          after: { status: 'paid', payoutAmount: s.payoutAmount, reference: input.reference },
+          reason: input.note ?? null,
+          dedupeKey: `settlement_paid:${s.id}`,
+        });
         const partner = (await trx('partners').where({ id: s.partnerId }).first('userId')) as {
           userId: string;
         };

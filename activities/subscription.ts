@@ -1,3 +1,5 @@
+import type { AuditEntry } from '../domain/audit';
+import { recordAudit } from './audit';
 import { activityInfo, heartbeat } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { createHash, randomUUID } from 'node:crypto';
@@ -594,8 +596,11 @@ export function createSubscriptionActivities({
       subscriptionId: string;
       patch: SubscriptionPatch;
       notify?: Notification;
+      /** An admin's action for the customer: its audit line, in the same transaction. */
+      audit?: AuditEntry;
     }): Promise<void> {
       const entered = await db.transaction(async (trx) => {
+        if (input.audit) await recordAudit(trx, input.audit);
         const before = input.patch.status ? await lockSubscription(trx, input.subscriptionId) : undefined;
         await trx('subscriptions')
           .where({ id: input.subscriptionId })

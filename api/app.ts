@@ -20,6 +20,7 @@ import { configRoutes } from './routes/config';
 import { dashboardRoutes } from './routes/dashboard';
 import { catalogRoutes } from './routes/catalog';
 import { paymentRoutes } from './routes/payments';
+import { adminRoutes } from './routes/admin';
 import { fulfilmentRoutes } from './routes/fulfilment';
 import { codecCors, codecRoutes } from './routes/codec';
 import { settlementRoutes } from './routes/settlements';
@@ -61,6 +62,7 @@ export function allRoutes(
     ...settlementRoutes(),
     ...dashboardRoutes(),
     ...notificationFailureRoutes(),
+    ...adminRoutes(),
     ...notificationRoutes(),
     ...addressRoutes(),
     ...cardRoutes(),

@@ -23,6 +23,8 @@ export const errorStatus = {
   CONSENT_OUTDATED: 409,
   REFUND_REFUSED: 409,
   STATEMENT_NOT_OPEN: 409,
+  /** The partner is suspended (its payouts are held until it is resumed). */
+  PARTNER_SUSPENDED: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,

@@ -197,7 +197,7 @@ export interface CatalogCard {
 
 /** The product detail (제품상세): everything the order options need. */
 export interface CatalogProduct extends CatalogCard {
-  status: 'live' | 'unpublished';
+  status: 'live' | 'unpublished' | 'suspended';
   description: string;
   originFarm: string | null;
   options: ProductOptions;

@@ -249,4 +249,6 @@ export type ConnectResult =
 export interface SubscriptionAction<T = Record<string, never>> {
   actor: Actor;
   args: T;
+  /** Why an admin acts for the customer (recorded in the audit log). */
+  reason?: string;
 }

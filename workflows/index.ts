@@ -14,3 +14,5 @@ export { notificationDigest } from './notificationDigest';
 export { notificationSettings } from './notificationSettings';
 export { addressBook } from './addressBook';
 export { customerCards } from './customerCards';
+export { recordAudit } from './recordAudit';
+export { partnerStatus } from './partnerStatus';

@@ -14,11 +14,13 @@ import {
   TimeoutFailure,
   upsertMemo,
   upsertSearchAttributes,
+  currentUpdateInfo,
   workflowInfo,
 } from '@temporalio/workflow';
 import { Mutex } from 'async-mutex';
 import type { Activities } from '../activities';
 import type { SubscriptionPatch } from '../activities/subscription';
+import type { AuditAction, AuditEntry } from '../domain/audit';
 import { cardFailureWords } from '../domain/cardErrors';
 import {
   activateUpdate,
@@ -115,6 +117,44 @@ function rowOf(s: SubscriptionState): SubscriptionPatch {
   };
 }
 
+const AUDITED: Record<string, AuditAction> = {
+  pause: 'subscription.pause',
+  resume: 'subscription.resume',
+  cancel: 'subscription.cancel',
+  skipNext: 'subscription.skip',
+  changeOptions: 'subscription.change',
+};
+
+/** What an admin's action on someone's subscription leaves in the audit log (null: not an audited action). */
+function adminAudit(
+  subscriptionId: string,
+  key: string,
+  actor: Actor,
+  update: string,
+  before: SubscriptionState,
+  after: SubscriptionState,
+  reason: string | undefined,
+): AuditEntry | undefined {
+  const action = AUDITED[update];
+  if (!action) return undefined;
+  const view = (s: SubscriptionState) => ({
+    status: s.status,
+    nextChargeAt: s.nextChargeAt,
+    skipNext: s.skipNext,
+    cancelAtPeriodEnd: s.cancelAtPeriodEnd,
+  });
+  return {
+    actorId: actor.userId,
+    action,
+    targetType: 'subscription',
+    targetId: subscriptionId,
+    before: view(before),
+    after: view(after),
+    reason: reason ?? null,
+    dedupeKey: `subscription:${subscriptionId}:${key}`,
+  };
+}
+
 /**
  * One subscription's state and the customer's actions on it. Every change — an action (Update), a price change
  * (Signal) or a step of the flow — is a pure transition (domain/subscriptionRules.ts) applied in turn under one mutex,
@@ -197,7 +237,7 @@ export class SubscriptionEntity {
   }
 
   /** Takes a transition's state, publishes it and (unless the charge already did) writes the row and the notice. */
-  private async commit(change: rules.Change, save = true): Promise<void> {
+  private async commit(change: rules.Change, save = true, audit?: AuditEntry): Promise<void> {
     this.s = change.state;
     this.publish();
     if (!save && !change.notice) return;
@@ -210,8 +250,15 @@ export class SubscriptionEntity {
         dedupeKey: `subscription:${this.id}:${n.key}`,
         recipientUserId: this.input.customerId,
         template: n.template,
-        payload: { subscriptionId: this.id, productName: this.input.productName, ...n.payload },
+        payload: {
+          subscriptionId: this.id,
+          productName: this.input.productName,
+          ...n.payload,
+          // The customer hears that Dalgona acted, and why.
+          ...(audit ? { byAdmin: true, reason: audit.reason } : {}),
+        },
       },
+      ...(audit ? { audit } : {}),
     });
     this.savedStatus = status;
   }
@@ -222,10 +269,27 @@ export class SubscriptionEntity {
     who: 'cancel' | 'other',
     check: (s: SubscriptionState) => rules.Refusal | null,
     transition: (s: SubscriptionState) => Promise<rules.Change> | rules.Change,
+    reason?: string,
   ): Promise<SubscriptionState> {
+    // An admin acting for the customer is audited with the row it changes (the Update's name is the action).
+    const update = currentUpdateInfo()?.name;
     return this.lock.runExclusive(async () => {
       refuse(rules.checkActor(this.s, actor, this.input.customerId, who) ?? check(this.s));
-      await this.commit(await transition(this.s));
+      const before = this.s;
+      const change = await transition(this.s);
+      const audit =
+        actor.userId !== this.input.customerId && update
+          ? adminAudit(
+              this.id,
+              `${workflowInfo().runId}:${this.version}`,
+              actor,
+              update,
+              before,
+              change.state,
+              reason,
+            )
+          : undefined;
+      await this.commit(change, true, audit);
       this.version += 1;
       return this.s;
     });
@@ -254,12 +318,14 @@ export class SubscriptionEntity {
     });
     setHandler(
       pauseUpdate,
-      ({ actor }) => this.act(actor, 'other', rules.checkPause, (s) => rules.pause(s, Date.now())),
+      ({ actor, reason }) =>
+        this.act(actor, 'other', rules.checkPause, (s) => rules.pause(s, Date.now()), reason),
       { validator: ({ actor }) => this.validate(actor, 'other', rules.checkPause) },
     );
     setHandler(
       resumeUpdate,
-      ({ actor }) => this.act(actor, 'other', rules.checkResume, (s) => rules.resume(s, Date.now())),
+      ({ actor, reason }) =>
+        this.act(actor, 'other', rules.checkResume, (s) => rules.resume(s, Date.now()), reason),
       { validator: ({ actor }) => this.validate(actor, 'other', rules.checkResume) },
     );
     setHandler(skipNextUpdate, ({ actor }) => this.act(actor, 'other', rules.checkSkip, rules.skip), {
@@ -350,6 +416,7 @@ export class SubscriptionEntity {
           'cancel',
           (s) => rules.checkCancel(s, args.when),
           (s) => rules.cancel(s, args.when, Date.now(), args.reason, args.reasonCode),
+          args.reason,
         );
         if (state.status === 'canceled') {
           // Cancelled while the card was being connected: stop waiting for the provider.

@@ -1,5 +1,7 @@
 import type { UpdateDefinition } from '@temporalio/client';
 import { stringify } from 'csv-stringify/sync';
+import { randomUUID } from 'node:crypto';
+import { recordAuditLine } from '../../domain/contracts/recordAudit';
 import { z } from 'zod';
 import {
   confirmDeliveredUpdate,
@@ -157,10 +159,19 @@ export function fulfilmentRoutes(): RouteDef[] {
       query: partnerOrdersQuerySchema
         .omit({ cursor: true, limit: true })
         .extend({ layout: z.enum(exportLayouts).default('orders') }),
-      async handler({ ctx, query, deps: { db } }) {
+      async handler({ ctx, query, deps: { db, temporal, config } }) {
         const partnerId = partnerIdOf(ctx);
         const { q } = partnerOrders(db, partnerId, { ...query, limit: 10_000 });
         const rows = (await q.limit(10_000)) as OrderRow[];
+        // Customers' names, phones and addresses leave here: recorded before the file is sent (a failure sends none).
+        await recordAuditLine(temporal, config.temporal, {
+          auditId: randomUUID(),
+          actorId: ctx.state.user!.id,
+          action: 'export.orders_csv',
+          targetType: 'partner',
+          targetId: partnerId,
+          details: { filters: query, rows: rows.length },
+        });
         const { header, rows: table } = exportTable(query.layout, rows as unknown as ExportOrder[]);
         const csv = stringify(table, {
           header: true,

@@ -98,6 +98,8 @@ export function paymentRoutes(): RouteDef[] {
                 ? Number(r.paymentAmount) - Number(r.refundedAmount)
                 : 0,
             receiptUrl: r.receiptUrl ?? null,
+            // The payment's original amount (the refund dialog shows it beside what is already refunded).
+            paymentAmount: r.paymentAmount === null ? null : Number(r.paymentAmount),
           })),
           nextCursor:
             rows.length > query.limit && last

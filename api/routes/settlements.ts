@@ -242,6 +242,17 @@ export function settlementRoutes(): RouteDef[] {
           { id: string; partnerId: string; payoutAmount: number; status: string } | undefined;
         if (!row) throw new AppError('NOT_FOUND', 'No such statement');
         if (row.status !== 'open') throw notOpen;
+        const owner = (await db('partners').where({ id: row.partnerId }).first('status')) as {
+          status: string;
+        };
+        if (owner.status === 'suspended')
+          throw new AppError(
+            'PARTNER_SUSPENDED',
+            'This partner is suspended: payouts are held until it is resumed',
+            {
+              reason: 'payout_held',
+            },
+          );
         const input: SettlementStatementInput = {
           statementId: row.id,
           partnerId: row.partnerId,

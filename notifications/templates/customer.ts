@@ -273,12 +273,20 @@ export const customerTemplates: Record<string, Template> = {
     const name = product(p, c);
     return {
       subject: c.w(`${name} 구독 일시정지`, `${name} subscription paused`),
-      body: [
-        c.w(
-          '구독을 일시정지했습니다. 다시 시작하실 때까지 결제와 배송이 멈춥니다. 마이페이지에서 언제든 재개할 수 있습니다.',
-          'Your subscription is paused: no charges and no deliveries until you resume it on My page.',
-        ),
-      ],
+      body: p.byAdmin
+        ? [
+            c.w(
+              '달고나 운영팀이 구독을 일시정지했습니다. 다시 시작될 때까지 결제와 배송이 멈춥니다.',
+              'The Dalgona team has paused your subscription: no charges and no deliveries until it resumes.',
+            ),
+            ...(str(p.reason) ? [c.w(`사유: ${str(p.reason)}`, `Reason: ${str(p.reason)}`)] : []),
+          ]
+        : [
+            c.w(
+              '구독을 일시정지했습니다. 다시 시작하실 때까지 결제와 배송이 멈춥니다. 마이페이지에서 언제든 재개할 수 있습니다.',
+              'Your subscription is paused: no charges and no deliveries until you resume it on My page.',
+            ),
+          ],
       facts: [[c.w('상품', 'Product'), name]],
       action: subscriptionLink(p, c),
       short: c.w(`${name} 구독을 일시정지했습니다.`, `${name} subscription paused.`),

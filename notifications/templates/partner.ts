@@ -338,4 +338,29 @@ export const partnerTemplates: Record<string, Template> = {
       short: c.w(`판매 수수료율 변경: ${rate ?? '기본'}`, `Commission rate: ${rate ?? 'standard'}`),
     };
   }),
+  partner_suspended: template('partner', (p, c) => ({
+    subject: c.w('파트너 활동이 일시 중지되었습니다', 'Your partnership is suspended'),
+    body: [
+      c.w(
+        '관리자가 파트너 활동을 일시 중지했습니다. 원두가 목록에서 내려가고, 진행 중인 구독은 일시정지되며, 정산금 지급이 보류됩니다.',
+        'An admin has suspended your partnership: your beans are out of the catalog, live subscriptions are paused and payouts are held.',
+      ),
+      ...(str(p.reason) ? [c.w(`사유: ${str(p.reason)}`, `Reason: ${str(p.reason)}`)] : []),
+      c.w('문의는 달고나 운영팀으로 연락해 주세요.', 'Please contact the Dalgona team with any questions.'),
+    ],
+    action: settlementsLink(c),
+    short: c.w('파트너 활동 일시 중지', 'Partnership suspended'),
+  })),
+  partner_resumed: template('partner', (p, c) => ({
+    subject: c.w('파트너 활동이 재개되었습니다', 'Your partnership is resumed'),
+    body: [
+      c.w(
+        '파트너 활동이 재개되었습니다. 원두가 다시 목록에 오르고, 중지로 일시정지된 구독이 다시 시작되며, 보류된 정산금이 지급됩니다.',
+        'Your partnership is resumed: your beans are back in the catalog, the subscriptions the suspension paused resume and held payouts will be paid.',
+      ),
+      ...(str(p.reason) ? [c.w(`사유: ${str(p.reason)}`, `Reason: ${str(p.reason)}`)] : []),
+    ],
+    action: settlementsLink(c),
+    short: c.w('파트너 활동 재개', 'Partnership resumed'),
+  })),
 };

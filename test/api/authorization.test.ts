@@ -203,6 +203,33 @@ const matrix: Record<string, Row> = {
     params: (f) => ({ id: f.otherPartnerId }),
     expect: adminOnly(400),
   },
+  // The back office (bodies left out: the reason is required, so an admin is answered 400 and nothing changes).
+  'GET /api/admin/audit': { expect: adminOnly(200) },
+  'GET /api/admin/partners': { expect: adminOnly(200) },
+  'POST /api/admin/partners/:id/suspend': {
+    params: (f) => ({ id: f.otherPartnerId }),
+    expect: adminOnly(400),
+  },
+  'POST /api/admin/partners/:id/resume': {
+    params: (f) => ({ id: f.otherPartnerId }),
+    expect: adminOnly(400),
+  },
+  // Without the required search words: 400 once authorised.
+  'GET /api/admin/customers': { expect: adminOnly(400) },
+  // A partner id is no customer's: "not found" once authorised.
+  'GET /api/admin/customers/:id': { params: (f) => ({ id: f.otherPartnerId }), expect: adminOnly(404) },
+  'POST /api/admin/subscriptions/:id/pause': {
+    params: (f) => ({ id: f.otherSubscriptionId }),
+    expect: adminOnly(400),
+  },
+  'POST /api/admin/subscriptions/:id/resume': {
+    params: (f) => ({ id: f.otherSubscriptionId }),
+    expect: adminOnly(400),
+  },
+  'POST /api/admin/subscriptions/:id/cancel': {
+    params: (f) => ({ id: f.otherSubscriptionId }),
+    expect: adminOnly(400),
+  },
   // A partner's dashboard is always their own (no id to name someone else's); admins see every partner's.
   'GET /api/partner/dashboard': { expect: partnerOnly(200) },
   'GET /api/admin/dashboard': { expect: adminOnly(200) },

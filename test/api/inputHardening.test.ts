@@ -66,6 +66,7 @@ describe('crafted paging cursors are refused at the edge', () => {
     ['/api/admin/tasks', (x) => x.as.admin, '', byTime],
     ['/api/admin/settlements', (x) => x.as.admin, '', byTime],
     ['/api/admin/payments', (x) => x.as.admin, '', b64('1|42')], // its ids are bigserial
+    ['/api/admin/audit', (x) => x.as.admin, '', b64('1|42')], // its ids are bigserial
     ['/api/partner/orders', (x) => x.as.partner, '', byTime],
     ['/api/partner/orders', (x) => x.as.partner, 'status=all&', byTime],
   ];
@@ -104,6 +105,7 @@ describe('the cursors the lists hand out still page', () => {
     ['/api/catalog/products?sort=popular', (x) => x.as.anon],
     ['/api/admin/tasks?state=all', (x) => x.as.admin],
     ['/api/admin/payments?', (x) => x.as.admin],
+    ['/api/admin/audit?', (x) => x.as.admin],
     ['/api/admin/settlements?', (x) => x.as.admin],
     ['/api/partner/orders?status=all', (x) => x.as.partner],
     ['/api/partner/orders?status=open', (x) => x.as.partner],
@@ -145,7 +147,7 @@ describe('impossible calendar dates are refused', () => {
   });
 
   it('date filters on payments and settlements: 400 on an impossible date', async () => {
-    for (const path of ['/api/admin/payments', '/api/admin/settlements'])
+    for (const path of ['/api/admin/payments', '/api/admin/settlements', '/api/admin/audit'])
       for (const [field, value] of [
         ['from', '2026-13-01'],
         ['to', '0000-00-00'],
@@ -219,6 +221,18 @@ describe('invisible format characters (bidi controls, zero-width) are refused in
       'reason',
       'refund',
       'invisible_characters',
+    );
+    assertRefused(
+      await admin.post(`/api/admin/partners/${f.otherPartnerId}/suspend`, { reason: 'late \u202Eagain' }),
+      'reason',
+      'suspend',
+      'invisible_characters',
+    );
+    assertRefused(
+      await admin.post(`/api/admin/subscriptions/${f.otherSubscriptionId}/pause`, { reason: ' ' }),
+      'reason',
+      'pause on behalf',
+      'required',
     );
     assertRefused(
       await admin.post(`/api/admin/settlements/${f.otherStatementId}/payout`, { reference: 'TX\u200B123' }),

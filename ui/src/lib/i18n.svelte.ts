@@ -10,6 +10,7 @@ import { legalEn, legalKo } from './messages/legal';
 import { customerActionsEn, customerActionsKo } from './messages/customerActions';
 import { addressEn, addressKo } from './messages/address';
 import { cardsEn, cardsKo } from './messages/cards';
+import { adminEn, adminKo } from './messages/admin';
 
 /** The UI's two languages: Korean first, English on request (remembered in localStorage). */
 export type Lang = 'ko' | 'en';
@@ -286,6 +287,7 @@ const dictionaries: Record<Lang, Record<string, string>> = {
     ...subscriptionKo,
     ...fulfilmentKo,
     ...settlementKo,
+    ...adminKo,
     ...dashboardKo,
     ...notifierKo,
     ...notificationsKo,
@@ -300,6 +302,7 @@ const dictionaries: Record<Lang, Record<string, string>> = {
     ...subscriptionEn,
     ...fulfilmentEn,
     ...settlementEn,
+    ...adminEn,
     ...dashboardEn,
     ...notifierEn,
     ...notificationsEn,
