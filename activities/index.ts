@@ -1,3 +1,4 @@
+import { createAccountActivities } from './account';
 import type { ActivityDeps } from './deps';
 import { createDemoHistoryActivities } from './demoHistory';
 import { createFulfilmentActivities } from './fulfilment';
@@ -32,6 +33,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createDemoHistoryActivities(deps),
     ...createNotifierActivities(deps),
     ...createNotificationSettingsActivities(deps),
+    ...createAccountActivities(deps),
   };
 }
 
