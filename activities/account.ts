@@ -75,7 +75,7 @@ export async function issueAccountToken(
   });
 }
 
-/** The accountMail, accountDeletion and accountRetentionSweep workflows' activities (docs/architecture.md#accounts). */
+/** The accountMail, accountDeletion and retentionSweep workflows' activities (docs/architecture.md#accounts). */
 export function createAccountActivities({ db, secrets, temporal }: ActivityDeps) {
   return {
     /** 비밀번호 재설정: a link for the account with this e-mail, if there is one (the caller never learns which). */

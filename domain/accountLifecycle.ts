@@ -69,4 +69,4 @@ export interface RetentionSweepResult {
 }
 
 /** The Schedule that erases kept records whose time is up. */
-export const RETENTION_SCHEDULE_ID = 'accountRetentionSweep';
+export const RETENTION_SCHEDULE_ID = 'retentionSweep';

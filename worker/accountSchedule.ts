@@ -5,7 +5,7 @@ import {
   type ScheduleOptions,
 } from '@temporalio/client';
 import { RETENTION_SCHEDULE_ID } from '../domain/accountLifecycle';
-import { accountRetentionSweepScheduleAction } from '../domain/contracts/account';
+import { retentionSweepScheduleAction } from '../domain/contracts/account';
 import type { Config } from '../infra/config';
 
 export { RETENTION_SCHEDULE_ID };
@@ -18,7 +18,7 @@ export function retentionScheduleOptions(config: Pick<Config, 'account' | 'tempo
   return {
     scheduleId: RETENTION_SCHEDULE_ID,
     spec: { intervals: [{ every: config.account.sweepIntervalMs }] },
-    action: accountRetentionSweepScheduleAction(config.temporal),
+    action: retentionSweepScheduleAction(config.temporal),
     policies: {
       // A sweep missed while Temporal was down is not worth running late: the next one erases the same rows.
       catchupWindow: Math.max(10_000, Math.min(config.account.sweepIntervalMs, 24 * 3600_000)),

@@ -10,7 +10,7 @@ import type {
 import type {
   AccountDeletionWorkflow,
   AccountMailWorkflow,
-  AccountRetentionSweepWorkflow,
+  RetentionSweepWorkflow,
 } from '../domain/contracts/account';
 import { dbActivityOptions } from './options';
 
@@ -67,7 +67,7 @@ export async function accountDeletion(input: AccountDeletionInput): Promise<Acco
 accountDeletion satisfies AccountDeletionWorkflow;
 
 /** Fired by the retention Schedule: erases kept records whose time is up. */
-export async function accountRetentionSweep(): Promise<RetentionSweepResult> {
+export async function retentionSweep(): Promise<RetentionSweepResult> {
   return acts.sweepRetention();
 }
-accountRetentionSweep satisfies AccountRetentionSweepWorkflow;
+retentionSweep satisfies RetentionSweepWorkflow;

@@ -12,4 +12,4 @@ export { demoHistory } from './demoHistory';
 export { notifier } from './notifier';
 export { notificationDigest } from './notificationDigest';
 export { notificationSettings } from './notificationSettings';
-export { accountMail, accountDeletion, accountRetentionSweep } from './account';
+export { accountMail, accountDeletion, retentionSweep } from './account';

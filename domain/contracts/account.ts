@@ -1,6 +1,6 @@
 // The account workflows' contracts (docs/architecture.md#accounts): `accountMail` (a reset or verification link sent,
 // or one redeemed — short, the API waits), `accountDeletion` (회원 탈퇴, one per user, durable: a crash midway
-// finishes it) and `accountRetentionSweep` (fired by the `accountRetentionSweep` Schedule, worker/accountSchedule.ts).
+// finishes it) and `retentionSweep` (fired by the `retentionSweep` Schedule, worker/accountSchedule.ts).
 import type { Client, ScheduleOptionsStartWorkflowAction, WorkflowStartOptions } from '@temporalio/client';
 import type {
   AccountDeletionInput,
@@ -27,10 +27,10 @@ export const accountDeletionWorkflowType = 'accountDeletion';
 export const accountDeletionWorkflowId = (userId: string) => `accountDeletion:${userId}`;
 export type AccountDeletionWorkflow = (input: AccountDeletionInput) => Promise<AccountDeletionResult>;
 
-export const accountRetentionSweepWorkflowType = 'accountRetentionSweep';
+export const retentionSweepWorkflowType = 'retentionSweep';
 /** The id the Schedule starts runs under; Temporal appends the scheduled time. */
-export const accountRetentionSweepScheduledWorkflowId = 'accountRetentionSweep';
-export type AccountRetentionSweepWorkflow = () => Promise<RetentionSweepResult>;
+export const retentionSweepScheduledWorkflowId = 'retentionSweep';
+export type RetentionSweepWorkflow = () => Promise<RetentionSweepResult>;
 
 export function accountMailStartOptions(
   ctx: StartContext,
@@ -85,13 +85,13 @@ export function startAccountDeletion(
 }
 
 /** The Schedule's action: one sweep at each scheduled time. */
-export function accountRetentionSweepScheduleAction(
+export function retentionSweepScheduleAction(
   ctx: StartContext,
-): ScheduleOptionsStartWorkflowAction<AccountRetentionSweepWorkflow> {
+): ScheduleOptionsStartWorkflowAction<RetentionSweepWorkflow> {
   return {
     type: 'startWorkflow',
-    workflowType: accountRetentionSweepWorkflowType,
-    workflowId: accountRetentionSweepScheduledWorkflowId,
+    workflowType: retentionSweepWorkflowType,
+    workflowId: retentionSweepScheduledWorkflowId,
     taskQueue: taskQueue(ctx.taskQueuePrefix, accountDomain),
     args: [],
   };
