@@ -43,10 +43,10 @@ async function mailedLink(address: string, path: string): Promise<string> {
 }
 
 async function noSidewaysScroll(page: Page): Promise<void> {
-  const [scroll, client] = await page.evaluate(() => [
-    document.documentElement.scrollWidth,
-    document.documentElement.clientWidth,
-  ]);
+  const [scroll, client] = await page.$eval('html', (h) => {
+    const el = h as unknown as { scrollWidth: number; clientWidth: number };
+    return [el.scrollWidth, el.clientWidth];
+  });
   assert.ok(scroll <= client, `page scrolls sideways: ${scroll} > ${client}`);
 }
 
