@@ -4,6 +4,8 @@
 // law requires apart until the retention Schedule erases them.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { WorkflowIdReusePolicy } from '@temporalio/common';
+import { accountDeletionStartOptions, type AccountDeletionWorkflow } from '../../domain/contracts/account';
 import { customerKeyFor } from '../../domain/subscription';
 import type { Me } from '../../domain/accounts';
 import { ensureNotifier } from '../../worker/notifier';
@@ -305,6 +307,17 @@ describe('회원 탈퇴', () => {
     assert.deepEqual(kept.map((k) => k.category).sort(), ['contract', 'delivery', 'payment']);
     for (const k of kept) assert.equal(k.record?.identity.email, customer.email);
     assert.ok(JSON.stringify(kept.find((k) => k.category === 'contract')!.record).includes('와우산로'));
+    // The deletion run again (a retry, a second request) finishes as done and changes nothing.
+    const rerun = await stack.client.workflow.execute<AccountDeletionWorkflow>('accountDeletion', {
+      ...accountDeletionStartOptions(stack.config.temporal, {
+        userId: customer.me.id,
+        retentionMs: { ...stack.config.account.retentionMs },
+      }),
+      workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+    });
+    assert.deepEqual(rerun, { ok: true, canceledSubscriptions: 0, erasedCards: 0 });
+    assert.deepEqual(await stack.db('users').where({ id: customer.me.id }).first(), user);
+    assert.equal((await stack.db('account_retention').where({ userId: customer.me.id })).length, kept.length);
     await ensureRetentionSchedule(stack.client, stack.config);
     await eventually(async () => {
       const rows = (await stack.db('account_retention').where({ userId: customer.me.id }).select()) as {
