@@ -17,10 +17,15 @@ export const accountTemplates: Record<string, Template> = {
     return {
       subject: c.w('비밀번호 재설정 안내', 'Reset your password'),
       body: [
-        c.w(
-          '비밀번호 재설정을 요청하셨습니다. 아래 버튼을 눌러 새 비밀번호를 정해 주세요.',
-          'Someone asked to reset the password of your Dalgona account. Use the button below to choose a new one.',
-        ),
+        link
+          ? c.w(
+              '비밀번호 재설정을 요청하셨습니다. 아래 버튼을 눌러 새 비밀번호를 정해 주세요.',
+              'Someone asked to reset the password of your Dalgona account. Use the button below to choose a new one.',
+            )
+          : c.w(
+              '비밀번호 재설정 링크를 이메일로 보냈습니다. 메일의 버튼을 눌러 새 비밀번호를 정해 주세요.',
+              'A password reset link was sent to your e-mail. Use the button in the mail to choose a new one.',
+            ),
         c.w(
           `이 링크는 ${until}까지 한 번만 쓸 수 있습니다. 비밀번호를 바꾸면 모든 기기에서 로그아웃됩니다.`,
           `The link works once, until ${until}. Changing the password signs you out everywhere.`,
@@ -39,10 +44,15 @@ export const accountTemplates: Record<string, Template> = {
     return {
       subject: c.w('이메일 주소를 인증해 주세요', 'Please confirm your e-mail address'),
       body: [
-        c.w(
-          '달고나에 가입해 주셔서 감사합니다. 아래 버튼을 눌러 이 이메일 주소가 맞는지 확인해 주세요.',
-          'Thank you for joining Dalgona. Use the button below to confirm this is your address.',
-        ),
+        link
+          ? c.w(
+              '달고나에 가입해 주셔서 감사합니다. 아래 버튼을 눌러 이 이메일 주소가 맞는지 확인해 주세요.',
+              'Thank you for joining Dalgona. Use the button below to confirm this is your address.',
+            )
+          : c.w(
+              '달고나에 가입해 주셔서 감사합니다. 이메일로 보낸 인증 링크를 눌러 주소를 확인해 주세요.',
+              'Thank you for joining Dalgona. Use the link we sent to your e-mail to confirm your address.',
+            ),
         c.w(
           `링크는 ${dateTime(p.expiresAt, c.locale)}까지 쓸 수 있습니다. 결제 영수증과 배송 안내가 이 주소로 갑니다.`,
           `The link works until ${dateTime(p.expiresAt, c.locale)}. Receipts and delivery notices go to this address.`,
