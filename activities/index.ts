@@ -1,5 +1,6 @@
 import { createAddressBookActivities } from './addressBook';
 import { createAuditActivities } from './audit';
+import { createAccountActivities } from './account';
 import type { ActivityDeps } from './deps';
 import { createCardActivities } from './cards';
 import { createDemoHistoryActivities } from './demoHistory';
@@ -40,6 +41,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createAddressBookActivities(deps),
     ...createAuditActivities(deps),
     ...createPartnerStatusActivities(deps),
+    ...createAccountActivities(deps),
   };
 }
 

@@ -18,6 +18,7 @@ import { DIGEST_TEMPLATE, type DigestItem, type DigestPayload } from '../notific
 import { infoFor, renderFor } from '../notifications/render';
 import type { Locale, NotificationCategory } from '../notifications/templates';
 import type { ActivityDeps } from './deps';
+import { withOpenedToken } from './account';
 import { enqueueNotification } from './outbox';
 
 /** One claimed delivery, with what it takes to render and send it. */
@@ -43,7 +44,7 @@ export async function planOutbox(deps: Pick<ActivityDeps, 'db' | 'notify'>, limi
   return deps.db.transaction(async (trx) => {
     const rows = (
       await trx.raw(
-        `SELECT o.id, o.template, o.recipient_user_id AS "userId", u.phone,
+        `SELECT o.id, o.template, o.recipient_user_id AS "userId", u.phone, u.deleted_at IS NOT NULL AS deleted,
                 CASE WHEN o.template = ? THEN o.payload END AS payload
            FROM outbox o LEFT JOIN users u ON u.id = o.recipient_user_id
           WHERE o.planned_at IS NULL ORDER BY o.id LIMIT ? FOR UPDATE OF o SKIP LOCKED`,
@@ -54,6 +55,7 @@ export async function planOutbox(deps: Pick<ActivityDeps, 'db' | 'notify'>, limi
       template: string;
       userId: string | null;
       phone: string | null;
+      deleted: boolean;
       payload: Record<string, unknown> | null;
     }[];
     if (rows.length === 0) return 0;
@@ -69,8 +71,9 @@ export async function planOutbox(deps: Pick<ActivityDeps, 'db' | 'notify'>, limi
     const settledIds: number[] = [];
     for (const r of rows) {
       const info = infoFor(r.template, r.payload);
-      if (!r.userId) {
-        settledIds.push(r.id); // addressed to nobody (a role with no members when it was written)
+      if (!r.userId || r.deleted) {
+        // Addressed to nobody (a role with no members when it was written), or to a deleted account.
+        settledIds.push(r.id);
         continue;
       }
       if (info.digest) {
@@ -148,7 +151,7 @@ type Outcome = 'sent' | 'retried' | 'failed';
  * only lands while `lease_token` is still ours).
  */
 async function deliverOne(
-  deps: Pick<ActivityDeps, 'db' | 'notify' | 'log' | 'metrics'>,
+  deps: Pick<ActivityDeps, 'db' | 'notify' | 'log' | 'metrics'> & Partial<Pick<ActivityDeps, 'secrets'>>,
   settings: DeliverySettings,
   token: string,
   c: Claim,
@@ -163,7 +166,8 @@ async function deliverOne(
     if (!to) throw new DeliveryError(`no ${c.channel === 'email' ? 'e-mail address' : 'phone number'}`, true);
     let rendered;
     try {
-      rendered = renderFor(c.template, c.payload, {
+      // An account mail's link is sealed in the outbox; it is opened only here, to be sent.
+      rendered = renderFor(c.template, withOpenedToken(c.payload, deps.secrets), {
         locale: c.locale,
         publicUrl: notify.publicUrl,
         name: c.name,
@@ -245,7 +249,7 @@ async function settleOutbox(db: Knex, outboxIds: number[]): Promise<void> {
 
 /** One round: plan new rows, claim due deliveries, send them `concurrency` at a time, record each outcome. */
 export async function deliverRound(
-  deps: Pick<ActivityDeps, 'db' | 'notify' | 'log' | 'metrics'>,
+  deps: Pick<ActivityDeps, 'db' | 'notify' | 'log' | 'metrics'> & Partial<Pick<ActivityDeps, 'secrets'>>,
   settings: DeliverySettings,
   stopping: () => boolean = () => false,
 ): Promise<DeliverRoundResult> {

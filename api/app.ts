@@ -15,6 +15,7 @@ import { createAccessLogger } from '../infra/logger';
 import { createHttpMetrics } from '../infra/metrics';
 import { httpMetrics } from './middleware/metrics';
 import { metricsRoutes } from './routes/metrics';
+import { accountRoutes } from './routes/account';
 import { authRoutes } from './routes/auth';
 import { configRoutes } from './routes/config';
 import { dashboardRoutes } from './routes/dashboard';
@@ -50,6 +51,7 @@ export function allRoutes(
     ...configRoutes(),
     ...legalRoutes(),
     ...authRoutes(deps),
+    ...accountRoutes(deps),
     ...partnerApplicationRoutes(),
     ...inboxRoutes(),
     ...catalogRoutes(cache),

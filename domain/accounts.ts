@@ -36,6 +36,8 @@ export interface Me {
   name: string;
   roles: Role[];
   partnerId: string | null;
+  /** The e-mail address was confirmed by its link (or a password reset through it). */
+  emailVerified: boolean;
 }
 
 /** Input of the `signUp` workflow: the password arrives already hashed (scrypt) by the API. */
@@ -47,6 +49,13 @@ export interface SignUpInput {
   roles: Role[];
   /** The consent log's lines, written with the account (absent in runs started before consents were asked for). */
   consents?: ConsentRecord[];
+  /**
+   * The address is known to be the person's (seeded demo accounts, accounts made by operators): no verification mail.
+   * Otherwise the account starts unverified and a verification link is mailed with it.
+   */
+  emailVerified?: boolean;
+  /** How long the verification link works (absent in runs started before verification: the default, 7 days). */
+  verifyTtlMs?: number;
 }
 
 /** Result of the `signUp` workflow: a taken e-mail is a business outcome, not an exception. */

@@ -10,6 +10,10 @@ export const errorStatus = {
   CARD_DECLINED: 402,
   /** The card window's answer does not fit this customer (another account's, expired or used): register again. */
   CARD_AUTH_INVALID: 400,
+  /** A password-reset or verification link that is unknown, used, replaced by a newer one or expired. */
+  TOKEN_INVALID: 400,
+  /** The password re-entered to confirm an account action is wrong. */
+  WRONG_PASSWORD: 403,
   NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
   CONFLICT: 409,
@@ -25,6 +29,8 @@ export const errorStatus = {
   STATEMENT_NOT_OPEN: 409,
   /** The partner is suspended (its payouts are held until it is resumed). */
   PARTNER_SUSPENDED: 409,
+  /** 회원 탈퇴 is refused for partner and admin accounts (their obligations outlive the account). */
+  ACCOUNT_DELETION_REFUSED: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,

@@ -102,7 +102,7 @@ export interface NotificationFailurePage {
 }
 
 /** Categories whose messages go out whatever the recipient's preferences (legal notices, payments). */
-const ALWAYS_SENT = new Set(['legal', 'payment']);
+const ALWAYS_SENT = new Set(['legal', 'payment', 'account']);
 
 /**
  * The channels one notification goes out on (besides the in-app centre, which shows every one). E-mail by default;

@@ -1,3 +1,9 @@
+import {
+  accountDeletionSchema,
+  emailVerificationSchema,
+  passwordResetRequestSchema,
+  passwordResetSchema,
+} from './accountLifecycle';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { z } from 'zod';
@@ -68,5 +74,36 @@ describe('해지 사유 (cancel reasons)', () => {
       cancelSchema.safeParse({ when: 'now', reasonCode: 'other', reason: 'x'.repeat(301) }).success,
       false,
     );
+  });
+});
+
+describe('account forms (reset, verification, deletion)', () => {
+  const key = (r: { success: boolean; error?: { issues: { message: string }[] } }) =>
+    r.success ? 'ok' : r.error!.issues[0]!.message;
+  const token = 'A'.repeat(43);
+
+  it('a link token is exactly 43 base64url characters', () => {
+    assert.equal(key(emailVerificationSchema.safeParse({ token })), 'ok');
+    assert.equal(key(emailVerificationSchema.safeParse({ token: `${token}=` })), 'invalid_token');
+    assert.equal(key(emailVerificationSchema.safeParse({ token: 'A'.repeat(42) })), 'invalid_token');
+    assert.equal(key(emailVerificationSchema.safeParse({ token: `${'A'.repeat(42)}'` })), 'invalid_token');
+    assert.equal(key(emailVerificationSchema.safeParse({})), 'required');
+    assert.equal(emailVerificationSchema.safeParse({ token, extra: 1 }).success, false);
+  });
+
+  it('a new password is 10 to 200 characters; the reset request takes one normalised e-mail', () => {
+    assert.equal(key(passwordResetSchema.safeParse({ token, password: 'short' })), 'weak_password');
+    assert.equal(key(passwordResetSchema.safeParse({ token, password: 'x'.repeat(201) })), 'too_long');
+    assert.equal(key(passwordResetSchema.safeParse({ token, password: 'long-enough-1' })), 'ok');
+    const req = passwordResetRequestSchema.safeParse({ email: ' Kim@Example.COM ' });
+    assert.equal(req.success && req.data.email, 'kim@example.com');
+    assert.equal(key(passwordResetRequestSchema.safeParse({ email: 'not-an-address' })), 'invalid_email');
+  });
+
+  it('deletion needs the password and an explicit confirm: true', () => {
+    assert.equal(key(accountDeletionSchema.safeParse({ password: 'pw', confirm: true })), 'ok');
+    assert.equal(accountDeletionSchema.safeParse({ password: 'pw', confirm: 'true' }).success, false);
+    assert.equal(accountDeletionSchema.safeParse({ password: 'pw' }).success, false);
+    assert.equal(key(accountDeletionSchema.safeParse({ password: '', confirm: true })), 'required');
   });
 });

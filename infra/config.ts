@@ -5,6 +5,7 @@ import { createSecretBox, parseKeys, type SecretKey } from './secretBox';
 import type { SubscriptionSettings } from '../domain/subscription';
 import type { NotifierInput } from '../domain/notifications';
 import type { BusinessInfo } from '../domain/legal';
+import type { RetentionPeriods } from '../domain/accountLifecycle';
 import { normaliseMailOrderNumber } from '../domain/legal';
 import {
   formatBusinessNumber,
@@ -142,6 +143,18 @@ const schema = z.object({
   LOGIN_MAX_FAILS_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
   LOGIN_MAX_FAILS_PER_IP: z.coerce.number().int().min(1).default(100),
   LOGIN_FAIL_WINDOW: duration('15m'),
+  // Accounts: password-reset and e-mail-verification links, their rate limits, and what a deleted account keeps for
+  // the 전자상거래법 (contract, payment and delivery records 5 years, complaints 3 years), swept by a Schedule.
+  PASSWORD_RESET_TTL: duration('1h'),
+  EMAIL_VERIFICATION_TTL: duration('7d'),
+  ACCOUNT_MAIL_MAX_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
+  ACCOUNT_MAIL_MAX_PER_IP: z.coerce.number().int().min(1).default(50),
+  ACCOUNT_MAIL_WINDOW: duration('1h'),
+  RETENTION_CONTRACT: duration('1825d'),
+  RETENTION_PAYMENT: duration('1825d'),
+  RETENTION_DELIVERY: duration('1825d'),
+  RETENTION_COMPLAINT: duration('1095d'),
+  RETENTION_SWEEP_INTERVAL: duration('1d'),
   PARTNER_REVIEW_SLA: duration('48h'),
   PARTNER_APPLICATION_EXPIRY: duration('14d'),
   PRODUCT_REVIEW_SLA: duration('48h'),
@@ -339,6 +352,16 @@ export interface Config {
   cookieSecure: boolean;
   sessionTtlMs: number;
   login: { maxFailsPerAccount: number; maxFailsPerIp: number; windowMs: number };
+  /** Account mails (reset, verification): link lifetimes and request limits; what a deleted account keeps, how long. */
+  account: {
+    resetTtlMs: number;
+    verifyTtlMs: number;
+    mailMaxPerAccount: number;
+    mailMaxPerIp: number;
+    mailWindowMs: number;
+    retentionMs: RetentionPeriods;
+    sweepIntervalMs: number;
+  };
   partner: { reviewSlaMs: number; expiryMs: number };
   product: { reviewSlaMs: number };
   images: { dir: string; maxBytes: number };
@@ -583,6 +606,20 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxFailsPerAccount: e.LOGIN_MAX_FAILS_PER_ACCOUNT,
       maxFailsPerIp: e.LOGIN_MAX_FAILS_PER_IP,
       windowMs: e.LOGIN_FAIL_WINDOW,
+    }),
+    account: Object.freeze({
+      resetTtlMs: e.PASSWORD_RESET_TTL,
+      verifyTtlMs: e.EMAIL_VERIFICATION_TTL,
+      mailMaxPerAccount: e.ACCOUNT_MAIL_MAX_PER_ACCOUNT,
+      mailMaxPerIp: e.ACCOUNT_MAIL_MAX_PER_IP,
+      mailWindowMs: e.ACCOUNT_MAIL_WINDOW,
+      retentionMs: Object.freeze({
+        contract: e.RETENTION_CONTRACT,
+        payment: e.RETENTION_PAYMENT,
+        delivery: e.RETENTION_DELIVERY,
+        complaint: e.RETENTION_COMPLAINT,
+      }),
+      sweepIntervalMs: e.RETENTION_SWEEP_INTERVAL,
     }),
     partner: Object.freeze({ reviewSlaMs: e.PARTNER_REVIEW_SLA, expiryMs: e.PARTNER_APPLICATION_EXPIRY }),
     product: Object.freeze({ reviewSlaMs: e.PRODUCT_REVIEW_SLA }),

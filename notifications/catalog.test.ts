@@ -257,4 +257,18 @@ describe('notification templates', () => {
     assert.match(admin.subject, /관리자 요약/);
     assert.ok(admin.text.includes(`${publicUrl}/admin/inbox/t1`));
   });
+  it('puts an account link in the mail only with its opened token, and is never switched off or digested', () => {
+    const token = 'x'.repeat(43);
+    for (const [name, path] of [
+      ['password_reset', '/reset-password'],
+      ['email_verification', '/verify-email'],
+    ] as const) {
+      assert.equal(templateInfo(name).category, 'account');
+      assert.equal(templateInfo(name).digest, undefined);
+      assert.equal(renderNotification(name, { token }, ctx('ko')).link, `${publicUrl}${path}?token=${token}`);
+      // The notification centre renders the row as stored: the token sealed, so no link.
+      assert.equal(renderNotification(name, { sealedToken: 'v1.k.a.b.c' }, ctx('ko')).link, null);
+      assert.equal(renderNotification(name, { token: 'javascript:alert(1)' }, ctx('ko')).link, null);
+    }
+  });
 });

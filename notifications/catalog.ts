@@ -1,4 +1,5 @@
 import { write } from './format';
+import { accountTemplates } from './templates/account';
 import { adminTemplates } from './templates/admin';
 import { customerTemplates } from './templates/customer';
 import { digestTemplate } from './templates/digest';
@@ -13,6 +14,7 @@ export const templates: Record<string, Template> = {
   ...customerTemplates,
   ...partnerTemplates,
   ...adminTemplates,
+  ...accountTemplates,
 };
 templates.digest = digestTemplate((name) => (name === 'digest' ? undefined : templates[name]));
 

@@ -4,6 +4,7 @@
 /** What a message is about; customers choose channels for the optional categories only. */
 export type NotificationCategory =
   | 'legal' // price-change consent, terms: never switched off
+  | 'account' // password reset, e-mail verification, password changed: never switched off, never digested
   | 'payment' // 결제 예정 · 완료 · 실패, refunds: never switched off
   | 'subscription' // 구독 시작 · 일시정지 · 재개 · 해지 confirmations
   | 'delivery' // 발송, 배송 완료, skipped deliveries (optional)

@@ -68,7 +68,15 @@ async function ensureAccount(
   const run = await startSignUp(
     c.client,
     signUpStartContext(c.config),
-    { userId, email, name, passwordHash: await hashPassword(password), roles, consents },
+    {
+      userId,
+      email,
+      name,
+      passwordHash: await hashPassword(password),
+      roles,
+      consents,
+      emailVerified: true,
+    },
     { workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE },
   );
   const result = await run.result();

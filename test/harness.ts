@@ -225,6 +225,7 @@ export async function makeUser(
     name: `${roles.at(-1)} ${uniq()}`,
     passwordHash: await hashPassword(password),
     roles,
+    emailVerified: true,
   });
   const result = await run.result();
   if (!result.ok) throw new Error('could not create test user');

@@ -8,6 +8,7 @@ import { createBusinessMetrics } from '../infra/metrics';
 import { dataConverterFor } from '../infra/payloadCodec';
 import { createRedis } from '../infra/redis';
 import { loadConfigOrExit, mustReach, withoutPassword } from '../infra/startup';
+import { ensureRetentionSchedule } from './accountSchedule';
 import { createWorkers, installRuntime } from './createWorkers';
 import { createActivityDeps } from './deps';
 import { serveMetrics } from './metricsServer';
@@ -50,6 +51,11 @@ const workers = await createWorkers({ config, connection, deps });
 if (config.workerDomains.includes('billing')) {
   await ensureSettlementSchedule(client, config);
   log.info({ settlement: config.settlement }, 'settlement schedule ready');
+}
+// The accounts workers own the retention sweep's Schedule (records deleted accounts keep, erased when due).
+if (config.workerDomains.includes('accounts')) {
+  await ensureRetentionSchedule(client, config);
+  log.info({ sweepIntervalMs: config.account.sweepIntervalMs }, 'retention schedule ready');
 }
 // The notifications workers own the notifier workflow and the digest Schedule, brought to this configuration.
 if (config.workerDomains.includes('notifications')) {

@@ -16,3 +16,4 @@ export { addressBook } from './addressBook';
 export { customerCards } from './customerCards';
 export { recordAudit } from './recordAudit';
 export { partnerStatus } from './partnerStatus';
+export { accountMail, accountDeletion, retentionSweep } from './account';

@@ -85,9 +85,12 @@ export function authRoutes(deps: ApiDeps): RouteDef[] {
               passwordHash: await hashPassword(body.password),
               roles: ['customer'],
               consents,
+              verifyTtlMs: config.account.verifyTtlMs,
             },
             {
-              workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
+              // A finished sign-up does not hold the address: a deleted account's e-mail can sign up again (the
+              // activity refuses an address in use).
+              workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
               workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
               workflowExecutionTimeout: '1 minute',
             },
@@ -106,6 +109,7 @@ export function authRoutes(deps: ApiDeps): RouteDef[] {
           name: body.name,
           roles: ['customer'],
           partnerId: null,
+          emailVerified: false,
         });
       },
     }),
@@ -119,7 +123,11 @@ export function authRoutes(deps: ApiDeps): RouteDef[] {
       async handler({ ctx, body, deps: { db, sessions } }) {
         const ip = ctx.ip;
         await limiter.check(body.email, ip);
-        const user = await User.query(db).findOne({ email: body.email }).select('id', 'passwordHash');
+        const user = await User.query(db)
+          .findOne({ email: body.email })
+          .whereNull('deletedAt')
+          .whereNull('deletionRequestedAt')
+          .select('id', 'passwordHash');
         const ok = await verifyPassword(body.password, user?.passwordHash);
         if (!user || !ok) {
           await limiter.failed(body.email, ip);

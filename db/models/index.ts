@@ -13,6 +13,14 @@ export class User extends Model {
   name!: string;
   passwordHash!: string;
   roles!: Role[];
+  /** The address was confirmed by its link (null: not yet). */
+  emailVerifiedAt?: Date | null;
+  /** Sessions begun before this no longer count (a password reset, a deletion). */
+  sessionsValidAfter?: Date | null;
+  /** 회원 탈퇴 asked: the account no longer signs in. */
+  deletionRequestedAt?: Date | null;
+  /** 회원 탈퇴 done: the row is anonymised. */
+  deletedAt?: Date | null;
   createdAt!: Date;
   updatedAt!: Date;
 }

@@ -55,6 +55,12 @@ const matrix: Record<string, Row> = {
   'POST /api/auth/logout': { expect: everyone('pass') },
   'GET /api/auth/csrf': { expect: everyone(200) },
   'GET /api/auth/me': { expect: signedIn(200) },
+  'POST /api/auth/password-reset/request': { expect: everyone('pass') },
+  'POST /api/auth/password-reset': { expect: everyone('pass') },
+  'POST /api/auth/verify-email': { expect: everyone('pass') },
+  'POST /api/auth/verify-email/resend': { expect: signedIn('pass') },
+  // The empty body is refused before anything is deleted (a valid one is covered in test/api/account.test.ts).
+  'POST /api/account/delete': { expect: signedIn(400) },
   'POST /api/partner-applications': { expect: signedIn('pass') },
   'GET /api/partner-applications/mine': { expect: signedIn(200) },
   'GET /api/partner-applications/:id': {

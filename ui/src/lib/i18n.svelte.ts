@@ -11,6 +11,7 @@ import { customerActionsEn, customerActionsKo } from './messages/customerActions
 import { addressEn, addressKo } from './messages/address';
 import { cardsEn, cardsKo } from './messages/cards';
 import { adminEn, adminKo } from './messages/admin';
+import { accountEn, accountKo } from './messages/account';
 
 /** The UI's two languages: Korean first, English on request (remembered in localStorage). */
 export type Lang = 'ko' | 'en';
@@ -295,6 +296,7 @@ const dictionaries: Record<Lang, Record<string, string>> = {
     ...customerActionsKo,
     ...addressKo,
     ...cardsKo,
+    ...accountKo,
   },
   en: {
     ...en,
@@ -310,6 +312,7 @@ const dictionaries: Record<Lang, Record<string, string>> = {
     ...customerActionsEn,
     ...addressEn,
     ...cardsEn,
+    ...accountEn,
   },
 };
 
