@@ -4,6 +4,7 @@ import { createFulfilmentActivities } from './fulfilment';
 import { createNotifierActivities } from './notifier';
 import { createNotificationSettingsActivities } from './notificationSettings';
 import { createPartnerApplicationActivities } from './partnerApplication';
+import { createPartnerProfileChangeActivities } from './partnerProfileChange';
 import { createProductPublicationActivities } from './productPublication';
 import { createRefundPaymentActivities } from './refundPayment';
 import { createReviewDeskActivities } from './reviewDesk';
@@ -22,6 +23,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createSignUpActivities(deps),
     ...createReviewDeskActivities(deps),
     ...createPartnerApplicationActivities(deps),
+    ...createPartnerProfileChangeActivities(deps),
     ...createProductPublicationActivities(deps),
     ...createSubscriptionActivities(deps),
     ...createRefundPaymentActivities(deps),

@@ -31,6 +31,7 @@ import { notificationFailureRoutes } from './routes/notificationFailures';
 import { notificationRoutes } from './routes/notifications';
 import { legalRoutes } from './routes/legal';
 import { partnerApplicationRoutes } from './routes/partnerApplications';
+import { partnerProfileRoutes } from './routes/partnerProfile';
 import { securityHeaders } from './securityHeaders';
 import { createSessions } from './sessions';
 import { serveUi } from './static';
@@ -47,6 +48,7 @@ export function allRoutes(
     ...legalRoutes(),
     ...authRoutes(deps),
     ...partnerApplicationRoutes(),
+    ...partnerProfileRoutes(),
     ...inboxRoutes(),
     ...catalogRoutes(cache),
     ...productRoutes(),

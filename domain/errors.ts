@@ -23,6 +23,10 @@ export const errorStatus = {
   CONSENT_OUTDATED: 409,
   REFUND_REFUSED: 409,
   STATEMENT_NOT_OPEN: 409,
+  /** A roaster's profile change is still waiting for an admin: one at a time. */
+  PROFILE_CHANGE_PENDING: 409,
+  /** The product's places for new subscriptions (capacityPerCycle) are all taken. */
+  SOLD_OUT: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,

@@ -7,6 +7,7 @@ import { dashboardEn, dashboardKo } from './messages/dashboard';
 import { subscriptionEn, subscriptionKo } from './messages/subscription';
 import { notifierEn, notifierKo } from './messages/notifier';
 import { legalEn, legalKo } from './messages/legal';
+import { roasterEn, roasterKo } from './messages/roaster';
 
 /** The UI's two languages: Korean first, English on request (remembered in localStorage). */
 export type Lang = 'ko' | 'en';
@@ -287,6 +288,7 @@ const dictionaries: Record<Lang, Record<string, string>> = {
     ...notifierKo,
     ...notificationsKo,
     ...legalKo,
+    ...roasterKo,
   },
   en: {
     ...en,
@@ -298,6 +300,7 @@ const dictionaries: Record<Lang, Record<string, string>> = {
     ...notifierEn,
     ...notificationsEn,
     ...legalEn,
+    ...roasterEn,
   },
 };
 
