@@ -21,4 +21,3 @@ export async function placesLeft(k: Knex, productId: string): Promise<number> {
     .first();
   return product.capacityPerCycle - Number(taken?.n ?? 0);
 }
-

@@ -6,7 +6,6 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { customerKeyFor } from '../../domain/keys';
 import { Task } from '../../db/models';
-import { decideUpdate, reviewDeskHandle } from '../../domain/contracts/reviewDesk';
 import { up as migrateOrigins } from '../../db/migrations/20261208000050_origin_codes';
 import type { Browser } from '../browser';
 import { checkoutConsents } from '../consents';
