@@ -9,6 +9,7 @@ import { createNotifierActivities } from './notifier';
 import { createNotificationSettingsActivities } from './notificationSettings';
 import { createPartnerApplicationActivities } from './partnerApplication';
 import { createPartnerStatusActivities } from './partnerStatus';
+import { createPartnerProfileChangeActivities } from './partnerProfileChange';
 import { createProductPublicationActivities } from './productPublication';
 import { createRefundPaymentActivities } from './refundPayment';
 import { createReviewDeskActivities } from './reviewDesk';
@@ -27,6 +28,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createSignUpActivities(deps),
     ...createReviewDeskActivities(deps),
     ...createPartnerApplicationActivities(deps),
+    ...createPartnerProfileChangeActivities(deps),
     ...createProductPublicationActivities(deps),
     ...createSubscriptionActivities(deps),
     ...createCardActivities(deps),

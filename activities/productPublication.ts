@@ -1,6 +1,8 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { Knex } from 'knex';
 import {
+  originCodeOf,
+  originSearchWords,
   priceIssues,
   priceRange,
   productFormSchema,
@@ -95,7 +97,8 @@ export function createProductPublicationActivities({ db, redis, redisPrefix, ima
             status: 'validating',
             name: f.name,
             description: f.description,
-            originCountry: f.origin.country,
+            // A run from before the origin list carries the country as typed: its code when it names one.
+            originCountry: originCodeOf(f.origin.country) ?? f.origin.country,
             originRegion: f.origin.region ?? null,
             originFarm: f.origin.farm ?? null,
             process: f.process,
@@ -292,7 +295,7 @@ export function createProductPublicationActivities({ db, redis, redisPrefix, ima
           searchText: [
             rev.name,
             owner.companyName,
-            rev.originCountry,
+            ...originSearchWords(rev.originCountry),
             rev.originRegion,
             rev.originFarm,
             ...rev.tastingNotes,

@@ -27,6 +27,7 @@ import {
 import type { TossPayment } from '../payments/types';
 import { priceChangeSignal, subscriptionHandle } from '../domain/contracts/subscription';
 import type { ConsentRecord } from '../domain/legal';
+import { placesLeft } from '../db/capacity';
 import { recordConsents } from './consents';
 import { countNewSubscription, countSale, countStatusChange, lockSubscription } from './dashboard';
 import type { ActivityDeps } from './deps';
@@ -433,8 +434,23 @@ export function createSubscriptionActivities({
       nextChargeAt: string;
       /** Absent for subscriptions started before checkout asked for consents. */
       consents?: ConsentRecord[];
-    }): Promise<void> {
+      /** Refuse when the product's places are all taken (runs from before the check leave it out). */
+      checkCapacity?: boolean;
+    }): Promise<{ soldOut: boolean }> {
+      let soldOut = false;
       await db.transaction(async (trx) => {
+        if (input.checkCapacity) {
+          // Places are counted under a lock per product, so two checkouts racing for the last one take turns; a
+          // retry finds its own row and goes on.
+          await trx.raw('SELECT pg_advisory_xact_lock(hashtextextended(?, 0))', [
+            `capacity:${input.productId}`,
+          ]);
+          const mine = await trx('subscriptions').where({ id: input.subscriptionId }).first('id');
+          if (!mine && (await placesLeft(trx, input.productId)) <= 0) {
+            soldOut = true;
+            return;
+          }
+        }
         const inserted = await trx('subscriptions')
           .insert({
             id: input.subscriptionId,
@@ -468,6 +484,7 @@ export function createSubscriptionActivities({
           input.consents,
         );
       });
+      return { soldOut };
     },
 
     /**

@@ -36,6 +36,7 @@ import { addressRoutes } from './routes/addresses';
 import { cardRoutes } from './routes/cards';
 import { legalRoutes } from './routes/legal';
 import { partnerApplicationRoutes } from './routes/partnerApplications';
+import { partnerProfileRoutes } from './routes/partnerProfile';
 import { securityHeaders } from './securityHeaders';
 import { createSessions } from './sessions';
 import { serveUi } from './static';
@@ -53,6 +54,7 @@ export function allRoutes(
     ...authRoutes(deps),
     ...accountRoutes(deps),
     ...partnerApplicationRoutes(),
+    ...partnerProfileRoutes(),
     ...inboxRoutes(),
     ...catalogRoutes(cache),
     ...productRoutes(),

@@ -5,6 +5,7 @@ import type { SellerInfo } from '../domain/legal';
 import {
   catalogCursors,
   imageUrl,
+  originName,
   thumbUrl,
   type CatalogCard,
   type CatalogProduct,
@@ -98,27 +99,40 @@ const SORTS = {
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
+/** The catalog's filters; a facet counts with every filter but its own. */
+type Filter = 'roast' | 'origin' | 'process' | 'partner' | 'price' | 'q';
+export type CatalogFilters = Partial<
+  Pick<CatalogQuery, 'q' | 'roast' | 'origin' | 'process' | 'partner' | 'minPrice' | 'maxPrice'>
+>;
+
+/** Adds the active filters to a query over live catalog rows, all but `except`. */
+function filtered(query: Knex.QueryBuilder, q: CatalogFilters, except?: Filter): Knex.QueryBuilder {
+  query.where('status', 'live');
+  if (except !== 'roast' && q.roast?.length) query.whereIn('roast_level', q.roast);
+  if (except !== 'origin' && q.origin) query.whereRaw('lower(origin_country) = lower(?)', [q.origin]);
+  if (except !== 'process' && q.process) query.where('process', q.process);
+  if (except !== 'partner' && q.partner) query.where('partner_id', q.partner);
+  // A product matches a price range when one of its weights is priced inside it.
+  if (except !== 'price' && (q.minPrice !== undefined || q.maxPrice !== undefined)) {
+    if (q.minPrice !== undefined) query.where('max_price', '>=', q.minPrice);
+    if (q.maxPrice !== undefined) query.where('min_price', '<=', q.maxPrice);
+    query.whereRaw(
+      `EXISTS (SELECT 1 FROM jsonb_array_elements(options->'weights') w WHERE (w->>'priceKrw')::int BETWEEN ? AND ?)`,
+      [q.minPrice ?? 0, q.maxPrice ?? 2_147_483_647],
+    );
+  }
+  if (except !== 'q' && q.q)
+    query.whereRaw(`search_text LIKE ? ESCAPE '\\'`, [`%${escapeLike(q.q.toLowerCase())}%`]);
+  return query;
+}
+
 /** The storefront list (제품목록): live products only, filtered, searched, sorted, keyset-paged. */
 export async function listCatalog(
   db: Knex,
   q: CatalogQuery,
 ): Promise<{ items: CatalogCard[]; nextCursor: string | null }> {
   const sort = SORTS[q.sort];
-  const query = db('catalog_products').select(CARD_COLUMNS).where('status', 'live');
-  if (q.roast?.length) query.whereIn('roast_level', q.roast);
-  if (q.origin) query.whereRaw('lower(origin_country) = lower(?)', [q.origin]);
-  if (q.process) query.where('process', q.process);
-  if (q.partner) query.where('partner_id', q.partner);
-  // A product matches a price range when one of its weights is priced inside it.
-  if (q.minPrice !== undefined) query.where('max_price', '>=', q.minPrice);
-  if (q.maxPrice !== undefined) query.where('min_price', '<=', q.maxPrice);
-  if (q.minPrice !== undefined || q.maxPrice !== undefined) {
-    query.whereRaw(
-      `EXISTS (SELECT 1 FROM jsonb_array_elements(options->'weights') w WHERE (w->>'priceKrw')::int BETWEEN ? AND ?)`,
-      [q.minPrice ?? 0, q.maxPrice ?? 2_147_483_647],
-    );
-  }
-  if (q.q) query.whereRaw(`search_text LIKE ? ESCAPE '\\'`, [`%${escapeLike(q.q.toLowerCase())}%`]);
+  const query = filtered(db('catalog_products').select(CARD_COLUMNS), q);
   if (q.cursor) {
     const [value, id] = q.cursor;
     const op = sort.dir === 'desc' ? '<' : '>';
@@ -152,31 +166,39 @@ export async function getCatalogProduct(db: Knex, id: string): Promise<CatalogPr
   };
 }
 
-/** What the filters can offer: origins, partners, processes and the price span of live products. */
-export async function catalogFacets(db: Knex) {
-  const live = () => db('catalog_products').where('status', 'live');
-  const [origins, partners, processes, roasts, span] = await Promise.all([
-    live()
+/**
+ * What the filters can offer: origins (by code, with the Korean name), partners, processes, roast levels and the price
+ * span of live products. Each facet is counted with every active filter except its own, so a choice never hides its
+ * alternatives and every count is what choosing it would list; `total` is what all the filters list.
+ */
+export async function catalogFacets(db: Knex, q: CatalogFilters = {}) {
+  const live = (except?: Filter) => filtered(db('catalog_products'), q, except);
+  const [origins, partners, processes, roasts, span, all] = await Promise.all([
+    live('origin')
       .select('origin_country as value')
       .count('* as count')
       .groupBy('origin_country')
-      .orderBy('origin_country'),
-    live()
+      .orderBy('origin_country') as Promise<{ value: string; count: number | string }[]>,
+    live('partner')
       .select('partner_id as id', 'partner_name as name')
       .count('* as count')
       .groupBy('partner_id', 'partner_name')
       .orderBy('partner_name'),
-    live().select('process as value').count('* as count').groupBy('process').orderBy('process'),
-    live().select('roast_level as value').count('* as count').groupBy('roast_level'),
-    live().min('min_price as min').max('max_price as max').count('* as total').first(),
+    live('process').select('process as value').count('* as count').groupBy('process').orderBy('process'),
+    live('roast').select('roast_level as value').count('* as count').groupBy('roast_level'),
+    live('price').min('min_price as min').max('max_price as max').first(),
+    live().count('* as total').first(),
   ]);
   return {
-    origins,
+    // Korean names, in Korean order; a legacy origin that named no listed country shows as it was typed.
+    origins: origins
+      .map((o) => ({ value: o.value, label: originName(o.value, 'ko'), count: o.count }))
+      .sort((a, b) => a.label.localeCompare(b.label, 'ko')),
     partners,
     processes,
     roasts,
     price: { min: span?.min ?? 0, max: span?.max ?? 0 },
-    total: Number(span?.total ?? 0),
+    total: Number(all?.total ?? 0),
   };
 }
 

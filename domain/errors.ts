@@ -31,6 +31,10 @@ export const errorStatus = {
   PARTNER_SUSPENDED: 409,
   /** 회원 탈퇴 is refused for partner and admin accounts (their obligations outlive the account). */
   ACCOUNT_DELETION_REFUSED: 409,
+  /** A roaster's profile change is still waiting for an admin: one at a time. */
+  PROFILE_CHANGE_PENDING: 409,
+  /** The product's places for new subscriptions (capacityPerCycle) are all taken. */
+  SOLD_OUT: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,

@@ -3,7 +3,12 @@ import { cursorParts, keysetCursor } from './cursor';
 import { plainText } from './validation';
 
 /** What an inbox task is about; every kind shares the same inbox and the same claim / decide contract. */
-export const taskKinds = ['partner_application', 'product_review', 'fulfilment_escalation'] as const;
+export const taskKinds = [
+  'partner_application',
+  'product_review',
+  'fulfilment_escalation',
+  'partner_profile_change',
+] as const;
 export type TaskKind = (typeof taskKinds)[number];
 
 export const taskStates = ['open', 'done', 'expired', 'cancelled'] as const;

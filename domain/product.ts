@@ -2,9 +2,11 @@ import { z } from 'zod';
 import type { Actor } from './partner';
 import { grindTypes, processes, roastLevels, type Process, type RoastLevel } from './catalog';
 import { CURSOR_META, cursorParts, keysetCursor } from './cursor';
+import { originCodeOf, originCodes } from './origins';
 import { plainText } from './validation';
 
 export * from './catalog';
+export * from './origins';
 
 const text = (max: number) => plainText('required').min(1, 'required').max(max, 'too_long');
 const optionalText = (max: number) =>
@@ -39,7 +41,14 @@ export type ProductOptions = z.infer<typeof productOptionsSchema>;
 export const productFormSchema = z.strictObject({
   name: text(80),
   description: plainText('required').min(20, 'too_short').max(3000, 'too_long'),
-  origin: z.strictObject({ country: text(60), region: optionalText(80), farm: optionalText(80) }),
+  origin: z.strictObject({
+    /** A code from the fixed list (domain/origins.ts); a name on it ("Ethiopia", "에티오피아") is taken as its code. */
+    country: text(60)
+      .transform((v) => originCodeOf(v) ?? v)
+      .pipe(z.enum(originCodes, { error: 'unknown_origin' })),
+    region: optionalText(80),
+    farm: optionalText(80),
+  }),
   process: z.enum(processes, { error: 'required' }),
   roastLevel: z.enum(roastLevels, { error: 'required' }),
   tastingNotes: z.array(text(30)).min(1, 'required').max(8, 'too_many'),
@@ -51,7 +60,13 @@ export const productFormSchema = z.strictObject({
     .max(100_000, 'too_big'),
   imageId: z.string({ error: 'required' }).regex(/^[a-f0-9]{64}$/, 'invalid_image'),
 });
-export type ProductForm = z.infer<typeof productFormSchema>;
+/**
+ * A revision's form. The schema turns `origin.country` into a code from the list; runs and rows from before the list
+ * carry the country as typed, so the type keeps it a string (domain/origins.ts `originName` shows either).
+ */
+export type ProductForm = Omit<z.infer<typeof productFormSchema>, 'origin'> & {
+  origin: { country: string; region?: string | undefined; farm?: string | undefined };
+};
 
 /** A problem the automatic review found; the partner sees it. */
 export interface ProductIssue {
@@ -151,20 +166,29 @@ export const catalogCursors = {
   byNumber: keysetCursor(cursorParts.int4, cursorParts.uuid),
 };
 
+/** The catalog's filters (제품목록 and its facets). */
+const catalogFilterShape = {
+  q: plainText().max(100).optional(),
+  roast: z
+    .string()
+    .optional()
+    .transform((v) => (v ? v.split(',').filter(Boolean) : undefined))
+    .pipe(z.array(z.enum(roastLevels)).max(5).optional()),
+  // A code, or a name on the list taken as its code; other text matches products that kept their typed origin.
+  origin: plainText()
+    .max(60)
+    .optional()
+    .transform((v) => (v ? (originCodeOf(v) ?? v) : undefined)),
+  process: z.enum(processes).optional(),
+  partner: z.uuid().optional(),
+  minPrice: z.coerce.number().int().min(0).max(10_000_000).optional(),
+  maxPrice: z.coerce.number().int().min(0).max(10_000_000).optional(),
+};
+
 /** Catalog list query (제품목록): filters, text search, sort and a keyset cursor of that sort. */
 export const catalogQuerySchema = z
   .strictObject({
-    q: plainText().max(100).optional(),
-    roast: z
-      .string()
-      .optional()
-      .transform((v) => (v ? v.split(',').filter(Boolean) : undefined))
-      .pipe(z.array(z.enum(roastLevels)).max(5).optional()),
-    origin: plainText().max(60).optional(),
-    process: z.enum(processes).optional(),
-    partner: z.uuid().optional(),
-    minPrice: z.coerce.number().int().min(0).max(10_000_000).optional(),
-    maxPrice: z.coerce.number().int().min(0).max(10_000_000).optional(),
+    ...catalogFilterShape,
     sort: z.enum(['newest', 'price_asc', 'price_desc', 'popular']).default('newest'),
     cursor: z
       .union([catalogCursors.byTime.schema, catalogCursors.byNumber.schema], { error: 'invalid_cursor' })
@@ -177,6 +201,9 @@ export const catalogQuerySchema = z
     if (q.cursor && q.cursor[0] instanceof Date !== (q.sort === 'newest'))
       ctx.addIssue({ code: 'custom', path: ['cursor'], message: 'invalid_cursor' });
   });
+/** The facets' query: the list's filters (each facet is counted with all of them but its own). */
+export const catalogFacetsQuerySchema = z.strictObject(catalogFilterShape);
+export type CatalogFacetsQuery = z.infer<typeof catalogFacetsQuerySchema>;
 export type CatalogQuery = z.infer<typeof catalogQuerySchema>;
 
 /** A product card in the catalog list. */

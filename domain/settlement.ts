@@ -145,7 +145,14 @@ export type SettlementListQuery = z.infer<typeof settlementListQuerySchema>;
 /** A statement as the API presents it. */
 export interface SettlementStatement {
   id: string;
-  partner: { id: string; name: string; bankName?: string; bankAccount?: string };
+  /** The account number is masked except on the admin's payout view. */
+  partner: {
+    id: string;
+    name: string;
+    bankName?: string;
+    bankAccount?: string;
+    bankAccountHolder?: string | null;
+  };
   periodStart: string;
   periodEnd: string;
   grossSales: number;

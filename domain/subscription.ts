@@ -196,7 +196,7 @@ export interface PendingPrice {
 }
 
 /** Why a subscription ended by itself rather than by the subscriber's cancel. */
-export type EndReason = 'price_refused' | 'price_unanswered';
+export type EndReason = 'price_refused' | 'price_unanswered' | 'sold_out';
 
 /** The live state answered by the `state` query (and mirrored in the subscriptions read model). */
 export interface SubscriptionState {

@@ -670,6 +670,21 @@ export function connectRefused(s: SubscriptionState, fault: Fault, now: number):
   };
 }
 
+/**
+ * Checkout found every place of the product taken (capacityPerCycle): the subscription ends before its card is
+ * connected or anything is charged, and checkout answers 품절.
+ */
+export function soldOut(s: SubscriptionState, now: number): Change {
+  if (s.status !== 'connecting') return { state: s };
+  return {
+    state: {
+      ...canceledAt(s, now),
+      endReason: 'sold_out',
+      lastError: { code: 'SOLD_OUT', message: '품절된 원두입니다.', at: iso(now) },
+    },
+  };
+}
+
 /** The provider failed (not the card): retried after a pause, until the connect budget is spent. */
 export function connectFaulted(
   s: SubscriptionState,

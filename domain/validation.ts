@@ -26,6 +26,8 @@ export const validationMessages: Record<string, string> = {
   under_14: 'You must be 14 or older to sign up',
   invalid_version: 'Not a document version',
   invalid_mail_order_number: 'Enter the 통신판매업 신고번호 like 2024-서울강남-01234',
+  unknown_origin: 'Choose the country of origin from the list',
+  unknown_bank: 'Choose the bank from the list',
   invisible_characters:
     'Invisible control characters (text-direction marks, zero-width characters) are not allowed',
 };

@@ -33,7 +33,7 @@ export const demoPartners: DemoPartner[] = [
         name: '에티오피아 예가체프 코체레',
         description:
           '자스민 향과 복숭아 같은 단맛, 베르가못의 산뜻한 여운. 핸드드립으로 내리면 가장 빛나는 원두입니다.',
-        origin: { country: 'Ethiopia', region: 'Yirgacheffe', farm: 'Kochere' },
+        origin: { country: 'ET', region: 'Yirgacheffe', farm: 'Kochere' },
         process: 'washed',
         roastLevel: 'light',
         tastingNotes: ['자스민', '복숭아', '베르가못'],
@@ -48,7 +48,7 @@ export const demoPartners: DemoPartner[] = [
         name: '달고나 하우스 블렌드',
         description:
           '브라질과 콜롬비아를 섞어 흑당과 카카오의 진한 단맛을 낸 블렌드. 라떼와 달고나 커피에 잘 어울립니다.',
-        origin: { country: 'Blend', region: 'Brazil · Colombia' },
+        origin: { country: 'BLEND', region: 'Brazil · Colombia' },
         process: 'natural',
         roastLevel: 'dark',
         tastingNotes: ['흑당', '카카오', '구운 견과'],
@@ -62,7 +62,7 @@ export const demoPartners: DemoPartner[] = [
       {
         name: '콜롬비아 후일라 수프리모',
         description: '캐러멜과 사과, 밀크초콜릿이 균형 잡힌 데일리 원두. 어떤 추출 방식에도 편안합니다.',
-        origin: { country: 'Colombia', region: 'Huila', farm: 'La Plata' },
+        origin: { country: 'CO', region: 'Huila', farm: 'La Plata' },
         process: 'washed',
         roastLevel: 'medium',
         tastingNotes: ['캐러멜', '사과', '밀크초콜릿'],
@@ -76,7 +76,7 @@ export const demoPartners: DemoPartner[] = [
       {
         name: '디카페인 콜롬비아 슈가케인',
         description: '사탕수수 발효 방식으로 카페인을 뺀 원두. 저녁에도 부담 없이 마시는 부드러운 단맛.',
-        origin: { country: 'Colombia', region: 'Caldas' },
+        origin: { country: 'CO', region: 'Caldas' },
         process: 'decaf',
         roastLevel: 'medium',
         tastingNotes: ['황설탕', '자두', '코코아'],
@@ -101,7 +101,7 @@ export const demoPartners: DemoPartner[] = [
       {
         name: '케냐 니에리 AA',
         description: '블랙커런트와 자몽의 선명한 산미, 토마토 같은 감칠맛. 식어도 맛있는 케냐 AA.',
-        origin: { country: 'Kenya', region: 'Nyeri', farm: 'Gatomboya' },
+        origin: { country: 'KE', region: 'Nyeri', farm: 'Gatomboya' },
         process: 'washed',
         roastLevel: 'medium_light',
         tastingNotes: ['블랙커런트', '자몽', '토마토'],
@@ -115,7 +115,7 @@ export const demoPartners: DemoPartner[] = [
       {
         name: '파나마 보케테 게이샤',
         description: '재스민, 망고, 얼그레이. 한 잔으로 기억에 남는 게이샤를 소량만 볶아 보냅니다.',
-        origin: { country: 'Panama', region: 'Boquete', farm: 'Elida' },
+        origin: { country: 'PA', region: 'Boquete', farm: 'Elida' },
         process: 'natural',
         roastLevel: 'light',
         tastingNotes: ['재스민', '망고', '얼그레이'],
@@ -129,7 +129,7 @@ export const demoPartners: DemoPartner[] = [
       {
         name: '에티오피아 구지 무산소 내추럴',
         description: '블루베리 잼과 레드와인 같은 화려한 발효 향. 실험적인 한 잔을 좋아한다면.',
-        origin: { country: 'Ethiopia', region: 'Guji', farm: 'Hambela' },
+        origin: { country: 'ET', region: 'Guji', farm: 'Hambela' },
         process: 'anaerobic',
         roastLevel: 'light',
         tastingNotes: ['블루베리', '레드와인', '다크체리'],
@@ -139,7 +139,7 @@ export const demoPartners: DemoPartner[] = [
       {
         name: '르완다 후예 버번',
         description: '붉은 사과와 홍차, 꿀의 깨끗한 단맛. 산미가 부드러워 입문용으로도 좋습니다.',
-        origin: { country: 'Rwanda', region: 'Huye' },
+        origin: { country: 'RW', region: 'Huye' },
         process: 'washed',
         roastLevel: 'medium_light',
         tastingNotes: ['붉은 사과', '홍차', '꿀'],
@@ -164,7 +164,7 @@ export const demoPartners: DemoPartner[] = [
       {
         name: '브라질 세하도 미네이로',
         description: '다크초콜릿과 헤이즐넛, 흑설탕. 에스프레소와 모카포트에 맞춘 묵직한 바디.',
-        origin: { country: 'Brazil', region: 'Cerrado Mineiro', farm: 'Fazenda Santa Lucia' },
+        origin: { country: 'BR', region: 'Cerrado Mineiro', farm: 'Fazenda Santa Lucia' },
         process: 'natural',
         roastLevel: 'medium_dark',
         tastingNotes: ['다크초콜릿', '헤이즐넛', '흑설탕'],
@@ -178,7 +178,7 @@ export const demoPartners: DemoPartner[] = [
       {
         name: '과테말라 안티구아',
         description: '코코아와 오렌지 껍질, 꿀의 단맛이 어우러진 클래식한 중배전.',
-        origin: { country: 'Guatemala', region: 'Antigua' },
+        origin: { country: 'GT', region: 'Antigua' },
         process: 'washed',
         roastLevel: 'medium',
         tastingNotes: ['코코아', '오렌지', '꿀'],
@@ -192,7 +192,7 @@ export const demoPartners: DemoPartner[] = [
       {
         name: '인도네시아 수마트라 만델링',
         description: '허브와 삼나무, 다크초콜릿. 웻헐링 특유의 묵직함이 우유와 만나면 더 좋습니다.',
-        origin: { country: 'Indonesia', region: 'Sumatra', farm: 'Lintong' },
+        origin: { country: 'ID', region: 'Sumatra', farm: 'Lintong' },
         process: 'wet_hulled',
         roastLevel: 'dark',
         tastingNotes: ['허브', '삼나무', '다크초콜릿'],
@@ -206,7 +206,7 @@ export const demoPartners: DemoPartner[] = [
       {
         name: '코스타리카 따라주 허니',
         description: '살구와 꿀, 황설탕. 허니 프로세스의 달콤함이 돋보이는 원두입니다.',
-        origin: { country: 'Costa Rica', region: 'Tarrazú', farm: 'La Pastora' },
+        origin: { country: 'CR', region: 'Tarrazú', farm: 'La Pastora' },
         process: 'honey',
         roastLevel: 'medium_light',
         tastingNotes: ['살구', '꿀', '황설탕'],

@@ -1,6 +1,7 @@
 // The workflow bundle's entry: every workflow type the workers run.
 export { signUp } from './signUp';
 export { partnerApplication } from './partnerApplication';
+export { partnerProfileChange } from './partnerProfileChange';
 export { productPublication } from './productPublication';
 export { subscription } from './subscription';
 export { refundPayment } from './refundPayment';

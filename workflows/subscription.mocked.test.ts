@@ -92,7 +92,7 @@ class Fakes {
 
   activities(): Partial<Activities> {
     return {
-      createSubscription: async () => undefined,
+      createSubscription: async () => ({ soldOut: false }),
       cancelUnshippedOrders: async ({ subscriptionId }) => {
         this.withdrawn.push(subscriptionId);
         return { signalled: 0 };

@@ -532,7 +532,7 @@ export class SubscriptionEntity {
   /** The row, then the card: the one-time authKey becomes a billing key sealed in the database. */
   async connect(): Promise<void> {
     const i = this.input;
-    await acts.createSubscription({
+    const created = await acts.createSubscription({
       subscriptionId: i.subscriptionId,
       customerId: i.customerId,
       productId: i.productId,
@@ -544,7 +544,15 @@ export class SubscriptionEntity {
       shipTo: i.shipTo,
       nextChargeAt: i.firstChargeAt,
       consents: i.consents,
+      checkCapacity: true,
     });
+    // Every place taken (runs recorded before the check carry no answer here): 품절, nothing connected or charged.
+    if (created?.soldOut) {
+      this.s = rules.soldOut(this.s, Date.now()).state;
+      this.publish();
+      this.savedStatus = this.s.status;
+      return;
+    }
     const startedAt = Date.now();
     while (this.s.status === 'connecting') {
       let result: ConnectResult | null = null;

@@ -1,10 +1,11 @@
 import send from 'koa-send';
 import { z } from 'zod';
 import { AppError } from '../../domain/errors';
-import { catalogQuerySchema } from '../../domain/product';
+import { catalogFacetsQuerySchema, catalogQuerySchema } from '../../domain/product';
 import type Koa from 'koa';
 import { urlKey } from '../edgeCache';
 import { normaliseQuery, type CatalogCache, type Cached } from '../../infra/catalogCache';
+import { placesLeft } from '../../db/capacity';
 import { catalogFacets, getCatalogProduct, listCatalog } from '../catalog';
 import type { ApiContext } from '../context';
 import { RESPONDED, route, type RouteDef } from '../route';
@@ -64,14 +65,35 @@ export function catalogRoutes(cache: CatalogCache): RouteDef[] {
     }),
     route({
       method: 'GET',
-      path: '/api/catalog/facets',
-      summary: 'Filter values on offer: origins, partners, processes, roast levels, price span',
+      path: '/api/catalog/products/:id/availability',
+      summary:
+        'Whether a product takes new subscriptions (품절 once its capacityPerCycle is taken); never cached',
       tag: 'catalog',
       access: 'public',
-      async handler({ ctx, deps: { db } }) {
+      params: idParams,
+      async handler({ ctx, params, deps: { db } }) {
+        const product = await db('catalog_products').where({ productId: params.id }).first('status');
+        if (!product) throw new AppError('NOT_FOUND', 'No such product');
+        ctx.set('Cache-Control', 'no-store');
+        return { soldOut: product.status === 'live' && (await placesLeft(db, params.id)) <= 0 };
+      },
+    }),
+    route({
+      method: 'GET',
+      path: '/api/catalog/facets',
+      summary:
+        'Filter values on offer (origins with Korean names, partners, processes, roast levels, price span), each counted with the other active filters',
+      tag: 'catalog',
+      access: 'public',
+      query: catalogFacetsQuerySchema,
+      async handler({ ctx, query, deps: { db } }) {
         return respond(
           ctx,
-          await cache.get('facets', async () => JSON.stringify(await catalogFacets(db)), urlKey(ctx.url)),
+          await cache.get(
+            normaliseQuery('facets', query),
+            async () => JSON.stringify(await catalogFacets(db, query)),
+            urlKey(ctx.url),
+          ),
         );
       },
     }),

@@ -14,6 +14,7 @@ import type { ApiContext } from '../context';
 import { route, type RouteDef } from '../route';
 import { fromTemporal } from '../temporalErrors';
 import { presentApplication } from './partnerApplications';
+import { profileChangeSubject } from './partnerProfile';
 import { presentRevision } from './products';
 
 const idParams = z.strictObject({ id: z.uuid() });
@@ -172,6 +173,8 @@ export function inboxRoutes(): RouteDef[] {
           subject = app ? { ...presentApplication(app), bankAccount: app.bankAccount } : null;
         } else if (row.kind === 'product_review') {
           subject = await productReviewSubject(db, row.subjectId);
+        } else if (row.kind === 'partner_profile_change') {
+          subject = await profileChangeSubject(db, row.subjectId);
         } else if (row.kind === 'fulfilment_escalation') {
           subject =
             (await db('fulfilment_orders as o')

@@ -24,6 +24,7 @@ import {
   type SettlementStatementInput,
   type SetCommissionInput,
 } from '../../domain/settlement';
+import { bankName, maskAccount } from '../../domain/banks';
 import { type ApiDeps, partnerIdOf } from '../context';
 import { route, type RouteDef } from '../route';
 import { fromTemporal } from '../temporalErrors';
@@ -33,13 +34,17 @@ const notOpen = new AppError('STATEMENT_NOT_OPEN', 'This statement is not open f
 
 const iso = (d: unknown) => (d ? new Date(d as Date).toISOString() : null);
 
-function present(r: Record<string, unknown>, withBank: boolean): SettlementStatement {
+/** A statement; the account number masked except on the admin's payout view (`bank: 'full'`). */
+function present(r: Record<string, unknown>, bank: 'masked' | 'full'): SettlementStatement {
+  const code = r.bankCode as string | null;
   return {
     id: r.id as string,
     partner: {
       id: r.partnerId as string,
       name: r.partnerName as string,
-      ...(withBank ? { bankName: r.bankName as string, bankAccount: r.bankAccount as string } : {}),
+      bankName: code ? bankName(code) : (r.bankName as string),
+      bankAccount: bank === 'full' ? (r.bankAccount as string) : maskAccount(r.bankAccount as string),
+      bankAccountHolder: (r.bankAccountHolder as string | null) ?? null,
     },
     periodStart: iso(r.periodStart)!,
     periodEnd: iso(r.periodEnd)!,
@@ -62,7 +67,14 @@ function present(r: Record<string, unknown>, withBank: boolean): SettlementState
 const statements = (db: Knex) =>
   db('settlement_statements as s')
     .join('partners as p', 'p.id', 's.partner_id')
-    .select('s.*', 'p.company_name as partner_name', 'p.bank_name', 'p.bank_account');
+    .select(
+      's.*',
+      'p.company_name as partner_name',
+      'p.bank_code',
+      'p.bank_name',
+      'p.bank_account',
+      'p.bank_account_holder',
+    );
 
 async function linesOf(db: Knex, statementId: string): Promise<SettlementLine[]> {
   const rows = (await db('settlement_lines as l')
@@ -141,7 +153,7 @@ export function settlementRoutes(): RouteDef[] {
           .where('s.partner_id', partnerId)
           .orderBy('s.period_end', 'desc')
           .limit(200)) as Record<string, unknown>[];
-        return { items: rows.map((r) => present(r, true)), next: await nextPayout(deps, partnerId) };
+        return { items: rows.map((r) => present(r, 'masked')), next: await nextPayout(deps, partnerId) };
       },
     }),
     route({
@@ -156,7 +168,7 @@ export function settlementRoutes(): RouteDef[] {
           .where({ 's.id': params.id, 's.partner_id': partnerIdOf(ctx) })
           .first()) as Record<string, unknown> | undefined;
         if (!row) throw new AppError('NOT_FOUND', 'No such statement');
-        return { ...present(row, true), lines: await linesOf(db, params.id) };
+        return { ...present(row, 'masked'), lines: await linesOf(db, params.id) };
       },
     }),
     route({
@@ -200,7 +212,7 @@ export function settlementRoutes(): RouteDef[] {
               { commissionRateBps: number | null } | undefined)
           : undefined;
         return {
-          items: page.map((r) => present(r, true)),
+          items: page.map((r) => present(r, 'masked')),
           // With a partner filter: that partner's own rate (null: the platform default applies).
           commission: {
             defaultBps: config.settlement.commissionBps,
@@ -225,7 +237,7 @@ export function settlementRoutes(): RouteDef[] {
         const row = (await statements(db).where('s.id', params.id).first()) as
           Record<string, unknown> | undefined;
         if (!row) throw new AppError('NOT_FOUND', 'No such statement');
-        return { ...present(row, true), lines: await linesOf(db, params.id) };
+        return { ...present(row, 'full'), lines: await linesOf(db, params.id) };
       },
     }),
     route({

@@ -1,3 +1,4 @@
+import { placesLeft } from '../../db/capacity';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import { randomUUID } from 'node:crypto';
@@ -115,6 +116,10 @@ async function act<A>(
 }
 
 /** A checkout whose card was not connected: the error the customer can act on, in their words. */
+/** Every place of the product is taken (capacityPerCycle). */
+export const soldOutError = () =>
+  new AppError('SOLD_OUT', 'This bean is sold out for new subscriptions', { reason: 'sold_out' });
+
 function connectFailure(state: SubscriptionState): AppError {
   const code = state.lastError?.code ?? null;
   const words = cardFailureWords(code);
@@ -159,6 +164,9 @@ export function subscriptionRoutes(): RouteDef[] {
         const product = await db('catalog_products').where({ productId: body.productId }).first();
         if (!product || product.status !== 'live')
           throw new AppError('PRODUCT_UNAVAILABLE', 'This bean is not available for new subscriptions');
+        // 품절: refused here before anything starts; the workflow counts again under a lock (two checkouts racing
+        // for the last place), and answers the same.
+        if ((await placesLeft(db, product.productId)) <= 0) throw soldOutError();
         const offer = offerFor(product.options, body.options);
         const notOffered = {
           grams: `${body.options.grams} g is not offered`,
@@ -230,6 +238,7 @@ export function subscriptionRoutes(): RouteDef[] {
             throw new AppError('CONFLICT', 'Already subscribed');
           throw fromTemporal(err);
         }
+        if (state.status === 'canceled' && state.endReason === 'sold_out') throw soldOutError();
         if (state.status === 'card_failed') throw connectFailure(state);
         if (state.status === 'connecting') {
           // The provider is slow: the subscription keeps connecting (and can be cancelled) while the customer goes on.

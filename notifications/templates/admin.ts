@@ -7,6 +7,7 @@ const kinds: Record<string, [string, string]> = {
   partner_application: ['파트너 신청', 'Partner application'],
   product_review: ['상품 검토', 'Product review'],
   fulfilment_escalation: ['배송 지연', 'Late shipment'],
+  partner_profile_change: ['파트너 정보 변경', 'Partner profile change'],
 };
 
 const kindOf = (p: Payload, c: WordsContext) => {

@@ -83,6 +83,36 @@ export const partnerTemplates: Record<string, Template> = {
     };
   }),
 
+  partner_profile_approved: template('partner', (p, c) => ({
+    subject: c.w(`프로필 변경 승인: ${company(p, c)}`, `Profile change approved: ${company(p, c)}`),
+    body: [
+      p.account
+        ? c.w(
+            '요청하신 프로필·정산 계좌 변경이 승인되어 반영되었습니다. 다음 정산부터 새 계좌로 지급됩니다.',
+            'Your profile and settlement account change is approved: the next payout goes to the new account.',
+          )
+        : c.w('요청하신 프로필 변경이 승인되어 반영되었습니다.', 'Your profile change is approved and live.'),
+    ],
+    action: { label: c.w('프로필 보기', 'See your profile'), url: c.url('/partner/profile') },
+    short: c.w('프로필 변경이 승인되었습니다.', 'Your profile change is approved.'),
+  })),
+
+  partner_profile_rejected: template('partner', (p, c) => {
+    const why = str(p.decisionReason);
+    return {
+      subject: c.w(`프로필 변경 반려: ${company(p, c)}`, `Profile change declined: ${company(p, c)}`),
+      body: [
+        c.w(
+          '요청하신 변경은 승인되지 않아 기존 정보가 그대로 유지됩니다.',
+          'Your change was not approved; your current details stay as they were.',
+        ),
+        ...(why ? [c.w(`사유: ${why}`, `Reason: ${why}`)] : []),
+      ],
+      action: { label: c.w('프로필 보기', 'See your profile'), url: c.url('/partner/profile') },
+      short: c.w('프로필 변경이 반려되었습니다.', 'Your profile change was declined.'),
+    };
+  }),
+
   partner_application_auto_rejected: template('partner', (p, c) => ({
     subject: c.w(
       `파트너 신청 자동 반려: ${company(p, c)}`,

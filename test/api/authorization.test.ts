@@ -75,6 +75,10 @@ const matrix: Record<string, Row> = {
   'GET /api/catalog/products': { expect: everyone(200) },
   'GET /api/catalog/products/:id': { params: (f) => ({ id: f.otherProductId }), expect: everyone(200) },
   'GET /api/catalog/facets': { expect: everyone(200) },
+  'GET /api/catalog/products/:id/availability': {
+    params: (f) => ({ id: f.otherProductId }),
+    expect: everyone(200),
+  },
   'GET /images/:file': { params: (f) => ({ file: `${f.imageId}-480.webp` }), expect: everyone(200) },
   'POST /api/images': { expect: partnerOnly('pass') },
   'GET /api/partner/products': { expect: partnerOnly(200) },
@@ -195,6 +199,9 @@ const matrix: Record<string, Row> = {
   },
   // Settlements: a partner sees only their own statements (another partner's is "not found").
   'GET /api/partner/settlements': { expect: partnerOnly(200) },
+  // A roaster's profile is always its own (no id to name another's); an empty change is refused.
+  'GET /api/partner/profile': { expect: partnerOnly(200) },
+  'POST /api/partner/profile/changes': { body: () => ({}), expect: partnerOnly(400) },
   'GET /api/partner/settlements/:id': {
     params: (f) => ({ id: f.otherStatementId }),
     expect: partnerOnly(404),

@@ -239,11 +239,12 @@ describe('catalog API', () => {
 
   it('offers facets for the filters', async () => {
     const res = await anon.get<{
-      origins: { value: string; count: number }[];
+      origins: { value: string; label: string; count: number }[];
       partners: { id: string }[];
       price: { min: number; max: number };
     }>('/api/catalog/facets');
-    assert.ok(res.body.origins.some((o) => o.value === 'Kenya'));
+    // Typed as "Kenya", listed by its code with the Korean name.
+    assert.ok(res.body.origins.some((o) => o.value === 'KE' && o.label === '케냐'));
     assert.ok(res.body.partners.some((p) => p.id === partnerB.partnerId));
     assert.ok(res.body.price.min <= 15000 && res.body.price.max >= 60000);
   });

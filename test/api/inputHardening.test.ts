@@ -190,6 +190,40 @@ describe('invisible format characters (bidi controls, zero-width) are refused in
     }
   });
 
+  it('profile change: every text field, the bank code and the account number', async () => {
+    const p = f.as.partner;
+    const profile = {
+      companyName: '달고나 로스터스',
+      representative: '홍길동',
+      phone: '02-123-4567',
+      email: 'roaster@example.com',
+      address: '서울특별시 마포구 와우산로 94',
+      mailOrderNumber: '2024-서울마포-01234',
+      introduction: '매주 소량으로 로스팅하는 스페셜티 커피 로스터리입니다.',
+    };
+    for (const field of ['companyName', 'representative', 'address', 'introduction'] as const) {
+      const res = await p.post('/api/partner/profile/changes', {
+        profile: { ...profile, [field]: `${profile[field]}\u202E` },
+      });
+      assertRefused(res, `profile.${field}`, `profile.${field}`, 'invisible_characters');
+    }
+    const account = { bankCode: '004', bankAccount: '123-45-678901', bankAccountHolder: '홍길동' };
+    assertRefused(
+      await p.post('/api/partner/profile/changes', { account: { ...account, bankCode: 'KB' } }),
+      'account.bankCode',
+      'bankCode',
+      'unknown_bank',
+    );
+    assertRefused(
+      await p.post('/api/partner/profile/changes', {
+        account: { ...account, bankAccount: '12\u200B3-45-678901' },
+      }),
+      'account.bankAccount',
+      'bankAccount',
+      'invalid_bank_account',
+    );
+  });
+
   it('product form: name, description, origin and tasting notes', async () => {
     const p = f.as.partner;
     const cases: [string, Parameters<typeof productForm>[1]][] = [

@@ -38,7 +38,7 @@ describe('product publication in the browser', () => {
     await p.waitForSelector('.preview img');
     await p.fill('#name', name);
     await p.fill('#description', 'Blackcurrant and hibiscus, a juicy cup roasted light for filter.');
-    await p.fill('#country', 'Kenya');
+    await p.selectOption('#country', 'KE');
     await p.fill('#region', 'Kirinyaga');
     await p.selectOption('[data-testid=roastLevel]', 'light');
     await p.fill('#notes', 'blackcurrant, hibiscus, cane sugar');

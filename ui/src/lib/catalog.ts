@@ -8,7 +8,8 @@ export interface CatalogPage {
 }
 
 export interface Facets {
-  origins: { value: string; count: number }[];
+  /** By code (ET) with its Korean name; a legacy origin that named no listed country keeps its text. */
+  origins: { value: string; label: string; count: number }[];
   partners: { id: string; name: string; count: number }[];
   processes: { value: string; count: number }[];
   roasts: { value: string; count: number }[];

@@ -12,6 +12,7 @@ import { addressEn, addressKo } from './messages/address';
 import { cardsEn, cardsKo } from './messages/cards';
 import { adminEn, adminKo } from './messages/admin';
 import { accountEn, accountKo } from './messages/account';
+import { roasterEn, roasterKo } from './messages/roaster';
 
 /** The UI's two languages: Korean first, English on request (remembered in localStorage). */
 export type Lang = 'ko' | 'en';
@@ -297,6 +298,7 @@ const dictionaries: Record<Lang, Record<string, string>> = {
     ...addressKo,
     ...cardsKo,
     ...accountKo,
+    ...roasterKo,
   },
   en: {
     ...en,
@@ -313,6 +315,7 @@ const dictionaries: Record<Lang, Record<string, string>> = {
     ...addressEn,
     ...cardsEn,
     ...accountEn,
+    ...roasterEn,
   },
 };
 
