@@ -358,6 +358,8 @@ export function createAccountActivities({ db, secrets, temporal }: ActivityDeps)
           .where({ customerId: uid })
           .whereIn('status', ORDER_DONE)
           .update({ shipTo: trx.raw(erasedJson('ship_to')) });
+        // The address book goes whole (orders and subscriptions carry their own copy, handled above).
+        await trx('addresses').where({ userId: uid }).delete();
         await trx('notification_preferences').where({ userId: uid }).delete();
         await trx('notification_deliveries').where({ recipientUserId: uid }).delete();
         await trx('outbox').where({ recipientUserId: uid }).delete();

@@ -231,6 +231,15 @@ describe('회원 탈퇴', () => {
       20_000,
     );
 
+    const saved = await customer.browser.post('/api/me/addresses', {
+      name: '김탈퇴',
+      phone: '010-2222-3333',
+      postcode: '04524',
+      address1: '서울특별시 중구 세종대로 110',
+      address2: '3층',
+    });
+    assert.equal(saved.status, 201, JSON.stringify(saved.body));
+
     const wrong = await customer.browser.post<{ error: { code: string } }>('/api/account/delete', {
       password: 'not-my-password',
       confirm: true,
@@ -279,6 +288,11 @@ describe('회원 탈퇴', () => {
       assert.equal(c.billingKeyEnc, null);
       assert.ok(c.removedAt);
     }
+    assert.equal(
+      (await stack.db('addresses').where({ userId: customer.me.id })).length,
+      0,
+      'address book erased',
+    );
     const user = (await stack.db('users').where({ id: customer.me.id }).first()) as Record<string, unknown>;
     assert.notEqual(user.email, customer.email);
     assert.equal(user.phone, null);
