@@ -83,6 +83,11 @@ const shots: {
       await p.waitForSelector('[data-testid=delivery]');
     },
   },
+  { name: 'forgot-password', path: '/forgot-password' },
+  { name: 'partner-profile', as: roaster, path: '/partner/profile' },
+  { name: 'admin-partners', as: admin, path: '/admin/partners' },
+  { name: 'admin-customers', as: admin, path: '/admin/customers?q=customer' },
+  { name: 'admin-audit', as: admin, path: '/admin/audit' },
   { name: 'admin-payments', as: admin, path: '/admin/payments' },
   { name: 'admin-dashboard', as: admin, path: '/admin/dashboard' },
   { name: 'admin-settlements', as: admin, path: '/admin/settlements' },
@@ -108,7 +113,7 @@ const shots: {
 ];
 
 for (const viewport of [
-  { label: 'desktop', width: 1280, height: 860 },
+  { label: 'desktop', width: 1366, height: 900 },
   { label: 'phone', width: 390, height: 844 },
 ]) {
   for (const shot of shots) {

@@ -1,7 +1,7 @@
 // A roaster's own pages: 프로필 · 정산 계좌 (reviewed by an admin), origins from the list, 품절. Korean first.
 
 export const roasterKo = {
-  'nav.profile': '프로필 · 정산 계좌',
+  'nav.profile': '프로필',
   'pp.title': '프로필 · 정산 계좌',
   'pp.lead': '변경 내용은 관리자 검토 후 반영됩니다. 승인 전까지는 지금 정보가 그대로 쓰입니다.',
   'pp.live': '현재 정보',
@@ -52,7 +52,7 @@ export const roasterKo = {
 } satisfies Record<string, string>;
 
 export const roasterEn: Record<keyof typeof roasterKo, string> = {
-  'nav.profile': 'Profile & payout account',
+  'nav.profile': 'Profile',
   'pp.title': 'Profile & payout account',
   'pp.lead': 'Changes apply after an admin reviews them. Until then your current details stay in use.',
   'pp.live': 'Current details',
