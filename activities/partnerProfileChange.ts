@@ -1,10 +1,11 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { Knex } from 'knex';
-import { bankName } from '../domain/banks';
+import { bankName, maskAccount } from '../domain/banks';
 import type { ProfileChange } from '../domain/partnerProfile';
 import { invalidateCatalog } from '../infra/catalogCache';
 import type { ActivityDeps } from './deps';
 import { enqueueNotification } from './outbox';
+import { recordAudit } from './audit';
 import { closeTask } from './reviewDesk';
 
 const now = (k: Knex) => k.fn.now() as unknown as Date;
@@ -116,6 +117,27 @@ export function createPartnerProfileChangeActivities({ db, redis, redisPrefix }:
         if (input.status === 'approved') {
           const p = change.profile;
           const a = change.account;
+          // The audit line keeps what changed, before and after (account numbers masked even there).
+          const fields = [
+            ...Object.keys(p ?? {}),
+            ...(a ? ['bankCode', 'bankAccount', 'bankAccountHolder'] : []),
+          ];
+          const live = (await trx('partners').where({ id: change.partnerId }).first(fields)) as Record<
+            string,
+            unknown
+          >;
+          const shown = (v: Record<string, unknown>) =>
+            typeof v.bankAccount === 'string' ? { ...v, bankAccount: maskAccount(v.bankAccount) } : v;
+          await recordAudit(trx, {
+            actorId: input.decidedBy,
+            action: 'partner.profile_change',
+            targetType: 'partner',
+            targetId: change.partnerId,
+            before: shown(live),
+            after: shown({ ...(p ?? {}), ...(a ?? {}) }),
+            reason: input.decisionReason ?? null,
+            dedupeKey: `partner.profile_change:${input.changeId}`,
+          });
           await trx('partners')
             .where({ id: change.partnerId })
             .update({

@@ -27,6 +27,7 @@ export const AUDIT_ACTIONS = [
   'partner.commission',
   'partner.suspend',
   'partner.resume',
+  'partner.profile_change',
   'settlement.payout',
   'subscription.pause',
   'subscription.resume',

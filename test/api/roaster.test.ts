@@ -117,6 +117,15 @@ describe('roaster profile and settlement account', () => {
     assert.equal(row.bankCode, '088');
     assert.equal(row.bankAccount, '110-456-789012');
     assert.equal(row.bankAccountHolder, '홍길동');
+    // The approval is in the audit log with what changed, the account number masked there too.
+    const line = await stack
+      .db('audit_log')
+      .where({ action: 'partner.profile_change', targetId: p.me.partnerId })
+      .first();
+    assert.ok(line, 'audited');
+    assert.equal(line.after.bankAccount, '110-***-***012');
+    assert.equal(line.after.companyName, name);
+    assert.notEqual(line.before.companyName, name);
     const afterRes = await p.browser.get<{
       profile: { companyName: string; bankAccountMasked: string; bankName: string };
       pending: unknown;
