@@ -24,6 +24,13 @@ export function createPartnerStatusActivities({ db, redis, redisPrefix, temporal
   }
 
   return {
+    /** Whether the roaster takes orders (not suspended): a subscription to a suspended one cannot be resumed. */
+    async partnerIsActive(input: { partnerId: string }): Promise<boolean> {
+      const p = (await db('partners').where({ id: input.partnerId }).first('status')) as
+        { status: string } | undefined;
+      return p?.status !== 'suspended';
+    },
+
     /**
      * Sets the partner's status, moves its catalog entries out of (or back into) the catalog, writes the audit line
      * and the roaster's notice, in one transaction; then invalidates the catalog cache. Idempotent: a partner already

@@ -55,6 +55,8 @@ const acts = proxyActivities<Activities>(dbActivityOptions);
 
 /** Runs from this marker on send 결제 예정 안내 and ask consent to price increases (earlier runs replay without). */
 export const NOTICES_PATCH = 'subscription-notices';
+/** Runs from this marker on refuse a resume while the roaster is suspended (a read before the resume). */
+export const RESUME_CHECKS_PARTNER_PATCH = 'resume-checks-partner';
 /** Runs from this marker on erase the card a card change replaced, when nothing else charges it. */
 export const CARD_RELEASE_PATCH = 'card-release';
 // The first connect: a few quick attempts per round; the flow retries rounds on the connect budget (visible to ops).
@@ -324,8 +326,20 @@ export class SubscriptionEntity {
     );
     setHandler(
       resumeUpdate,
-      ({ actor, reason }) =>
-        this.act(actor, 'other', rules.checkResume, (s) => rules.resume(s, Date.now()), reason),
+      async ({ actor, reason }) => {
+        // Nobody resumes a subscription to a suspended roaster (it resumes them itself when it is resumed): a read
+        // outside the mutex, in runs from this marker on.
+        if (
+          patched(RESUME_CHECKS_PARTNER_PATCH) &&
+          !(await acts.partnerIsActive({ partnerId: this.input.partnerId }))
+        )
+          refuse({
+            code: 'CONFLICT',
+            message: '로스터리가 일시 중지되어 지금은 구독을 다시 시작할 수 없습니다.',
+            reason: 'partner_suspended',
+          });
+        return this.act(actor, 'other', rules.checkResume, (s) => rules.resume(s, Date.now()), reason);
+      },
       { validator: ({ actor }) => this.validate(actor, 'other', rules.checkResume) },
     );
     setHandler(skipNextUpdate, ({ actor }) => this.act(actor, 'other', rules.checkSkip, rules.skip), {

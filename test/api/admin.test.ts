@@ -130,9 +130,15 @@ describe('partner suspension', () => {
     assert.equal(paused.length, 1, 'the pause made for Alice is audited');
   });
 
-  it('a second suspension is a conflict', async () => {
+  it('a second suspension is a conflict, and no customer resumes a subscription while the roaster is suspended', async () => {
     const res = await admin.post(`/api/admin/partners/${partnerId}/suspend`, { reason: '다시' });
     assert.equal(res.status, 409);
+    const own = await bob.browser.post<{ error: { code: string; details?: { reason?: string } } }>(
+      `/api/subscriptions/${bobSub}/resume`,
+    );
+    assert.equal(own.status, 409, JSON.stringify(own.body));
+    assert.equal(own.body.error.details?.reason, 'partner_suspended');
+    assert.equal(await subStatus(bobSub), 'paused');
   });
 
   it('resumption brings the products and the subscriptions it paused back, and releases payouts', async () => {

@@ -118,6 +118,8 @@ export const subscriptionKo = {
   'err.reason.price_change_replaced': '가격 변경 안내가 바뀌었습니다. 새로 고친 뒤 다시 확인해 주세요.',
   'err.reason.price_change_closed': '가격 변경에 답할 수 있는 기한이 지났습니다.',
   'err.reason.card_of_another_customer': '다른 고객의 카드 정보입니다. 카드를 다시 등록해 주세요.',
+  'err.reason.partner_suspended':
+    '로스터리가 일시 중지되어 지금은 구독을 다시 시작할 수 없습니다. 재개되면 자동으로 다시 시작됩니다.',
   'price.title': '가격 변경 안내 — 동의가 필요합니다',
   'price.now': '지금 금액 (1회)',
   'price.new': '바뀌는 금액 (1회)',
@@ -267,4 +269,6 @@ export const subscriptionEn: Record<keyof typeof subscriptionKo, string> = {
   'err.reason.price_change_closed': 'The time to answer this price change has passed.',
   'err.reason.card_of_another_customer':
     'This card registration belongs to another account. Please register the card again.',
+  'err.reason.partner_suspended':
+    'The roastery is suspended, so the subscription cannot be resumed now. It resumes by itself when the roastery does.',
 };
