@@ -221,7 +221,9 @@ describe('admin pages in the browser', () => {
     await dialog.locator('text=되돌릴 수 없습니다').waitFor();
     assert.equal(
       await stack
-        .db('refunds')
+        .db('refunds as r')
+        .join('payments as p', 'p.id', 'r.paymentId')
+        .where('p.subscriptionId', subscriptionId)
         .count({ n: '*' })
         .first()
         .then((r) => Number(r?.n)),

@@ -135,8 +135,9 @@ describe('customer actions in the browser', () => {
     await page.goto(
       `${stack.baseUrl}/checkout?product=${productId}&grams=200&grind=whole_bean&quantity=1&cycle=2`,
     );
-    await page.fill('#shipPhone', '010-9876-5432');
-    await page.fill('#shipAddress', '서울특별시 종로구 세종대로 175');
+    await page.fill('#ship-phone', '010-9876-5432');
+    await page.fill('#ship-postcode', '03172');
+    await page.fill('#ship-address1', '서울특별시 종로구 세종대로 175');
     await page.check('#consent-recurring');
     await page.check('#consent-third-party');
     await page.click('[data-testid=pay-with-card]');
