@@ -237,6 +237,13 @@ describe('secrets in plain text', () => {
     await eventually(() =>
       stack.db('subscriptions').where({ id: subscriptionId, paymentState: 'declined' }).first(),
     );
+    // The first card's billing key, opened while Dalgona still holds it (the change below erases it): searched for too.
+    const box = createSecretBox(stack.config.billingKeys.secrets, stack.config.billingKeys.activeId);
+    const first = (await stack.db('cards').where({ userId: me.id }).first('id', 'billingKeyEnc')) as {
+      id: string;
+      billingKeyEnc: string;
+    };
+    const firstKey = box.open(first.billingKeyEnc, `card:${first.id}`);
     const secondAuthKey = await cardWindow(customerKey, goodCard);
     const changed = await customer.post(`/api/subscriptions/${subscriptionId}/card`, {
       authKey: secondAuthKey,
@@ -260,11 +267,15 @@ describe('secrets in plain text', () => {
     // The billing keys the provider issued, as Dalgona holds them: sealed; opened here with the configured keys.
     const cards = (await stack.db('cards').where({ userId: me.id }).orderBy('createdAt')) as {
       id: string;
-      billingKeyEnc: string;
+      billingKeyEnc: string | null;
+      removedAt: Date | null;
     }[];
     assert.equal(cards.length, 2);
-    const box = createSecretBox(stack.config.billingKeys.secrets, stack.config.billingKeys.activeId);
-    const billingKeys = cards.map((c) => box.open(c.billingKeyEnc, `card:${c.id}`));
+    // The card the change replaced is erased (nothing else charges it): no key left to open.
+    assert.equal(cards[0]!.billingKeyEnc, null);
+    assert.ok(cards[0]!.removedAt);
+    assert.equal(cards[0]!.id, first.id);
+    const billingKeys = [firstKey, box.open(cards[1]!.billingKeyEnc!, `card:${cards[1]!.id}`)];
     for (const key of billingKeys) {
       assert.ok(key.length >= 16);
       // …and they are the provider's: it knows each by its hash.
@@ -334,7 +345,7 @@ describe('secrets in plain text', () => {
 
     // Each haystack is real: it holds what it should (so a search that finds nothing means something).
     assert.ok(all(dalgonaDb).includes(customerEmail), 'the database dump has the customer');
-    assert.ok(all(dalgonaDb).includes(cards[1]!.billingKeyEnc), 'and the sealed billing key');
+    assert.ok(all(dalgonaDb).includes(cards[1]!.billingKeyEnc!), 'and the sealed billing key');
     assert.ok(all(sandboxDb).includes(customerKey), 'the sandbox dump has the customer key');
     const sessionKey = createHash('sha256').update(sessionIds[2]!).digest('base64url');
     assert.ok(all(redis).includes(`session:${sessionKey}`), 'Redis has the customer session (by its hash)');
