@@ -73,10 +73,11 @@ describe('worker shutdown', () => {
         { taskQueuePrefix: prefix },
         { partnerId, rateBps: 850, actorId: admin.me.id },
       );
+      // The activity locks the partner's row first (the audit line keeps the rate before): it waits there.
       await waitUntil(async () => {
         const { rows } = await stack.db.raw(
           `select count(*)::int as n from pg_stat_activity
-           where wait_event_type = 'Lock' and query ilike 'update "partners" set "commission_rate_bps"%'`,
+           where wait_event_type = 'Lock' and query ilike '%from "partners"%for update%'`,
         );
         return rows[0].n > 0;
       });
@@ -153,6 +154,10 @@ describe('API shutdown', () => {
   });
 });
 
-async function waitUntil(fn: () => Promise<boolean>): Promise<void> {
-  while (!(await fn())) await new Promise((r) => setTimeout(r, 100));
+async function waitUntil(fn: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await fn())) {
+    if (Date.now() > deadline) throw new Error(`not true within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
