@@ -1,4 +1,4 @@
-// Coffee origins from a fixed list (docs/architecture.md#catalog): a product names its country by code, the region
+// Coffee origins from a fixed list (docs/architecture.md#product-publication): a product names its country by code, the region
 // stays free text. Without zod, so the storefront's pages stay small.
 
 /** One producing country: its ISO 3166-1 code and its names (or BLEND, for beans of several). */

@@ -217,7 +217,11 @@ describe('fulfilment workflow (real dev server, PostgreSQL)', () => {
     );
     const text = bytes.subarray(3).toString('utf8');
     const lines = text.trim().split('\n');
-    assert.match(lines[0]!, /^order_id,product,grams,grind,quantity,recipient,phone,address,ship_by/);
+    // Korean headers and values (domain/orderExport.ts; test/api/addresses.test.ts checks them cell by cell).
+    assert.match(
+      lines[0]!,
+      /^주문번호,주문일시,상품명,용량\(g\),분쇄,수량,받는 분,연락처,우편번호,주소,배송 메모,발송 기한/,
+    );
     assert.ok(lines.some((l) => l.startsWith(mine.order.id)));
     assert.ok(!text.includes(theirs.order.id));
     assert.ok(text.includes('서울특별시 마포구 와우산로 94'));

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { originCodeOf, originSearchWords } from '../../domain/origins';
 
-// Origins from a fixed list (docs/architecture.md#catalog): a product's `origin_country` becomes the country's code
+// Origins from a fixed list (docs/architecture.md#product-publication): a product's `origin_country` becomes the country's code
 // (ET, KE, …), so "Ethiopia" and "에티오피아" are one facet. Typed text that names no country on the list is kept as
 // typed (trimmed): the catalog shows it as written and filters by it, and the roaster picks a country at the next
 // edit. The catalog's search text gains the country's Korean and English names, so either finds the product.
