@@ -77,7 +77,7 @@ export async function loadDashboard(
     ) AS settlement,
     (SELECT coalesce(json_agg(p), '[]'::json)
        FROM (SELECT product_id AS "productId", product_name AS name, gross - refunds AS net, orders
-               FROM partner_product_sales WHERE ${scope()} ORDER BY gross - refunds DESC, orders DESC LIMIT 5) p
+               FROM partner_product_sales WHERE ${scope()} ORDER BY gross - refunds DESC, orders DESC, product_id LIMIT 5) p
     ) AS "topProducts"`;
   const row = (await db.raw(sql, bindings)).rows[0] as Row;
   const series = fillSeries(starts, row.series);

@@ -137,7 +137,7 @@ async function direct(partnerId: string | null, range: DashboardRange, from: str
          LEFT JOIN (SELECT payment_id, sum(amount) AS refunded FROM refunds WHERE status = 'done' GROUP BY 1) rf
            ON rf.payment_id = pay.id
         WHERE ${partnerId ? 'pay.partner_id = ?' : 'TRUE'}
-        GROUP BY 1 ORDER BY net DESC, orders DESC LIMIT 5`,
+        GROUP BY 1 ORDER BY net DESC, orders DESC, 1 LIMIT 5`,
       p,
     )
   ).rows as { productId: string; net: number; orders: number }[];
