@@ -335,7 +335,12 @@ export function tv(key: string, fallback?: string): string {
 
 /** A count with its unit in the current language: `tn('db.people', 12)` → "12명" / "12". Keys hold `{n}`. */
 export function tn(key: Key | string, n: number): string {
-  return t(key).replace('{n}', n.toLocaleString(i18n.lang === 'ko' ? 'ko-KR' : 'en-GB'));
+  return fill(t(key), { n: n.toLocaleString(i18n.lang === 'ko' ? 'ko-KR' : 'en-GB') });
+}
+
+/** Fills a message's `{name}` placeholders (unknown ones stay as written). */
+export function fill(text: string, values: Record<string, string | number>): string {
+  return text.replace(/\{(\w+)\}/g, (m, k: string) => (k in values ? String(values[k]) : m));
 }
 
 export function setLang(lang: Lang): void {

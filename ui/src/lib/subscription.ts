@@ -42,11 +42,6 @@ export interface Subscription {
   followingChargeAt?: string | null;
 }
 
-/** Fills `{name}` placeholders in a message. */
-export function fill(text: string, values: Record<string, string | number>): string {
-  return text.replace(/\{(\w+)\}/g, (m, k: string) => (k in values ? String(values[k]) : m));
-}
-
 /** Why a charge was declined, in the customer's language (the provider's code; domain/cardErrors.ts). */
 export function declineText(code: string | null | undefined): string {
   return declineWords(code)[i18n.lang];

@@ -288,8 +288,3 @@ export const adminEn: Record<keyof typeof adminKo, string> = {
   'err.reason.partner_not_suspended': 'This partner is not suspended.',
   'err.reason.partner_status_busy': "This partner's status is being changed. Try again in a moment.",
 };
-
-/** Fills `{name}` placeholders. */
-export function fill(text: string, values: Record<string, string | number>): string {
-  return text.replace(/\{(\w+)\}/g, (m, k: string) => (k in values ? String(values[k]) : m));
-}
