@@ -126,6 +126,45 @@ describe('customer actions in the browser', () => {
     await page.close();
   });
 
+  it('배송: each paid delivery not yet shipped has its own 취소·환불, confirmed with the amount, and then reads 취소됨', async () => {
+    const customer = await makeUser(stack);
+    const customerKey = customerKeyFor(customer.me.id);
+    const res = await customer.browser.post<{ id: string }>('/api/subscriptions', {
+      productId,
+      options: { grams: 200, grind: 'whole_bean', quantity: 1, cycleWeeks: 2 },
+      shipTo: { name: '김고객', phone: '010-1234-5678', address: '서울특별시 마포구 와우산로 94' },
+      authKey: await stack.sandbox.authKey(customerKey),
+      customerKey,
+      consents: await checkoutConsents(customer.browser, productId, { grams: 200, quantity: 1 }),
+    });
+    assert.equal(res.status, 201, JSON.stringify(res.body));
+    const order = await eventually(
+      () => stack.db('fulfilment_orders').where({ subscriptionId: res.body.id }).first(),
+      20_000,
+    );
+    const page = await loggedIn(browser, stack.baseUrl, customer.email, customer.password, {
+      width: 390,
+      height: 844,
+    });
+    await page.goto(`${stack.baseUrl}/me?tab=deliveries`);
+    const delivery = page.locator('[data-testid=delivery]');
+    await delivery.locator('[data-testid=delivery-status]:has-text("로스팅 대기")').waitFor();
+    await delivery.locator('[data-testid=delivery-withdraw]:has-text("1회차 취소·환불")').click();
+    const confirm = page.locator('[data-testid=withdraw-dialog]');
+    await confirm.locator('[data-testid=withdraw-amount]:has-text("16,000원")').waitFor();
+    await confirm.locator('[data-testid=withdraw-confirm]').click();
+    await page
+      .locator('[data-testid=delivery-withdrawn]:has-text("16,000원을 환불했습니다")')
+      .waitFor({ timeout: 20_000 });
+    await delivery.locator('[data-testid=delivery-status]:has-text("취소됨")').waitFor();
+    await delivery.locator('[data-testid=delivery-withdraw]').waitFor({ state: 'detached' });
+    await shoot(page, 'delivery-withdrawn');
+    const ended = await stack.db('fulfilment_orders').where({ id: order.id }).first();
+    assert.deepEqual([ended.status, ended.cancelCause], ['canceled', 'withdrawn']);
+    assert.equal((await stack.db('payments').where({ id: order.paymentId }).first()).refundedAmount, 16000);
+    await page.close();
+  });
+
   it('a declined first charge shows its reason and the card change, on checkout and on 마이페이지, never "구독이 시작되었습니다!"', async () => {
     const customer = await makeUser(stack);
     const page = await loggedIn(browser, stack.baseUrl, customer.email, customer.password, {
