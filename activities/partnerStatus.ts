@@ -84,7 +84,7 @@ export function createPartnerStatusActivities({ db, redis, redisPrefix, temporal
     },
 
     /**
-     * Pauses every active subscription of a suspended partner through its workflow's pause Update (an admin actor:
+     * Pauses every active or past-due subscription (its dunning stops too) of a suspended partner through its workflow's pause Update (an admin actor:
      * the customer is told, the line is audited) and remembers which it paused. Idempotent: each Update carries an
      * id fixed by the suspension, so a retry gets the first answer; the row is keyed by suspension and subscription.
      */
@@ -94,7 +94,8 @@ export function createPartnerStatusActivities({ db, redis, redisPrefix, temporal
       requestId: string;
     }): Promise<{ count: number }> {
       const subs = (await db('subscriptions')
-        .where({ partnerId: input.partnerId, status: 'active' })
+        .where({ partnerId: input.partnerId })
+        .whereIn('status', ['active', 'past_due'])
         .orderBy('id')
         .select('id')) as { id: string }[];
       let count = 0;

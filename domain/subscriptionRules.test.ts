@@ -160,6 +160,13 @@ describe('subscription rules: customer actions', () => {
   it('pause is refused unless active; resume makes a passed charge date due now', () => {
     assert.equal(rules.checkPause(active()), null);
     assert.equal(rules.checkPause(active({ status: 'past_due' }))?.code, 'CONFLICT');
+    // An admin may (a suspended roaster's subscriptions stop dunning); a pause from past-due remembers it.
+    assert.equal(rules.checkPause(active({ status: 'past_due' }), true), null);
+    const stopped = rules.pause(active({ status: 'past_due', nextRetryAt: new Date(1).toISOString() }), 1);
+    assert.deepEqual(
+      [stopped.state.status, stopped.state.pausedFrom, stopped.state.nextRetryAt],
+      ['paused', 'past_due', null],
+    );
     const paused = rules.pause(active(), T0 + 5).state;
     assert.equal(rules.checkPause(paused)?.code, 'CONFLICT');
     assert.deepEqual(rules.plan(paused, T0 + 10 * WEEK, settings), { kind: 'wait', until: null });

@@ -172,9 +172,13 @@ export function checkActor(
   return null;
 }
 
-export function checkPause(s: SubscriptionState): Refusal | null {
+/**
+ * A subscriber pauses an active subscription (a past-due one is settled by a new card first). An admin may also pause a
+ * past-due one — a suspended roaster's subscriptions stop their dunning with the rest — when `adminPastDue` says so.
+ */
+export function checkPause(s: SubscriptionState, adminPastDue = false): Refusal | null {
   if (s.status === 'paused') return refuse('이미 일시정지된 구독입니다.', 'CONFLICT', 'already_paused');
-  return s.status === 'active'
+  return s.status === 'active' || (s.status === 'past_due' && adminPastDue)
     ? null
     : refuse('구독 중일 때만 일시정지할 수 있습니다.', 'CONFLICT', 'pause_not_active');
 }

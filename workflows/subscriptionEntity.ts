@@ -59,6 +59,9 @@ export const NOTICES_PATCH = 'subscription-notices';
 export const RESUME_CHECKS_PARTNER_PATCH = 'resume-checks-partner';
 /** Runs from this marker on erase the card a card change replaced, when nothing else charges it. */
 export const CARD_RELEASE_PATCH = 'card-release';
+/** Runs from this marker on an admin may pause a past-due subscription (a roaster's suspension stops its dunning). */
+export const ADMIN_PAUSES_PAST_DUE_PATCH = 'admin-pauses-past-due';
+const isAdmin = (actor: Actor | undefined) => Array.isArray(actor?.roles) && actor.roles.includes('admin');
 // The first connect: a few quick attempts per round; the flow retries rounds on the connect budget (visible to ops).
 const connecting = proxyActivities<Activities>({
   startToCloseTimeout: '70s',
@@ -321,8 +324,22 @@ export class SubscriptionEntity {
     setHandler(
       pauseUpdate,
       ({ actor, reason }) =>
-        this.act(actor, 'other', rules.checkPause, (s) => rules.pause(s, Date.now()), reason),
-      { validator: ({ actor }) => this.validate(actor, 'other', rules.checkPause) },
+        this.act(
+          actor,
+          'other',
+          // The marker only where it decides (an admin's pause of a past-due one), so older runs replay as they were.
+          (s) =>
+            rules.checkPause(
+              s,
+              s.status === 'past_due' && isAdmin(actor) && patched(ADMIN_PAUSES_PAST_DUE_PATCH),
+            ),
+          (s) => rules.pause(s, Date.now()),
+          reason,
+        ),
+      {
+        // Validators do not replay: no marker needed here.
+        validator: ({ actor }) => this.validate(actor, 'other', (s) => rules.checkPause(s, isAdmin(actor))),
+      },
     );
     setHandler(
       resumeUpdate,

@@ -22,11 +22,14 @@ import { subscribeWith } from './fixtures';
 let stack: Stack;
 let admin: Browser;
 let adminId: string;
+let adminEmail: string;
 let partner: Awaited<ReturnType<typeof makePartner>>;
 let partnerId: string;
 let productId: string;
 let alice: Awaited<ReturnType<typeof makeUser>>;
 let bob: Awaited<ReturnType<typeof makeUser>>;
+let carol: Awaited<ReturnType<typeof makeUser>>;
+let carolSub: string;
 let aliceSub: string;
 let bobSub: string;
 let statementId: string;
@@ -44,6 +47,7 @@ before(async () => {
   const a = await makeUser(stack, ['customer', 'admin']);
   admin = a.browser;
   adminId = a.me.id;
+  adminEmail = a.email;
   partner = await makePartner(stack, adminId);
   partnerId = (await stack.db('partners').where({ userId: partner.me.id }).first('id')).id as string;
   productId = await publishProduct(stack, partner.browser, adminId);
@@ -53,6 +57,10 @@ before(async () => {
   bobSub = await subscribeWith(stack, bob.browser, productId);
   await eventually(() => stack.db('payments').where({ subscriptionId: aliceSub }).first('id'));
   await eventually(() => stack.db('payments').where({ subscriptionId: bobSub }).first('id'));
+  // Carol's card declines (한도 초과): her subscription is past due, on the dunning ladder.
+  carol = await makeUser(stack);
+  carolSub = await subscribeWith(stack, carol.browser, productId, '4000000000000002');
+  await eventually(async () => (await subStatus(carolSub)) === 'past_due');
   // Bob pauses on his own: the partner's resumption must leave his pause alone.
   assert.equal((await bob.browser.post(`/api/subscriptions/${bobSub}/pause`)).status, 200);
   const run = await startSettlementRun(stack.client, stack.config.temporal, `admin-test-${aliceSub}`, {
@@ -81,7 +89,7 @@ describe('partner suspension', () => {
       { reason: '배송 지연 민원 누적' },
     );
     assert.equal(res.status, 200, JSON.stringify(res.body));
-    assert.deepEqual([res.body.status, res.body.changed, res.body.subscriptions], ['suspended', true, 1]);
+    assert.deepEqual([res.body.status, res.body.changed, res.body.subscriptions], ['suspended', true, 2]);
 
     const list = await alice.browser.get<{ items: { id: string }[] }>(
       `/api/catalog/products?partner=${partnerId}`,
@@ -93,6 +101,9 @@ describe('partner suspension', () => {
 
     assert.equal(await subStatus(aliceSub), 'paused');
     assert.equal(await subStatus(bobSub), 'paused');
+    // A past-due one stops its dunning too: no retry is waiting while the roaster is suspended.
+    const carolRow = await stack.db('subscriptions').where({ id: carolSub }).first();
+    assert.deepEqual([carolRow.status, carolRow.nextRetryAt], ['paused', null]);
     const notice = await stack
       .db('outbox')
       .where({ recipientUserId: alice.me.id, template: 'subscription_paused' })
@@ -142,12 +153,21 @@ describe('partner suspension', () => {
   });
 
   it('resumption brings the products and the subscriptions it paused back, and releases payouts', async () => {
+    const declines = async () =>
+      Number(
+        (await stack
+          .db('payment_events')
+          .where({ subscriptionId: carolSub, outcome: 'declined' })
+          .count({ n: '*' })
+          .first())!.n,
+      );
+    const declinesBefore = await declines();
     const res = await admin.post<{ status: string; subscriptions: number }>(
       `/api/admin/partners/${partnerId}/resume`,
       { reason: '민원 해결 확인' },
     );
     assert.equal(res.status, 200, JSON.stringify(res.body));
-    assert.equal(res.body.subscriptions, 1);
+    assert.equal(res.body.subscriptions, 2);
     const list = await alice.browser.get<{ items: { id: string }[] }>(
       `/api/catalog/products?partner=${partnerId}`,
     );
@@ -157,6 +177,10 @@ describe('partner suspension', () => {
     );
     assert.equal(await subStatus(aliceSub), 'active');
     assert.equal(await subStatus(bobSub), 'paused', "Bob's own pause stays");
+    // Carol's cycle is due again: charged at once, declined again (the next attempt), back on the ladder.
+    await eventually(
+      async () => (await declines()) > declinesBefore && (await subStatus(carolSub)) === 'past_due',
+    );
     assert.ok(
       await stack
         .db('outbox')
@@ -275,6 +299,14 @@ describe('the audit log', () => {
     const lines = await audit(`action=inbox.decide&actor=${adminId}`);
     const kinds = lines.map((l) => l.targetType).sort();
     assert.ok(kinds.includes('partner_application') && kinds.includes('product_review'), kinds.join());
+    // The actor by e-mail (any case) is the same filter as by id; an e-mail nobody has finds nothing.
+    const byEmail = await audit(`action=inbox.decide&actor=${encodeURIComponent(adminEmail.toUpperCase())}`);
+    assert.deepEqual(
+      byEmail.map((l) => l.id),
+      lines.map((l) => l.id),
+    );
+    assert.deepEqual(await audit('actor=nobody%40example.com'), []);
+    assert.equal((await admin.get('/api/admin/audit?actor=not-an-id')).status, 400);
   });
 
   it('filters by date and pages with a cursor, each line once', async () => {

@@ -46,7 +46,12 @@ export interface Fixtures {
 }
 
 /** Subscribes a signed-in browser to a product with a sandbox card; returns the subscription id. */
-export async function subscribeWith(stack: Stack, browser: Browser, productId: string): Promise<string> {
+export async function subscribeWith(
+  stack: Stack,
+  browser: Browser,
+  productId: string,
+  cardNumber?: string,
+): Promise<string> {
   const me = (await browser.get<{ id: string }>('/api/auth/me')).body;
   const customerKey = customerKeyFor(me.id);
   const product = (
@@ -67,7 +72,7 @@ export async function subscribeWith(stack: Stack, browser: Browser, productId: s
       cycleWeeks: product.options.cycles[0],
     },
     shipTo: { name: '테스트', phone: '010-1111-2222', address: '서울특별시 중구 세종대로 110' },
-    authKey: await stack.sandbox.authKey(customerKey),
+    authKey: await stack.sandbox.authKey(customerKey, cardNumber),
     customerKey,
   });
   if (res.status !== 201) throw new Error(`subscribe failed: ${res.status} ${JSON.stringify(res.body)}`);
