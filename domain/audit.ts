@@ -55,7 +55,11 @@ export const auditCursor = keysetCursor(cursorParts.timestamp, cursorParts.int8)
 
 /** The audit page's filters. */
 export const auditQuerySchema = z.strictObject({
-  actor: z.uuid().optional(),
+  /** Who acted: their e-mail (as admins know each other) or user id. */
+  actor: z
+    .union([z.uuid(), z.email()])
+    .transform((v) => v.toLowerCase())
+    .optional(),
   action: z.enum(AUDIT_ACTIONS).optional(),
   target: plainText().min(1).max(100).optional(),
   from: isoDate().optional(),

@@ -127,7 +127,7 @@ export function adminRoutes(): RouteDef[] {
             { column: 'a.id', order: 'desc' },
           ])
           .limit(query.limit + 1);
-        if (query.actor) q.where('a.actor_id', query.actor);
+        if (query.actor) q.where(query.actor.includes('@') ? 'u.email' : 'a.actor_id', query.actor);
         if (query.action) q.where('a.action', query.action);
         if (query.target) {
           q.where((w) =>
