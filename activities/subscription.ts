@@ -27,7 +27,7 @@ import {
 import type { TossPayment } from '../payments/types';
 import { priceChangeSignal, subscriptionHandle } from '../domain/contracts/subscription';
 import type { ConsentRecord } from '../domain/legal';
-import { placesLeft } from '../db/capacity';
+import { bagsLeft } from '../db/capacity';
 import { recordConsents } from './consents';
 import { countNewSubscription, countSale, countStatusChange, lockSubscription } from './dashboard';
 import type { ActivityDeps } from './deps';
@@ -440,13 +440,13 @@ export function createSubscriptionActivities({
       let soldOut = false;
       await db.transaction(async (trx) => {
         if (input.checkCapacity) {
-          // Places are counted under a lock per product, so two checkouts racing for the last one take turns; a
+          // Bags are counted under a lock per product, so two checkouts racing for the last ones take turns; a
           // retry finds its own row and goes on.
           await trx.raw('SELECT pg_advisory_xact_lock(hashtextextended(?, 0))', [
             `capacity:${input.productId}`,
           ]);
           const mine = await trx('subscriptions').where({ id: input.subscriptionId }).first('id');
-          if (!mine && (await placesLeft(trx, input.productId)) <= 0) {
+          if (!mine && (await bagsLeft(trx, input.productId)) < input.options.quantity) {
             soldOut = true;
             return;
           }

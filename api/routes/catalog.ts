@@ -5,7 +5,7 @@ import { catalogFacetsQuerySchema, catalogQuerySchema } from '../../domain/produ
 import type Koa from 'koa';
 import { urlKey } from '../edgeCache';
 import { normaliseQuery, type CatalogCache, type Cached } from '../../infra/catalogCache';
-import { placesLeft } from '../../db/capacity';
+import { bagsLeft } from '../../db/capacity';
 import { catalogFacets, getCatalogProduct, listCatalog } from '../catalog';
 import type { ApiContext } from '../context';
 import { RESPONDED, route, type RouteDef } from '../route';
@@ -75,7 +75,7 @@ export function catalogRoutes(cache: CatalogCache): RouteDef[] {
         const product = await db('catalog_products').where({ productId: params.id }).first('status');
         if (!product) throw new AppError('NOT_FOUND', 'No such product');
         ctx.set('Cache-Control', 'no-store');
-        return { soldOut: product.status === 'live' && (await placesLeft(db, params.id)) <= 0 };
+        return { soldOut: product.status === 'live' && (await bagsLeft(db, params.id)) <= 0 };
       },
     }),
     route({

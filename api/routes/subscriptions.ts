@@ -1,4 +1,4 @@
-import { placesLeft } from '../../db/capacity';
+import { bagsLeft } from '../../db/capacity';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import { randomUUID } from 'node:crypto';
@@ -115,10 +115,19 @@ async function act<A>(
   }
 }
 
+/**
+ * The product's capacity (capacityPerCycle, bags per cycle) cannot take this checkout: every bag is taken
+ * (`sold_out`), or fewer are left than the quantity asked for (`not_enough_left`, with how many are).
+ */
+export const soldOutError = (left = 0) =>
+  left > 0
+    ? new AppError('SOLD_OUT', `Only ${left} bag(s) of this bean are left this cycle`, {
+        reason: 'not_enough_left',
+        left,
+      })
+    : new AppError('SOLD_OUT', 'This bean is sold out for new subscriptions', { reason: 'sold_out' });
+
 /** A checkout whose card was not connected: the error the customer can act on, in their words. */
-/** Every place of the product is taken (capacityPerCycle). */
-export const soldOutError = () =>
-  new AppError('SOLD_OUT', 'This bean is sold out for new subscriptions', { reason: 'sold_out' });
 
 function connectFailure(state: SubscriptionState): AppError {
   const code = state.lastError?.code ?? null;
@@ -165,8 +174,9 @@ export function subscriptionRoutes(): RouteDef[] {
         if (!product || product.status !== 'live')
           throw new AppError('PRODUCT_UNAVAILABLE', 'This bean is not available for new subscriptions');
         // 품절: refused here before anything starts; the workflow counts again under a lock (two checkouts racing
-        // for the last place), and answers the same.
-        if ((await placesLeft(db, product.productId)) <= 0) throw soldOutError();
+        // for the last bags), and answers the same.
+        const left = await bagsLeft(db, product.productId);
+        if (left < body.options.quantity) throw soldOutError(left);
         const offer = offerFor(product.options, body.options);
         const notOffered = {
           grams: `${body.options.grams} g is not offered`,

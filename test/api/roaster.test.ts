@@ -41,15 +41,15 @@ interface Facets {
   total: number;
 }
 
-async function checkout(browser: Browser, productId: string) {
+async function checkout(browser: Browser, productId: string, quantity = 1) {
   const me = (await browser.get<{ id: string }>('/api/auth/me')).body;
   const customerKey = customerKeyFor(me.id);
   return browser.post<{ id: string; error?: { code: string; details?: { reason?: string } } }>(
     '/api/subscriptions',
     {
-      consents: await checkoutConsents(browser, productId, { grams: 200, quantity: 1 }),
+      consents: await checkoutConsents(browser, productId, { grams: 200, quantity }),
       productId,
-      options: { grams: 200, grind: 'whole_bean', quantity: 1, cycleWeeks: 1 },
+      options: { grams: 200, grind: 'whole_bean', quantity, cycleWeeks: 1 },
       shipTo: { name: '테스트', phone: '010-1111-2222', address: '서울특별시 중구 세종대로 110' },
       authKey: await stack.sandbox.authKey(customerKey),
       customerKey,
@@ -385,15 +385,21 @@ describe('origins from the list', () => {
 });
 
 describe('capacityPerCycle', () => {
-  it('shows 품절 and refuses checkout once the places are taken, and two racing checkouts cannot both take the last one', async () => {
+  it('counts bags: shows 품절 and refuses checkout once they are taken, and two racing checkouts cannot both take the last one', async () => {
     const p = await makePartner(stack, adminId);
-    const productId = await publishProduct(stack, p.browser, adminId, { capacityPerCycle: 2 });
+    const productId = await publishProduct(stack, p.browser, adminId, { capacityPerCycle: 3 });
     const first = await makeUser(stack);
-    assert.equal((await checkout(first.browser, productId)).status, 201);
+    assert.equal((await checkout(first.browser, productId, 2)).status, 201);
     assert.deepEqual((await first.browser.get(`/api/catalog/products/${productId}/availability`)).body, {
       soldOut: false,
     });
-    // One place left, two customers at once: exactly one gets it, decided in the workflow's first transaction.
+    // One bag left: two are refused, saying how many are left, and nothing starts.
+    const greedy = await makeUser(stack);
+    const tooMany = await checkout(greedy.browser, productId, 2);
+    assert.equal(tooMany.status, 409);
+    assert.deepEqual(tooMany.body.error?.details, { reason: 'not_enough_left', left: 1 });
+    assert.equal(await stack.db('subscriptions').where({ customerId: greedy.me.id }).first('id'), undefined);
+    // One bag left, two customers at once: exactly one gets it, decided in the workflow's first transaction.
     const [a, b] = await Promise.all([makeUser(stack), makeUser(stack)]);
     const results = await Promise.all([checkout(a.browser, productId), checkout(b.browser, productId)]);
     const statuses = results.map((r) => r.status).sort();
@@ -405,9 +411,9 @@ describe('capacityPerCycle', () => {
       .db('subscriptions')
       .where({ productId })
       .whereNotIn('status', ['card_failed', 'canceled'])
-      .count('* as n')
+      .sum({ n: 'quantity' })
       .first();
-    assert.equal(Number(holding?.n), 2);
+    assert.equal(Number(holding?.n), 3);
     // Sold out: the page says so, a later checkout is refused before anything starts.
     assert.deepEqual((await first.browser.get(`/api/catalog/products/${productId}/availability`)).body, {
       soldOut: true,

@@ -378,7 +378,8 @@ export function errorText(err: unknown): string {
   const e = err as { code?: unknown; details?: Record<string, unknown> } | null;
   if (!e || typeof e.code !== 'string') return t('common.error');
   const reason = e.details?.reason;
+  // A reason's words may name the error's details ({left}: how many are left).
   if (typeof reason === 'string' && `err.reason.${reason}` in dictionaries.ko)
-    return t(`err.reason.${reason}`);
+    return fill(t(`err.reason.${reason}`), e.details as Record<string, string | number>);
   return `err.${e.code}` in dictionaries.ko ? t(`err.${e.code}`) : t('common.error');
 }
