@@ -39,7 +39,10 @@ import {
 } from '../harness';
 import { fulfilmentHandle } from '../../domain/contracts/fulfilment';
 import {
+  cancelSubscriptionUpdate,
+  pauseUpdate,
   priceChangeSignal,
+  resumeUpdate,
   subscriptionHandle,
   subscriptionWorkflowId,
 } from '../../domain/contracts/subscription';
@@ -280,6 +283,8 @@ async function record(stack: Stack): Promise<void> {
     'fulfilment-withdrawn-with-subscription',
     'subscription-v3-price-accepted',
     'subscription-v3-price-refused',
+    'subscription-v4-self-service',
+    'subscription-v4-admin-past-due',
   ];
   if ((await Promise.all(subscriptionScenarios.map(keep))).every(Boolean)) return;
   const partner = await makePartner(stack, actor.userId);
@@ -296,13 +301,13 @@ async function record(stack: Stack): Promise<void> {
   const shipTo = { name: '김고객', phone: '010-1234-5678', address: '서울특별시 마포구 와우산로 94' };
   const payments = async (subscriptionId: string) =>
     (await stack.db('payments').where({ subscriptionId })).length;
-  const subscribe = async (card: string) => {
+  const subscribe = async (card: string, cycleWeeks = 1) => {
     const customer = await makeUser(stack);
     const customerKey = customerKeyFor(customer.me.id);
     const res = await customer.browser.post<{ id: string }>('/api/subscriptions', {
       consents: await checkoutConsents(customer.browser, productId, { grams: 200, quantity: 1 }),
       productId,
-      options: { grams: 200, grind: 'whole_bean', quantity: 1, cycleWeeks: 1 },
+      options: { grams: 200, grind: 'whole_bean', quantity: 1, cycleWeeks },
       shipTo,
       authKey: await stack.sandbox.authKey(customerKey, card),
       customerKey,
@@ -313,7 +318,7 @@ async function record(stack: Stack): Promise<void> {
       const answer = await customer.browser.post(`/api/subscriptions/${id}/${action}`, body);
       assert.equal(answer.status, 200, `${action}: ${JSON.stringify(answer.body)}`);
     };
-    return { id, customerKey, act, handle: subscriptionHandle(stack.client, id) };
+    return { id, customer, customerKey, act, handle: subscriptionHandle(stack.client, id) };
   };
 
   if (!(await keep('subscription-v2-actions'))) {
@@ -387,6 +392,54 @@ async function record(stack: Stack): Promise<void> {
     await s.handle.result();
     await writeFile(
       join(dir, 'subscription-v3-price-refused.json'),
+      historyToJSON(await s.handle.fetchHistory()),
+    );
+  }
+  // Self-service (issue 15): a skip and a scheduled cancel taken back, the address moved to one from the address book,
+  // the card replaced (the old key released), then a cancel at once.
+  if (!(await keep('subscription-v4-self-service'))) {
+    const s = await subscribe('4330123412341234', 2); // 3 s cycles: the skip is taken back before its date
+    await eventually(async () => (await payments(s.id)) >= 1);
+    await s.act('skip');
+    await s.act('undo-skip');
+    await s.act('cancel', { when: 'period_end', reasonCode: 'beans_left', reason: '아직 남았어요' });
+    await s.act('undo-cancel');
+    const saved = await s.customer.browser.post<{ id: string }>('/api/me/addresses', {
+      name: '김고객',
+      phone: '010-1234-5678',
+      postcode: '03172',
+      address1: '서울특별시 종로구 세종대로 175',
+      address2: '2층',
+      memo: '문 앞에 놓아 주세요',
+    });
+    assert.equal(saved.status, 201, JSON.stringify(saved.body));
+    await s.act('address', { addressId: saved.body.id });
+    await s.act('card', {
+      authKey: await stack.sandbox.authKey(s.customerKey, '5365101234567890'),
+      customerKey: s.customerKey,
+    });
+    await eventually(async () => (await payments(s.id)) >= 2, 15_000);
+    await s.act('cancel', { when: 'now', reasonCode: 'price' });
+    await s.handle.result();
+    await writeFile(
+      join(dir, 'subscription-v4-self-service.json'),
+      historyToJSON(await s.handle.fetchHistory()),
+    );
+  }
+  // An admin pauses a past-due subscription (as a roaster's suspension does), resumes it (the roaster is checked
+  // first), and cancels it.
+  if (!(await keep('subscription-v4-admin-past-due'))) {
+    const s = await subscribe('4000000000000002'); // always declines
+    await eventually(
+      async () => (await stack.db('subscriptions').where({ id: s.id }).first()).status === 'past_due',
+    );
+    const asAdmin = { actor, args: {}, reason: 'replay: roaster suspended' };
+    await s.handle.executeUpdate(pauseUpdate, { args: [asAdmin] });
+    await s.handle.executeUpdate(resumeUpdate, { args: [asAdmin] });
+    await s.handle.executeUpdate(cancelSubscriptionUpdate, { args: [{ ...asAdmin, args: { when: 'now' } }] });
+    await s.handle.result();
+    await writeFile(
+      join(dir, 'subscription-v4-admin-past-due.json'),
       historyToJSON(await s.handle.fetchHistory()),
     );
   }
