@@ -97,7 +97,7 @@ export const adminKo = {
   'au.title': '감사 로그',
   'au.lead':
     '관리자의 모든 조치와 개인정보 내보내기·열람 기록입니다. 누가, 언제, 무엇을, 왜 했는지와 전후 상태를 보여줍니다.',
-  'au.actor': '처리자 (이메일 또는 사용자 ID)',
+  'au.actor': '처리자 이메일',
   'au.type.customer': '고객',
   'au.type.partner': '파트너',
   'au.type.payment': '결제',
@@ -252,7 +252,7 @@ export const adminEn: Record<keyof typeof adminKo, string> = {
   'au.title': 'Audit log',
   'au.lead':
     'Every admin action and every export or view of personal data: who, when, what, why, and the state before and after.',
-  'au.actor': 'Actor (e-mail or user id)',
+  'au.actor': 'Actor e-mail',
   'au.type.customer': 'Customer',
   'au.type.partner': 'Partner',
   'au.type.payment': 'Payment',
