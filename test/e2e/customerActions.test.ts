@@ -6,8 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { customerKeyFor } from '../../domain/subscription';
-import { checkoutConsents } from '../consents';
+import { checkoutAs } from '../checkout';
 import {
   eventually,
   makePartner,
@@ -58,15 +57,7 @@ after(async () => {
 describe('customer actions in the browser', () => {
   it('마이페이지: cancel asks why and offers a pause, 해지 취소 takes it back, and an unshipped cycle is withdrawn and refunded', async () => {
     const customer = await makeUser(stack);
-    const customerKey = customerKeyFor(customer.me.id);
-    const res = await customer.browser.post<{ id: string }>('/api/subscriptions', {
-      productId,
-      options: { grams: 200, grind: 'whole_bean', quantity: 2, cycleWeeks: 2 },
-      shipTo: { name: '김고객', phone: '010-1234-5678', address: '서울특별시 마포구 와우산로 94' },
-      authKey: await stack.sandbox.authKey(customerKey),
-      customerKey,
-      consents: await checkoutConsents(customer.browser, productId, { grams: 200, quantity: 2 }),
-    });
+    const res = await checkoutAs(stack, customer, productId, { quantity: 2, cycleWeeks: 2 });
     assert.equal(res.status, 201, JSON.stringify(res.body));
     const id = res.body.id;
     const order = await eventually(
@@ -128,15 +119,7 @@ describe('customer actions in the browser', () => {
 
   it('배송: each paid delivery not yet shipped has its own 취소·환불, confirmed with the amount, and then reads 취소됨', async () => {
     const customer = await makeUser(stack);
-    const customerKey = customerKeyFor(customer.me.id);
-    const res = await customer.browser.post<{ id: string }>('/api/subscriptions', {
-      productId,
-      options: { grams: 200, grind: 'whole_bean', quantity: 1, cycleWeeks: 2 },
-      shipTo: { name: '김고객', phone: '010-1234-5678', address: '서울특별시 마포구 와우산로 94' },
-      authKey: await stack.sandbox.authKey(customerKey),
-      customerKey,
-      consents: await checkoutConsents(customer.browser, productId, { grams: 200, quantity: 1 }),
-    });
+    const res = await checkoutAs(stack, customer, productId, { quantity: 1, cycleWeeks: 2 });
     assert.equal(res.status, 201, JSON.stringify(res.body));
     const order = await eventually(
       () => stack.db('fulfilment_orders').where({ subscriptionId: res.body.id }).first(),

@@ -14,8 +14,7 @@ import {
   type Stack,
 } from '../harness';
 import { priceChangeSignal, subscriptionHandle } from '../../domain/contracts/subscription';
-import { customerKeyFor } from '../../domain/subscription';
-import { checkoutConsents } from '../consents';
+import { checkoutAs } from '../checkout';
 import { launchChromium } from './browser';
 import { loggedIn } from './login';
 
@@ -109,15 +108,7 @@ describe('subscribing in the browser', () => {
 
   it('a price increase asks on my page: old and new amount, the date, and 동의 records the consent', async () => {
     const customer = await makeUser(stack);
-    const customerKey = customerKeyFor(customer.me.id);
-    const res = await customer.browser.post<{ id: string }>('/api/subscriptions', {
-      productId,
-      options: { grams: 200, grind: 'whole_bean', quantity: 2, cycleWeeks: 2 },
-      shipTo: { name: '김고객', phone: '010-1234-5678', address: '서울특별시 마포구 와우산로 94' },
-      authKey: await stack.sandbox.authKey(customerKey),
-      customerKey,
-      consents: await checkoutConsents(customer.browser, productId, { grams: 200, quantity: 2 }),
-    });
+    const res = await checkoutAs(stack, customer, productId, { quantity: 2, cycleWeeks: 2 });
     assert.equal(res.status, 201, JSON.stringify(res.body));
     const id = res.body.id;
     const before = await eventually(async () => {
