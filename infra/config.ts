@@ -94,12 +94,19 @@ export const BUSINESS_PLACEHOLDERS = {
 } as const;
 const businessText = (fallback: string) => z.string().trim().min(1).max(200).default(fallback);
 
+/** Where the application's stores are when nothing says otherwise (a local PostgreSQL and Redis). */
+export const connectionDefaults = Object.freeze({
+  databaseUrl: 'postgres://dalgona_worker:dalgona_worker@127.0.0.1:5432/dalgona',
+  apiDatabaseUrl: 'postgres://dalgona_api:dalgona_api@127.0.0.1:5432/dalgona',
+  redisUrl: 'redis://127.0.0.1:6379/0',
+});
+
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  DATABASE_URL: url('postgres://dalgona_worker:dalgona_worker@127.0.0.1:5432/dalgona'),
-  API_DATABASE_URL: url('postgres://dalgona_api:dalgona_api@127.0.0.1:5432/dalgona'),
-  REDIS_URL: url('redis://127.0.0.1:6379/0'),
+  DATABASE_URL: url(connectionDefaults.databaseUrl),
+  API_DATABASE_URL: url(connectionDefaults.apiDatabaseUrl),
+  REDIS_URL: url(connectionDefaults.redisUrl),
   REDIS_KEY_PREFIX: z.string().default('dalgona:'),
   TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().default('default'),

@@ -22,6 +22,11 @@ const schema = z.object({
     .default('postgres://temporal:temporal@127.0.0.1:5432/temporal')
     .pipe(z.url()),
   TEMPORAL_CLUSTER_DIR: z.string().default('.data/cluster'),
+  TEMPORAL_CLUSTER_APP_DATABASE: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,62}$/)
+    .default('dalgona_cluster'),
+  TEMPORAL_CLUSTER_REDIS_DB: z.coerce.number().int().min(0).max(15).default(2),
 });
 
 /** Where and how the cluster runs; every other port is an offset from the frontend's (see `clusterPorts`). */
@@ -33,7 +38,16 @@ export interface ClusterConfig {
   /** Role, password, host, port and the history database; visibility lives in `<database>_visibility`. */
   dbUrl: string;
   dir: string;
+  /**
+   * The application's own database and Redis database in this topology: its rows belong to this Temporal store, so
+   * switching between `npm start` and `npm run start:cluster` never leaves rows whose workflows live in the other one.
+   */
+  appDatabase: string;
+  redisDb: number;
 }
+
+/** What the Temporal server and UI themselves need (the suite of fault drills builds one of its own). */
+export type ClusterServerConfig = Omit<ClusterConfig, 'appDatabase' | 'redisDb'>;
 
 /** The cluster's settings (TEMPORAL_CLUSTER_*), read once, failing fast. */
 export function loadClusterConfig(env: Record<string, string | undefined> = process.env): ClusterConfig {
@@ -49,7 +63,30 @@ export function loadClusterConfig(env: Record<string, string | undefined> = proc
     shards: r.data.TEMPORAL_CLUSTER_SHARDS,
     dbUrl: r.data.TEMPORAL_CLUSTER_DB_URL,
     dir: join(root, r.data.TEMPORAL_CLUSTER_DIR),
+    appDatabase: r.data.TEMPORAL_CLUSTER_APP_DATABASE,
+    redisDb: r.data.TEMPORAL_CLUSTER_REDIS_DB,
   });
+}
+
+/**
+ * The application's connection settings moved to the cluster's own database and Redis database (roles, hosts and
+ * ports kept): what `npm run start:cluster` sets before the configuration is read.
+ */
+export function clusterAppEnv(
+  env: Record<string, string | undefined>,
+  cluster: Pick<ClusterConfig, 'appDatabase' | 'redisDb'>,
+  defaults: { databaseUrl: string; apiDatabaseUrl: string; redisUrl: string },
+): { DATABASE_URL: string; API_DATABASE_URL: string; REDIS_URL: string } {
+  const withPath = (raw: string, path: string) => {
+    const u = new URL(raw);
+    u.pathname = `/${path}`;
+    return u.toString();
+  };
+  return {
+    DATABASE_URL: withPath(env.DATABASE_URL || defaults.databaseUrl, cluster.appDatabase),
+    API_DATABASE_URL: withPath(env.API_DATABASE_URL || defaults.apiDatabaseUrl, cluster.appDatabase),
+    REDIS_URL: withPath(env.REDIS_URL || defaults.redisUrl, String(cluster.redisDb)),
+  };
 }
 
 /** The four services of the single binary, each with a gRPC and a membership port, plus HTTP and metrics. */
@@ -153,7 +190,7 @@ function dbTarget(url: string): DbTarget {
  * (the schema files are embedded in it: `--schema-name`). Idempotent: a current schema is left as it is.
  */
 export async function prepareTemporalDatabases(
-  cluster: ClusterConfig,
+  cluster: ClusterServerConfig,
   adminUrl: string,
   sqlTool: string,
   log: (m: string) => void = console.log,
@@ -227,7 +264,7 @@ export async function prepareTemporalDatabases(
 }
 
 /** Writes the server's YAML (generated; .data/ is git-ignored) and an empty dynamic-config file; returns its path. */
-export function writeServerConfig(cluster: ClusterConfig, logLevel = 'warn'): string {
+export function writeServerConfig(cluster: ClusterServerConfig, logLevel = 'warn'): string {
   const t = dbTarget(cluster.dbUrl);
   const p = clusterPorts(cluster.frontendPort);
   mkdirSync(cluster.dir, { recursive: true });
@@ -314,7 +351,7 @@ dynamicConfigClient:
 }
 
 /** The UI server's config folder (base.yaml): the cluster's frontend, and our codec endpoint with cookies. */
-export function writeUiConfig(cluster: ClusterConfig, codecEndpoint: string): string {
+export function writeUiConfig(cluster: ClusterServerConfig, codecEndpoint: string): string {
   const dir = join(cluster.dir, 'ui');
   mkdirSync(dir, { recursive: true });
   writeFileSync(

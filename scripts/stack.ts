@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import { Transform } from 'node:stream';
 import ms from 'ms';
 import { prettyFactory } from 'pino-pretty';
-import { loadConfig, loadDotEnv, ConfigError } from '../infra/config';
+import { connectionDefaults, loadConfig, loadDotEnv, ConfigError } from '../infra/config';
 import { demoLogins, seed } from './seed';
-import { loadClusterConfig, startCluster, type ClusterConfig } from './cluster';
+import { clusterAppEnv, loadClusterConfig, startCluster, type ClusterConfig } from './cluster';
 import { adminUrl } from '../db/setup';
 import { checkServices, ensureUiBuilt, prepareDatabase, root, workerProcessEnv } from './services';
 import { ensureTemporalCli, startDevServer, temporalUp, waitForTemporal } from './temporal';
@@ -38,6 +38,9 @@ try {
     // The cluster's ports are the Temporal address and UI everything else uses (the dev server's are ignored).
     process.env.TEMPORAL_ADDRESS = `127.0.0.1:${cluster.frontendPort}`;
     process.env.TEMPORAL_UI_URL = `http://localhost:${cluster.uiPort}`;
+    // Its own application database and Redis database: rows seeded against the dev server's Temporal store never
+    // wait here for workflows that live there (and the other way round).
+    Object.assign(process.env, clusterAppEnv(process.env, cluster, connectionDefaults));
   }
   config = loadConfig();
 } catch (err) {
