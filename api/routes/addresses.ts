@@ -96,6 +96,29 @@ async function runAction(deps: ApiDeps, input: AddressBookInput): Promise<void> 
   }
 }
 
+/** A write to one of my addresses that answers with the whole book (remove, make default). */
+function bookAction(
+  method: 'DELETE' | 'POST',
+  path: string,
+  summary: string,
+  kind: 'remove' | 'setDefault',
+): RouteDef {
+  return route({
+    method,
+    path,
+    summary,
+    tag: 'addresses',
+    access: 'user',
+    params: idParams,
+    async handler({ ctx, params, deps }) {
+      const userId = userOf(ctx).id;
+      await ownAddress(deps.db, userId, params.id);
+      await runAction(deps, { userId, action: { kind, id: params.id } });
+      return { items: await addressesOf(deps.db, userId) };
+    },
+  });
+}
+
 export function addressRoutes(): RouteDef[] {
   return [
     route({
@@ -143,34 +166,18 @@ export function addressRoutes(): RouteDef[] {
         return ownAddress(deps.db, userId, params.id);
       },
     }),
-    route({
-      method: 'DELETE',
-      path: '/api/me/addresses/:id',
-      summary: 'Remove one of my addresses (removing the default makes the newest other one the default)',
-      tag: 'addresses',
-      access: 'user',
-      params: idParams,
-      async handler({ ctx, params, deps }) {
-        const userId = userOf(ctx).id;
-        await ownAddress(deps.db, userId, params.id);
-        await runAction(deps, { userId, action: { kind: 'remove', id: params.id } });
-        return { items: await addressesOf(deps.db, userId) };
-      },
-    }),
-    route({
-      method: 'POST',
-      path: '/api/me/addresses/:id/default',
-      summary: 'Make one of my addresses the default (기본 배송지)',
-      tag: 'addresses',
-      access: 'user',
-      params: idParams,
-      async handler({ ctx, params, deps }) {
-        const userId = userOf(ctx).id;
-        await ownAddress(deps.db, userId, params.id);
-        await runAction(deps, { userId, action: { kind: 'setDefault', id: params.id } });
-        return { items: await addressesOf(deps.db, userId) };
-      },
-    }),
+    bookAction(
+      'DELETE',
+      '/api/me/addresses/:id',
+      'Remove one of my addresses (removing the default makes the newest other one the default)',
+      'remove',
+    ),
+    bookAction(
+      'POST',
+      '/api/me/addresses/:id/default',
+      'Make one of my addresses the default (기본 배송지)',
+      'setDefault',
+    ),
     route({
       method: 'POST',
       path: '/api/subscriptions/:id/address',
