@@ -8,6 +8,7 @@ import type { BusinessMetrics } from '../infra/metrics';
 import type { Redis } from '../infra/redis';
 import type { SecretBox } from '../infra/secretBox';
 import type { ChannelSet } from '../notifications/channels';
+import type { ReconcileSettings } from './reconcile';
 
 /** Starts each paid cycle's fulfilment workflow (activities/fulfilment.ts builds it from a Temporal client). */
 export interface FulfilmentStarter {
@@ -54,4 +55,6 @@ export interface ActivityDeps {
   demoData: boolean;
   /** Messages: the channels the notifier delivers through (docs/architecture.md#messages). */
   notify: NotifyDeps;
+  /** The reconciler: task queues and durations a restarted workflow needs, its settle time and task SLA. */
+  reconcile: ReconcileSettings;
 }

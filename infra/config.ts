@@ -251,6 +251,13 @@ const schema = z.object({
   SETTLEMENT_TIMEZONE: z.string().default('Asia/Seoul'),
   SETTLEMENT_PERIOD: duration('7d'),
   SETTLEMENT_INTERVAL: z.string().transform(toMs).optional(),
+  // The reconciler (README "Reconciling PostgreSQL and Temporal"): how often the Schedule runs a pass, whether it
+  // repairs (unset: in development only; production reports), how long a candidate settles before its second look,
+  // and the admins' time on a mismatch's inbox task.
+  RECONCILE_INTERVAL: duration('15m'),
+  RECONCILE_REPAIR: z.enum(['true', 'false', '1', '0', 'yes', 'no']).optional(),
+  RECONCILE_SETTLE: duration('2s'),
+  RECONCILE_TASK_SLA: duration('24h'),
   // Messages (docs/architecture.md#messages): the SMTP relay (MailDev under `npm start`), the sender, SOLAPI's keys
   // (알림톡 / SMS; all four unset: e-mail only) and the notifier's timing.
   SMTP_URL: z
@@ -392,6 +399,8 @@ export interface Config {
   /** The business settings still at their (예시) placeholder: production warns at start while any is. */
   businessPlaceholders: string[];
   /** Partner settlement: the Schedule's calendar (cron in a time zone, or a fixed interval) and the commission. */
+  /** The reconciler: its Schedule's interval, auto-repair, the pause before a candidate's second look, the task SLA. */
+  reconcile: { intervalMs: number; repair: boolean; settleMs: number; taskSlaMs: number };
   settlement: {
     commissionBps: number;
     cron: string;
@@ -658,6 +667,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         (k) => e[k] === BUSINESS_PLACEHOLDERS[k],
       ),
     ) as string[],
+    reconcile: Object.freeze({
+      intervalMs: e.RECONCILE_INTERVAL,
+      repair: flag(e.RECONCILE_REPAIR, e.NODE_ENV === 'development'),
+      settleMs: e.RECONCILE_SETTLE,
+      taskSlaMs: e.RECONCILE_TASK_SLA,
+    }),
     settlement: Object.freeze({
       commissionBps: e.SETTLEMENT_COMMISSION_RATE,
       cron: e.SETTLEMENT_CRON.trim(),
