@@ -1,7 +1,7 @@
-// `npm run reconcile [-- --repair | --report]`: one reconcile pass now (README "Reconciling PostgreSQL and Temporal").
-// Prints one JSON line per mismatch ({"kind","entity","id","row","workflow","repair"}) and a summary line, and exits 0
-// whatever it found (a failure to reach PostgreSQL or Temporal exits 1). Without a flag it repairs as RECONCILE_REPAIR
-// says (on in development, report-only in production).
+// `npm run reconcile [-- --repair | --report] [--partner <id>]`: one reconcile pass now (README "Reconciling PostgreSQL
+// and Temporal"). Prints one JSON line per mismatch ({"kind","entity","id","row","workflow","repair"}) and a summary
+// line, and exits 0 whatever it found (a failure to reach PostgreSQL or Temporal exits 1). Without a flag it repairs as
+// RECONCILE_REPAIR says (on in development, report-only in production); `--partner` looks at one roaster's rows only.
 import { Client, Connection } from '@temporalio/client';
 import { runReconcile } from '../activities/reconcile';
 import { createDb } from '../db/knex';
@@ -15,6 +15,7 @@ import { reconcileSettings } from '../worker/deps';
 const args = process.argv.slice(2);
 const config = loadConfigOrExit();
 const repair = args.includes('--repair') ? true : args.includes('--report') ? false : config.reconcile.repair;
+const partnerIds = args.flatMap((a, i) => (a === '--partner' && args[i + 1] ? [args[i + 1]!] : []));
 const db = createDb(config.databaseUrl, { pool: { max: 4 } });
 const connection = await Connection.connect({ address: config.temporal.address, connectTimeout: '10s' });
 const temporal = new Client({
@@ -33,7 +34,7 @@ try {
       log: createLogger('reconcile', 'warn'),
       settings: reconcileSettings(config),
     },
-    { repair },
+    { repair, ...(partnerIds.length ? { partnerIds } : {}) },
     { onMismatch: (m: Mismatch) => print(m) },
   );
   const byKind = Object.fromEntries(

@@ -3,7 +3,9 @@
 // provider but never recorded — is found by the Schedule's workflow, counted in the worker's metrics, listed in the
 // inbox, repaired (or only reported), and a healthy system reports nothing.
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
 import { keyUuid } from '../../activities/reconcile';
 import {
   reconcileDomain,
@@ -34,6 +36,8 @@ import {
   type Stack,
 } from '../harness';
 import { TEST_SECRET_KEY } from '../sandbox';
+import type { Browser } from '../browser';
+import { fulfilmentHandle, fulfilmentStateQuery, markRoastedUpdate } from '../../domain/contracts/fulfilment';
 
 const shipTo = { name: '김고객', phone: '010-1234-5678', address: '서울특별시 마포구 와우산로 94' };
 const WEEK_MS = 15_000;
@@ -42,6 +46,8 @@ describe('reconciler: PostgreSQL and Temporal never silently disagree', () => {
   let stack: Stack;
   let productId: string;
   let partnerId: string;
+  let partnerUserId: string;
+  let adminBrowser: Browser;
 
   /** One pass through the Schedule's workflow on the worker, over this file's roaster only. */
   async function pass(repair: boolean): Promise<ReconcileResult> {
@@ -111,7 +117,9 @@ describe('reconciler: PostgreSQL and Temporal never silently disagree', () => {
   before(async () => {
     stack = await startStack({ SUBSCRIPTION_WEEK: `${WEEK_MS}ms`, RECONCILE_SETTLE: '300ms' });
     const admin = await makeUser(stack, ['customer', 'admin']);
+    adminBrowser = admin.browser;
     const partner = await makePartner(stack, admin.me.id);
+    partnerUserId = partner.me.id;
     productId = await publishProduct(stack, partner.browser, admin.me.id, {
       options: { weights: [{ grams: 200, priceKrw: 15000 }], grinds: ['whole_bean'], cycles: [1, 2] },
     });
@@ -264,6 +272,94 @@ describe('reconciler: PostgreSQL and Temporal never silently disagree', () => {
     assert.deepEqual(only(await pass(false), id), []);
     assert.equal((await task(found[0]!))?.state, 'done');
     assert.equal(await gauge('disagreement', 'subscription'), 0);
+    await cancelNow(id);
+  });
+
+  it('a lost order restarts from its row at the step it had reached; the inbox shows the finding, read-only', async () => {
+    const id = await subscribe();
+    const order = await stack.db('fulfilment_orders').where({ subscriptionId: id, cycle: 1 }).first('id');
+    const actor = { userId: partnerUserId, roles: ['partner'], partnerId };
+    await fulfilmentHandle(stack.client, order.id).executeUpdate(markRoastedUpdate, { args: [{ actor }] });
+    await fulfilmentHandle(stack.client, order.id).terminate('lost on purpose (reconciler test)');
+    const found = only(await pass(false), order.id);
+    assert.equal(found.length, 1, JSON.stringify(found));
+    assert.deepEqual([found[0]!.kind, found[0]!.entity], ['orphan_row', 'fulfilment_order']);
+    assert.equal(found[0]!.row?.status, 'roasted');
+
+    // The admin sees the finding in the inbox; nobody claims or decides it (it closes by itself).
+    const taskId = keyUuid(`reconcile:orphan_row:fulfilment_order:${order.id}`);
+    const list = await adminBrowser.get<{ items: { id: string; kind: string }[] }>(
+      '/api/admin/tasks?kind=reconcile_mismatch&limit=100',
+    );
+    assert.equal(list.status, 200);
+    assert.ok(list.body.items.some((t) => t.id === taskId && t.kind === 'reconcile_mismatch'));
+    const detail = await adminBrowser.get<{ subject: { kind: string; row: { status: string } } }>(
+      `/api/admin/tasks/${taskId}`,
+    );
+    assert.equal(detail.status, 200);
+    assert.equal(detail.body.subject.kind, 'orphan_row');
+    assert.equal(detail.body.subject.row.status, 'roasted');
+    const claim = await adminBrowser.post(`/api/admin/tasks/${taskId}/claim`, {});
+    assert.equal(claim.status, 409);
+
+    const repaired = only(await pass(true), order.id);
+    assert.equal(repaired[0]?.repair, 'restarted');
+    const state = await fulfilmentHandle(stack.client, order.id).query(fulfilmentStateQuery);
+    assert.equal(state.status, 'roasted', 'the new run goes on from the row’s step');
+    assert.deepEqual(only(await pass(false), order.id), []);
+    assert.equal((await stack.db('tasks').where({ id: taskId }).first('state')).state, 'done');
+    await cancelNow(id);
+  });
+
+  it('npm run reconcile prints one JSON line per mismatch and a summary, and exits 0', async () => {
+    const id = await subscribe();
+    await terminate(id);
+    const env = {
+      ...process.env,
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
+      DATABASE_URL: stack.config.databaseUrl,
+      TEMPORAL_ADDRESS: stack.env.address,
+      TEMPORAL_TASK_QUEUE_PREFIX: stack.config.temporal.taskQueuePrefix,
+      RECONCILE_SETTLE: '300ms',
+    };
+    const run = (...args: string[]) =>
+      promisify(execFile)(
+        process.execPath,
+        ['--import', 'tsx', 'scripts/reconcile.ts', '--partner', partnerId, ...args],
+        { env },
+      );
+    const report = await run();
+    const lines = report.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const mine = lines.filter((l) => l.id === id);
+    assert.equal(mine.length, 1, report.stdout);
+    assert.deepEqual(Object.keys(mine[0]!).slice(0, 5), ['kind', 'entity', 'id', 'row', 'workflow']);
+    assert.equal(mine[0]!.kind, 'orphan_row');
+    assert.equal(mine[0]!.repair, 'reported', 'outside development it reports unless told to repair');
+    const summary = lines.at(-1)!.summary as Record<string, unknown>;
+    assert.equal(summary.repair, false);
+    assert.ok((summary.orphan_row as number) >= 1);
+
+    const repaired = await run('--repair');
+    const fixed = repaired.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .find((l) => l.id === id);
+    assert.equal(fixed?.repair, 'restarted');
+    assert.equal((await subscriptionHandle(stack.client, id).describe()).status.name, 'RUNNING');
+    const clean = await run();
+    assert.equal(
+      clean.stdout
+        .trim()
+        .split('\n')
+        .filter((l) => l.includes(id)).length,
+      0,
+      clean.stdout,
+    );
     await cancelNow(id);
   });
 });
