@@ -63,9 +63,13 @@ describe('loadConfig', () => {
     assert.equal(loadConfig({ NODE_ENV: 'test', RECONCILE_REPAIR: 'true' }).reconcile.repair, true);
     assert.equal(loadConfig({ RECONCILE_REPAIR: 'false' }).reconcile.repair, false);
     assert.equal(loadConfig({ RECONCILE_INTERVAL: '1h' }).reconcile.intervalMs, 3600_000);
+    assert.equal(loadConfig({ RECONCILE_INTERVAL: 'off' }).reconcile.intervalMs, null);
+    // Test processes share one database: no Schedule there unless asked for.
+    assert.equal(loadConfig({ NODE_ENV: 'test' }).reconcile.intervalMs, null);
+    assert.equal(reconcileScheduleOptions(loadConfig({ NODE_ENV: 'test' })), null);
     assert.throws(() => loadConfig({ RECONCILE_REPAIR: 'maybe' }), /RECONCILE_REPAIR/);
     assert.throws(() => loadConfig({ RECONCILE_INTERVAL: 'often' }), /RECONCILE_INTERVAL/);
-    const schedule = reconcileScheduleOptions(loadConfig({ NODE_ENV: 'test' }));
+    const schedule = reconcileScheduleOptions(loadConfig({ NODE_ENV: 'test', RECONCILE_INTERVAL: '15m' }))!;
     assert.equal(schedule.scheduleId, 'reconcile');
     assert.deepEqual(schedule.spec.intervals, [{ every: 900_000 }]);
     assert.deepEqual(schedule.action.args, [{ repair: false }]);

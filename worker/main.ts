@@ -53,8 +53,11 @@ if (config.workerDomains.includes('billing')) {
   await ensureSettlementSchedule(client, config);
   log.info({ settlement: config.settlement }, 'settlement schedule ready');
   // And the reconciler's: every RECONCILE_INTERVAL, repairing only where RECONCILE_REPAIR says so.
-  await ensureReconcileSchedule(client, config);
-  log.info({ reconcile: config.reconcile }, 'reconcile schedule ready');
+  const scheduled = await ensureReconcileSchedule(client, config);
+  log.info(
+    { reconcile: config.reconcile },
+    scheduled ? 'reconcile schedule ready' : 'reconcile schedule off',
+  );
 }
 // The accounts workers own the retention sweep's Schedule (records deleted accounts keep, erased when due).
 if (config.workerDomains.includes('accounts')) {

@@ -1,5 +1,6 @@
 import {
   ScheduleAlreadyRunning,
+  ScheduleNotFoundError,
   ScheduleOverlapPolicy,
   type Client,
   type ScheduleOptions,
@@ -13,8 +14,11 @@ export { RECONCILE_SCHEDULE_ID };
  * The reconciler's Schedule (README "Reconciling PostgreSQL and Temporal"): every RECONCILE_INTERVAL (15 minutes by
  * default) one pass compares every workflow-owned row with its workflow, and repairs when RECONCILE_REPAIR says so.
  */
-export function reconcileScheduleOptions(config: Pick<Config, 'reconcile' | 'temporal'>): ScheduleOptions {
+export function reconcileScheduleOptions(
+  config: Pick<Config, 'reconcile' | 'temporal'>,
+): ScheduleOptions | null {
   const r = config.reconcile;
+  if (r.intervalMs === null) return null;
   return {
     scheduleId: RECONCILE_SCHEDULE_ID,
     spec: { intervals: [{ every: r.intervalMs }] },
@@ -31,12 +35,25 @@ export function reconcileScheduleOptions(config: Pick<Config, 'reconcile' | 'tem
   };
 }
 
-/** Creates the Schedule, or brings an existing one to the current configuration; safe from every worker at once. */
+/**
+ * Creates the Schedule, or brings an existing one to the current configuration; safe from every worker at once.
+ * With RECONCILE_INTERVAL=off an existing Schedule is paused (kept for its history), none created. Answers whether
+ * passes are scheduled.
+ */
 export async function ensureReconcileSchedule(
   client: Client,
   config: Pick<Config, 'reconcile' | 'temporal'>,
-): Promise<void> {
+): Promise<boolean> {
   const options = reconcileScheduleOptions(config);
+  if (!options) {
+    await client.schedule
+      .getHandle(RECONCILE_SCHEDULE_ID)
+      .pause('RECONCILE_INTERVAL=off')
+      .catch((err: unknown) => {
+        if (!(err instanceof ScheduleNotFoundError)) throw err;
+      });
+    return false;
+  }
   try {
     await client.schedule.create(options);
   } catch (err) {
@@ -46,6 +63,8 @@ export async function ensureReconcileSchedule(
       spec: options.spec,
       action: options.action,
       policies: { ...prev.policies, ...options.policies },
+      state: { ...prev.state, paused: false },
     }));
   }
+  return true;
 }

@@ -37,6 +37,8 @@ import {
 } from '../harness';
 import { TEST_SECRET_KEY } from '../sandbox';
 import type { Browser } from '../browser';
+import { loadConfig } from '../../infra/config';
+import { ensureReconcileSchedule, RECONCILE_SCHEDULE_ID } from '../../worker/reconcileSchedule';
 import { fulfilmentHandle, fulfilmentStateQuery, markRoastedUpdate } from '../../domain/contracts/fulfilment';
 
 const shipTo = { name: '김고객', phone: '010-1234-5678', address: '서울특별시 마포구 와우산로 94' };
@@ -360,6 +362,54 @@ describe('reconciler: PostgreSQL and Temporal never silently disagree', () => {
       0,
       clean.stdout,
     );
+    await cancelNow(id);
+  });
+
+  it('the billing workers keep a Schedule to the configuration: every RECONCILE_INTERVAL, repairing as configured', async () => {
+    const base = { NODE_ENV: 'test', TEMPORAL_TASK_QUEUE_PREFIX: stack.config.temporal.taskQueuePrefix };
+    const on = loadConfig({ ...base, RECONCILE_INTERVAL: '1h', RECONCILE_REPAIR: 'true' });
+    assert.equal(await ensureReconcileSchedule(stack.client, on), true);
+    const handle = stack.client.schedule.getHandle(RECONCILE_SCHEDULE_ID);
+    let d = await handle.describe();
+    assert.deepEqual(
+      d.spec.intervals?.map((i) => i.every),
+      [3600_000],
+    );
+    assert.equal(d.action.type, 'startWorkflow');
+    assert.equal(d.action.type === 'startWorkflow' && d.action.workflowType, reconcileWorkflowType);
+    assert.deepEqual(d.action.type === 'startWorkflow' && d.action.args, [{ repair: true }]);
+    assert.equal(d.state.paused, false);
+    // Brought to a new configuration at the next start (safe from every worker at once).
+    await ensureReconcileSchedule(stack.client, loadConfig({ ...base, RECONCILE_INTERVAL: '15m' }));
+    d = await handle.describe();
+    assert.deepEqual(
+      d.spec.intervals?.map((i) => i.every),
+      [900_000],
+    );
+    assert.deepEqual(d.action.type === 'startWorkflow' && d.action.args, [{ repair: false }]);
+    // Off: the Schedule pauses (its history kept), and comes back when configured again.
+    assert.equal(await ensureReconcileSchedule(stack.client, loadConfig(base)), false);
+    assert.equal((await handle.describe()).state.paused, true);
+    await ensureReconcileSchedule(stack.client, on);
+    assert.equal((await handle.describe()).state.paused, false);
+    await handle.delete();
+  });
+
+  it('two repairs racing (a pass retried after its worker died, beside the next one) start one run', async () => {
+    const id = await subscribe();
+    await terminate(id);
+    const [a, b] = await Promise.all([pass(true), pass(true)]);
+    const repairs = [...only(a, id), ...only(b, id)].map((m) => m.repair);
+    assert.ok(repairs.includes('restarted'), JSON.stringify(repairs));
+    const runs = async () => {
+      const out: string[] = [];
+      for await (const w of stack.client.workflow.list({ query: `WorkflowId = 'subscription:${id}'` }))
+        out.push(w.status.name);
+      return out.sort();
+    };
+    await eventually(async () => (await runs()).length === 2);
+    assert.deepEqual(await runs(), ['RUNNING', 'TERMINATED']);
+    assert.equal((await recorded(id)).length, 1, 'nothing charged by the restart before its date');
     await cancelNow(id);
   });
 });
