@@ -1,7 +1,7 @@
-// The reconciler (README "Reconciling PostgreSQL and Temporal"): every workflow-owned row compared with its workflow.
-// Temporal is read through visibility list pages (running workflows of a type, with their search attributes), never
-// one describe per row; PostgreSQL in keyset pages. Only the few candidates found that way are looked at one by one
-// (describe, the workflow's query, the row again) — twice, a moment apart, so a step in flight is not reported.
+// The reconciler (docs/architecture.md#reconciling-postgresql-and-temporal): every workflow-owned row compared with its
+// workflow. Temporal is read through visibility list pages (running workflows of a type, with their search attributes),
+// never one describe per row; PostgreSQL in keyset pages. Only the few candidates found that way are looked at one by
+// one (describe, the workflow's query, the row again) — twice, a moment apart, so a step in flight is not reported.
 import { activityInfo, heartbeat } from '@temporalio/activity';
 import {
   WorkflowIdConflictPolicy,

@@ -1,5 +1,5 @@
-// The reconciler's vocabulary (docs: README "Reconciling PostgreSQL and Temporal"): which rows a workflow owns, how the
-// two can disagree, and the pure rules that rebuild a workflow's carried state from its row. No I/O here.
+// The reconciler's vocabulary (docs/architecture.md#reconciling-postgresql-and-temporal): which rows a workflow owns,
+// how the two can disagree, and the pure rules that rebuild a workflow's carried state from its row. No I/O here.
 import type { SubscriptionOptions, SubscriptionState, SubscriptionStatus } from './subscription';
 
 /** The workflow-owned entities the reconciler compares with their workflows. */

@@ -251,8 +251,8 @@ const schema = z.object({
   SETTLEMENT_TIMEZONE: z.string().default('Asia/Seoul'),
   SETTLEMENT_PERIOD: duration('7d'),
   SETTLEMENT_INTERVAL: z.string().transform(toMs).optional(),
-  // The reconciler (README "Reconciling PostgreSQL and Temporal"): how often the Schedule runs a pass (`off`: no
-  // Schedule; unset: 15m, off under NODE_ENV=test, where processes share one test database), whether it repairs
+  // The reconciler (docs/architecture.md#reconciling-postgresql-and-temporal): how often the Schedule runs a pass
+  // (`off`: no Schedule; unset: 15m, off under NODE_ENV=test, where processes share one test database), whether it repairs
   // (unset: in development only; production reports), how long a candidate settles before its second look, and the
   // admins' time on a mismatch's inbox task.
   RECONCILE_INTERVAL: z

@@ -1,7 +1,8 @@
-// `npm run reconcile [-- --repair | --report] [--partner <id>]`: one reconcile pass now (README "Reconciling PostgreSQL
-// and Temporal"). Prints one JSON line per mismatch ({"kind","entity","id","row","workflow","repair"}) and a summary
-// line, and exits 0 whatever it found (a failure to reach PostgreSQL or Temporal exits 1). Without a flag it repairs as
-// RECONCILE_REPAIR says (on in development, report-only in production); `--partner` looks at one roaster's rows only.
+// `npm run reconcile [-- --repair | --report] [--partner <id>]`: one reconcile pass now
+// (docs/architecture.md#reconciling-postgresql-and-temporal; README "Operations: reconciling"). Prints one JSON line
+// per mismatch ({"kind","entity","id","row","workflow","repair"}) and a summary line, and exits 0 whatever it found (a
+// failure to reach PostgreSQL or Temporal exits 1). Without a flag it repairs as RECONCILE_REPAIR says (on in
+// development, report-only in production); `--partner` looks at one roaster's rows only.
 import { Client, Connection } from '@temporalio/client';
 import { runReconcile } from '../activities/reconcile';
 import { createDb } from '../db/knex';

@@ -11,8 +11,9 @@ import type { Config } from '../infra/config';
 export { RECONCILE_SCHEDULE_ID };
 
 /**
- * The reconciler's Schedule (README "Reconciling PostgreSQL and Temporal"): every RECONCILE_INTERVAL (15 minutes by
- * default) one pass compares every workflow-owned row with its workflow, and repairs when RECONCILE_REPAIR says so.
+ * The reconciler's Schedule (docs/architecture.md#reconciling-postgresql-and-temporal): every RECONCILE_INTERVAL (15
+ * minutes by default) one pass compares every workflow-owned row with its workflow, and repairs when RECONCILE_REPAIR
+ * says so.
  */
 export function reconcileScheduleOptions(
   config: Pick<Config, 'reconcile' | 'temporal'>,

@@ -12,8 +12,8 @@ const acts = proxyActivities<Activities>({
 });
 
 /**
- * One reconcile pass (README "Reconciling PostgreSQL and Temporal"): every workflow-owned row compared with its
- * workflow through visibility pages; orphans and disagreements counted, listed in the inbox and, when `repair`,
+ * One reconcile pass (docs/architecture.md#reconciling-postgresql-and-temporal): every workflow-owned row compared with
+ * its workflow through visibility pages; orphans and disagreements counted, listed in the inbox and, when `repair`,
  * repaired by their owners. Fired by the `reconcile` Schedule.
  */
 export const reconcile: ReconcileWorkflow = async (input: ReconcileInput): Promise<ReconcileResult> => {

@@ -1,6 +1,6 @@
-// The reconcile workflow's contract (README "Reconciling PostgreSQL and Temporal"): one pass comparing every
-// workflow-owned row with its workflow, fired by the `reconcile` Schedule (worker/reconcileSchedule.ts) and run on
-// demand by `npm run reconcile`.
+// The reconcile workflow's contract (docs/architecture.md#reconciling-postgresql-and-temporal): one pass comparing
+// every workflow-owned row with its workflow, fired by the `reconcile` Schedule (worker/reconcileSchedule.ts) and run
+// on demand by `npm run reconcile`.
 import type { ScheduleOptionsStartWorkflowAction } from '@temporalio/client';
 import type { ReconcileInput, ReconcileResult } from '../reconcile';
 import { taskQueue, type Domain } from '../taskQueues';

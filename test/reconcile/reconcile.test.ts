@@ -1,7 +1,7 @@
-// The reconciler against the real stack (README "Reconciling PostgreSQL and Temporal"): each kind of mismatch made on
-// purpose — a subscription's workflow terminated, a row deleted, a row's status changed by hand, a cycle charged at the
-// provider but never recorded — is found by the Schedule's workflow, counted in the worker's metrics, listed in the
-// inbox, repaired (or only reported), and a healthy system reports nothing.
+// The reconciler against the real stack (docs/architecture.md#reconciling-postgresql-and-temporal): each kind of
+// mismatch made on purpose — a subscription's workflow terminated, a row deleted, a row's status changed by hand, a
+// cycle charged at the provider but never recorded — is found by the Schedule's workflow, counted in the worker's
+// metrics, listed in the inbox, repaired (or only reported), and a healthy system reports nothing.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
@@ -16,6 +16,7 @@ import {
   cancelSubscriptionUpdate,
   subscriptionHandle,
   subscriptionStateQuery,
+  subscriptionWorkflowId,
 } from '../../domain/contracts/subscription';
 import { seoulDate } from '../../domain/calendar';
 import { orderIdFor } from '../../domain/keys';
@@ -403,7 +404,9 @@ describe('reconciler: PostgreSQL and Temporal never silently disagree', () => {
     assert.ok(repairs.includes('restarted'), JSON.stringify(repairs));
     const runs = async () => {
       const out: string[] = [];
-      for await (const w of stack.client.workflow.list({ query: `WorkflowId = 'subscription:${id}'` }))
+      for await (const w of stack.client.workflow.list({
+        query: `WorkflowId = '${subscriptionWorkflowId(id)}'`,
+      }))
         out.push(w.status.name);
       return out.sort();
     };
