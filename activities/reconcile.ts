@@ -37,6 +37,7 @@ import {
   liveApplicationStatuses,
   liveRevisionStatuses,
   mismatchKinds,
+  RECONCILE_RESULT_LIMIT,
   reconcileEntities,
   subscriptionDifferences,
   type Mismatch,
@@ -73,13 +74,34 @@ export interface ReconcileSettings {
   pageSize?: number;
 }
 
-/** Everything one pass uses (the worker's activity and `npm run reconcile` build it the same way). */
+/** Everything one pass uses (the reconcile activity builds it from its dependencies; tests may build their own). */
 export interface ReconcileDeps {
   db: Knex;
   temporal: Client;
   metrics: BusinessMetrics;
   log: Logger;
   settings: ReconcileSettings;
+}
+
+/** Candidates looked at (and repairs made) at once: a lost store means many orphans, each a few round trips. */
+const LOOKS_AT_ONCE = 16;
+
+/** `fn` over `items`, at most `limit` at a time, answers in order. */
+async function mapLimit<T, R>(
+  items: T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
+  const out: R[] = new Array<R>(items.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!, i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  return out;
 }
 
 /** The inbox kind of a mismatch's task. */
@@ -664,12 +686,11 @@ async function syncTasks(
 /**
  * One pass over every workflow-owned entity: candidates from the pages, each looked at twice (`settleMs` apart),
  * then counted (the `dalgona_reconcile_mismatches` gauge), listed in the inbox and, when `input.repair`, repaired.
- * `onMismatch` hears each one as it is settled (the command line prints it).
  */
 export async function runReconcile(
   deps: ReconcileDeps,
   input: ReconcileInput,
-  hooks: { tick?: () => void; onMismatch?: (m: Mismatch) => void } = {},
+  hooks: { tick?: () => void } = {},
 ): Promise<ReconcileResult> {
   const started = Date.now();
   const tick = hooks.tick ?? (() => {});
@@ -685,27 +706,24 @@ export async function runReconcile(
   // Two looks, a moment apart: a workflow that publishes before its row is written, or a row inserted just before its
   // workflow starts, is not a mismatch.
   const lookAll = async (cs: Candidate[]) => {
-    const out: { c: Candidate; m: Mismatch }[] = [];
-    for (const c of cs) {
+    const looked = await mapLimit(cs, LOOKS_AT_ONCE, async (c, i) => {
+      if (i % 100 === 99) tick();
       const m = await confirm(deps, c);
-      if (m) out.push({ c, m });
-    }
-    tick();
-    return out;
+      return m ? { c, m } : null;
+    });
+    return looked.filter((x): x is { c: Candidate; m: Mismatch } => x !== null);
   };
   let looked = await lookAll(candidates);
   if (looked.length) {
     await new Promise((r) => setTimeout(r, deps.settings.settleMs));
     looked = await lookAll(looked.map(({ c }) => c));
   }
-  const found: { m: Mismatch; workflowId: string }[] = [];
-  for (const { c, m } of looked) {
+  const found = await mapLimit(looked, LOOKS_AT_ONCE, async ({ c, m }, i) => {
+    if (i % 100 === 99) tick();
     m.repair = input.repair ? await repair(deps, m, c.workflowId) : 'reported';
     if (m.repair !== 'reported') deps.metrics.reconcileRepairs.inc({ kind: m.kind, entity: m.entity });
-    found.push({ m, workflowId: c.workflowId });
-    hooks.onMismatch?.(m);
-    tick();
-  }
+    return { m, workflowId: c.workflowId };
+  });
   for (const kind of mismatchKinds)
     for (const entity of reconcileEntities)
       deps.metrics.reconcileMismatches.set(
@@ -714,7 +732,10 @@ export async function runReconcile(
       );
   const tasks = await syncTasks(deps, found);
   const result: ReconcileResult = {
-    mismatches: found.map(({ m }) => m),
+    mismatches: found.slice(0, RECONCILE_RESULT_LIMIT).map(({ m }) => m),
+    counts: Object.fromEntries(
+      mismatchKinds.map((k) => [k, found.filter(({ m }) => m.kind === k).length]),
+    ) as ReconcileResult['counts'],
     scanned,
     tasksOpened: tasks.opened,
     tasksClosed: tasks.closed,

@@ -34,6 +34,9 @@ export interface Mismatch {
   repair?: 'restarted' | 'already_running' | 'rewrite_requested' | 'reported';
 }
 
+/** At most this many mismatches travel in a pass's result (and are printed by `npm run reconcile`). */
+export const RECONCILE_RESULT_LIMIT = 1000;
+
 /** What one pass is asked to do. */
 export interface ReconcileInput {
   /** Repair what can be repaired safely (restart orphan rows, ask owners to rewrite their rows). */
@@ -47,7 +50,10 @@ export interface ReconcileInput {
 
 /** What one pass found. */
 export interface ReconcileResult {
+  /** The mismatches, the first RECONCILE_RESULT_LIMIT of them (a workflow's result has a size limit). */
   mismatches: Mismatch[];
+  /** How many there were in all, by kind (the inbox and the gauge have every one). */
+  counts: Record<MismatchKind, number>;
   /** Rows and running workflows compared, per entity. */
   scanned: Record<ReconcileEntity, { rows: number; workflows: number }>;
   /** Inbox tasks opened for new mismatches, and closed for those that cleared. */

@@ -34,7 +34,7 @@ export function createNotifyDeps(config: Readonly<Config>, stopping?: AbortSigna
   };
 }
 
-/** What the reconciler needs from a configuration (the worker's activity and `npm run reconcile` alike). */
+/** What the reconciler needs from a configuration: a restarted workflow runs on the durations new ones get. */
 export function reconcileSettings(config: Readonly<Config>): ReconcileSettings {
   return {
     taskQueuePrefix: config.temporal.taskQueuePrefix,
