@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { Knex } from 'knex';
 import type { FulfilmentInput, FulfilmentSettings } from '../domain/fulfilment';
+import type { SubscriptionSettings } from '../domain/subscription';
 import type { TossClient } from '../payments/client';
 import type { ImageStore } from '../infra/imageStore';
 import type { Logger } from '../infra/logger';
@@ -8,7 +9,6 @@ import type { BusinessMetrics } from '../infra/metrics';
 import type { Redis } from '../infra/redis';
 import type { SecretBox } from '../infra/secretBox';
 import type { ChannelSet } from '../notifications/channels';
-import type { ReconcileSettings } from './reconcile';
 
 /** Starts each paid cycle's fulfilment workflow (activities/fulfilment.ts builds it from a Temporal client). */
 export interface FulfilmentStarter {
@@ -28,6 +28,20 @@ export interface NotifyDeps {
   solapi: { kakaoTemplates: Readonly<Record<string, string>> } | null;
   /** Aborted when the worker process starts draining: a delivery activity returns after its sends in flight. */
   stopping: AbortSignal;
+}
+
+/** What the reconciler needs besides the database and Temporal (from the configuration). */
+export interface ReconcileSettings {
+  taskQueuePrefix: string;
+  /** A restarted subscription runs on the durations new ones get. */
+  subscriptionSettings: SubscriptionSettings;
+  fulfilmentSettings: FulfilmentSettings;
+  /** The pause between a candidate's two looks: a step in flight (workflow ahead of its row) settles meanwhile. */
+  settleMs: number;
+  /** The admins' time to look at a mismatch's inbox task. */
+  taskSlaMs: number;
+  /** Rows per PostgreSQL page and workflows per visibility page. */
+  pageSize?: number;
 }
 
 /** What activities need from the outside world; tests pass real or fake ones. */

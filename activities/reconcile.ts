@@ -28,7 +28,7 @@ import {
   subscriptionStateQuery,
   subscriptionWorkflowType,
 } from '../domain/contracts/subscription';
-import type { FulfilmentInput, FulfilmentSettings } from '../domain/fulfilment';
+import type { FulfilmentInput } from '../domain/fulfilment';
 import { customerKeyFor } from '../domain/keys';
 import {
   carriedStateFromRow,
@@ -54,25 +54,13 @@ import {
   PartnerId,
   SubscriptionStatus,
 } from '../domain/searchAttributes';
-import type { SubscriptionInput, SubscriptionSettings } from '../domain/subscription';
+import type { SubscriptionInput } from '../domain/subscription';
 import type { Logger } from '../infra/logger';
 import type { BusinessMetrics } from '../infra/metrics';
-import type { ActivityDeps } from './deps';
-import { enqueueNotification } from './outbox';
+import type { ActivityDeps, ReconcileSettings } from './deps';
 
-/** What the reconciler needs besides the database and Temporal (from the configuration). */
-export interface ReconcileSettings {
-  taskQueuePrefix: string;
-  /** A restarted subscription runs on the durations new ones get. */
-  subscriptionSettings: SubscriptionSettings;
-  fulfilmentSettings: FulfilmentSettings;
-  /** The pause between a candidate's two looks: a step in flight (workflow ahead of its row) settles meanwhile. */
-  settleMs: number;
-  /** The admins' time to look at a mismatch's inbox task. */
-  taskSlaMs: number;
-  /** Rows per PostgreSQL page and workflows per visibility page. */
-  pageSize?: number;
-}
+export type { ReconcileSettings };
+import { enqueueNotification } from './outbox';
 
 /** Everything one pass uses (the reconcile activity builds it from its dependencies; tests may build their own). */
 export interface ReconcileDeps {
