@@ -21,7 +21,10 @@ import {
 } from '../domain/contracts/fulfilment';
 import { partnerApplicationWorkflowType } from '../domain/contracts/partnerApplication';
 import { productPublicationWorkflowType } from '../domain/contracts/productPublication';
-import { settlementStatementWorkflowType } from '../domain/contracts/settlementStatement';
+import {
+  settlementStatementWorkflowType,
+  startSettlementStatement,
+} from '../domain/contracts/settlementStatement';
 import {
   rewriteRowSignal,
   startSubscriptionWorkflow,
@@ -38,6 +41,7 @@ import {
   liveRevisionStatuses,
   mismatchKinds,
   RECONCILE_RESULT_LIMIT,
+  restartableRunStatuses,
   reconcileEntities,
   subscriptionDifferences,
   type Mismatch,
@@ -162,6 +166,16 @@ async function describeRunning(
   try {
     const d = await temporal.workflow.getHandle(workflowId).describe();
     return d.status.name === 'RUNNING' ? d : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The latest run of a workflow id that is not running: how it ended (null: Temporal has none under the id). */
+async function lastRunOf(temporal: Client, workflowId: string): Promise<Mismatch['lastRun']> {
+  try {
+    const d = await temporal.workflow.getHandle(workflowId).describe();
+    return { status: d.status.name, closedAt: d.closeTime ? d.closeTime.toISOString() : null };
   } catch {
     return null;
   }
@@ -512,8 +526,10 @@ async function scanEntity(
 async function confirm(deps: ReconcileDeps, c: Candidate): Promise<Mismatch | null> {
   const spec = specs.find((s) => s.entity === c.entity)!;
   const { row, workflow, differs } = await spec.look(deps, c);
-  if (c.kind === 'orphan_row' && row && !workflow)
-    return { kind: c.kind, entity: c.entity, id: c.id, row, workflow };
+  if (c.kind === 'orphan_row' && row && !workflow) {
+    const lastRun = await lastRunOf(deps.temporal, c.workflowId);
+    return { kind: c.kind, entity: c.entity, id: c.id, row, workflow, lastRun };
+  }
   if (c.kind === 'orphan_workflow' && workflow && !row)
     return { kind: c.kind, entity: c.entity, id: c.id, row, workflow };
   if (differs) return { kind: 'disagreement', entity: c.entity, id: c.id, row, workflow };
@@ -584,13 +600,34 @@ async function restartFulfilment(deps: ReconcileDeps, id: string): Promise<Misma
   return 'restarted';
 }
 
+/** Restarts a lost statement's payout workflow: it waits for the admin's payout again (its input is the row). */
+async function restartStatement(deps: ReconcileDeps, id: string): Promise<Mismatch['repair']> {
+  const r = await deps.db('settlement_statements').where({ id, status: 'open' }).first();
+  if (!r) return 'reported';
+  await startSettlementStatement(
+    deps.temporal,
+    { taskQueuePrefix: deps.settings.taskQueuePrefix },
+    { statementId: r.id, partnerId: r.partnerId, payoutAmount: Number(r.payoutAmount) },
+    {
+      workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+      workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+      typedSearchAttributes: new TypedSearchAttributes([{ key: PartnerId, value: r.partnerId }]),
+    },
+  );
+  return 'restarted';
+}
+
 /**
- * Repairs what is safe to repair: a lost subscription or fulfilment restarts from its row; a subscription whose row
+ * Repairs what is safe to repair: a lost subscription, fulfilment or statement payout restarts from its row; a subscription whose row
  * disagrees is asked to write its row again (the owner is the only writer). Orphan workflows are never terminated.
  */
 async function repair(deps: ReconcileDeps, m: Mismatch, workflowId: string): Promise<Mismatch['repair']> {
+  // A run that completed (or failed) under the id says the row is the stale side: never resurrected from it.
+  const lost = !m.lastRun || (restartableRunStatuses as readonly string[]).includes(m.lastRun.status);
+  if (m.kind === 'orphan_row' && !lost) return 'reported';
   if (m.kind === 'orphan_row' && m.entity === 'subscription') return restartSubscription(deps, m.id);
   if (m.kind === 'orphan_row' && m.entity === 'fulfilment_order') return restartFulfilment(deps, m.id);
+  if (m.kind === 'orphan_row' && m.entity === 'settlement_statement') return restartStatement(deps, m.id);
   if (m.kind === 'disagreement' && m.entity === 'subscription') {
     await deps.temporal.workflow.getHandle(workflowId).signal(rewriteRowSignal);
     return 'rewrite_requested';

@@ -30,6 +30,11 @@ export interface Mismatch {
   row: Record<string, unknown> | null;
   /** What the workflow says (null: none running). */
   workflow: Record<string, unknown> | null;
+  /**
+   * An orphan row's last run, if Temporal has one: how it ended. Only a lost run (terminated, timed out, or none at
+   * all) is restarted; one that completed or failed means the row is the stale side (a restored backup), reported.
+   */
+  lastRun?: { status: string; closedAt: string | null } | null;
   /** What a repair did: restarted, asked the owner to rewrite its row, or nothing (reported only). */
   repair?: 'restarted' | 'already_running' | 'rewrite_requested' | 'reported';
 }
@@ -61,6 +66,9 @@ export interface ReconcileResult {
   tasksClosed: number;
   durationMs: number;
 }
+
+/** How a lost run ended: the only closed runs the reconciler restarts from their rows. */
+export const restartableRunStatuses = ['TERMINATED', 'TIMED_OUT'] as const;
 
 /** Subscription statuses whose workflow has ended: the row is no longer live. */
 export const endedSubscriptionStatuses: readonly SubscriptionStatus[] = ['canceled', 'card_failed'];

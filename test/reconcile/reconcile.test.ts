@@ -41,6 +41,13 @@ import type { Browser } from '../browser';
 import { loadConfig } from '../../infra/config';
 import { ensureReconcileSchedule, RECONCILE_SCHEDULE_ID } from '../../worker/reconcileSchedule';
 import { fulfilmentHandle, fulfilmentStateQuery, markRoastedUpdate } from '../../domain/contracts/fulfilment';
+import {
+  markPayoutUpdate,
+  settlementStatementHandle,
+  settlementStatementWorkflowId,
+  statementPayoutQuery,
+} from '../../domain/contracts/settlementStatement';
+import { randomUUID } from 'node:crypto';
 
 const shipTo = { name: '김고객', phone: '010-1234-5678', address: '서울특별시 마포구 와우산로 94' };
 const WEEK_MS = 15_000;
@@ -51,6 +58,7 @@ describe('reconciler: PostgreSQL and Temporal never silently disagree', () => {
   let partnerId: string;
   let partnerUserId: string;
   let adminBrowser: Browser;
+  let adminId: string;
 
   /** One pass through the Schedule's workflow on the worker, over this file's roaster only. */
   async function pass(repair: boolean): Promise<ReconcileResult> {
@@ -121,6 +129,7 @@ describe('reconciler: PostgreSQL and Temporal never silently disagree', () => {
     stack = await startStack({ SUBSCRIPTION_WEEK: `${WEEK_MS}ms`, RECONCILE_SETTLE: '300ms' });
     const admin = await makeUser(stack, ['customer', 'admin']);
     adminBrowser = admin.browser;
+    adminId = admin.me.id;
     const partner = await makePartner(stack, admin.me.id);
     partnerUserId = partner.me.id;
     productId = await publishProduct(stack, partner.browser, admin.me.id, {
@@ -152,6 +161,7 @@ describe('reconciler: PostgreSQL and Temporal never silently disagree', () => {
     assert.equal(found[0]!.kind, 'orphan_row');
     assert.equal(found[0]!.entity, 'subscription');
     assert.equal(found[0]!.workflow, null);
+    assert.equal(found[0]!.lastRun?.status, 'TERMINATED');
     assert.equal(found[0]!.row?.status, 'active');
     assert.equal(found[0]!.repair, 'reported');
     assert.equal(await gauge('orphan_row', 'subscription'), 1);
@@ -414,5 +424,56 @@ describe('reconciler: PostgreSQL and Temporal never silently disagree', () => {
     assert.deepEqual(await runs(), ['RUNNING', 'TERMINATED']);
     assert.equal((await recorded(id)).length, 1, 'nothing charged by the restart before its date');
     await cancelNow(id);
+  });
+
+  it('a row restored from a backup (its workflow completed long ago) is reported, never resurrected', async () => {
+    const id = await subscribe();
+    await cancelNow(id);
+    await eventually(
+      async () => (await subscriptionHandle(stack.client, id).describe()).status.name === 'COMPLETED',
+    );
+    await stack.db('subscriptions').where({ id }).update({ status: 'active', canceledAt: null });
+    const found = only(await pass(true), id);
+    assert.equal(found.length, 1, JSON.stringify(found));
+    assert.equal(found[0]!.kind, 'orphan_row');
+    assert.equal(found[0]!.lastRun?.status, 'COMPLETED');
+    assert.equal(found[0]!.repair, 'reported');
+    assert.equal((await subscriptionHandle(stack.client, id).describe()).status.name, 'COMPLETED');
+    assert.equal((await recorded(id)).length, 1, 'nobody charged');
+    await stack.db('subscriptions').where({ id }).update({ status: 'canceled', canceledAt: new Date() });
+    assert.deepEqual(only(await pass(false), id), []);
+  });
+
+  it("a statement whose payout workflow is lost: restarted from its row, waiting for the admin's payout", async () => {
+    const id = randomUUID();
+    const periodEnd = new Date(Date.UTC(2001, 0, 1) + Math.floor(Math.random() * 1e9));
+    await stack.db('settlement_statements').insert({
+      id,
+      partnerId,
+      periodStart: new Date(periodEnd.getTime() - 7 * 24 * 3600_000),
+      periodEnd,
+      grossSales: 30000,
+      refunds: 0,
+      netSales: 30000,
+      commissionRateBps: 1000,
+      commission: 3000,
+      payoutAmount: 27000,
+      lineCount: 2,
+      status: 'open',
+      workflowId: settlementStatementWorkflowId(id),
+    });
+    const found = only(await pass(false), id);
+    assert.equal(found.length, 1, JSON.stringify(found));
+    assert.deepEqual([found[0]!.kind, found[0]!.entity], ['orphan_row', 'settlement_statement']);
+    assert.equal(found[0]!.lastRun, null, 'Temporal never had it');
+    assert.equal(only(await pass(true), id)[0]?.repair, 'restarted');
+    const handle = settlementStatementHandle(stack.client, id);
+    const payout = await handle.query(statementPayoutQuery);
+    assert.deepEqual([payout.status, payout.payoutAmount], ['open', 27000]);
+    assert.deepEqual(only(await pass(false), id), []);
+    await handle.executeUpdate(markPayoutUpdate, {
+      args: [{ actor: { userId: adminId, roles: ['admin'] }, reference: 'RECON-TEST-1' }],
+    });
+    assert.equal((await stack.db('settlement_statements').where({ id }).first('status')).status, 'paid');
   });
 });
