@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { Knex } from 'knex';
 import type { FulfilmentInput, FulfilmentSettings } from '../domain/fulfilment';
+import type { SubscriptionSettings } from '../domain/subscription';
 import type { TossClient } from '../payments/client';
 import type { ImageStore } from '../infra/imageStore';
 import type { Logger } from '../infra/logger';
@@ -29,6 +30,20 @@ export interface NotifyDeps {
   stopping: AbortSignal;
 }
 
+/** What the reconciler needs besides the database and Temporal (from the configuration). */
+export interface ReconcileSettings {
+  taskQueuePrefix: string;
+  /** A restarted subscription runs on the durations new ones get. */
+  subscriptionSettings: SubscriptionSettings;
+  fulfilmentSettings: FulfilmentSettings;
+  /** The pause between a candidate's two looks: a step in flight (workflow ahead of its row) settles meanwhile. */
+  settleMs: number;
+  /** The admins' time to look at a mismatch's inbox task. */
+  taskSlaMs: number;
+  /** Rows per PostgreSQL page and workflows per visibility page. */
+  pageSize?: number;
+}
+
 /** What activities need from the outside world; tests pass real or fake ones. */
 export interface ActivityDeps {
   db: Knex;
@@ -54,4 +69,6 @@ export interface ActivityDeps {
   demoData: boolean;
   /** Messages: the channels the notifier delivers through (docs/architecture.md#messages). */
   notify: NotifyDeps;
+  /** The reconciler: task queues and durations a restarted workflow needs, its settle time and task SLA. */
+  reconcile: ReconcileSettings;
 }

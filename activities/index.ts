@@ -11,6 +11,7 @@ import { createPartnerApplicationActivities } from './partnerApplication';
 import { createPartnerStatusActivities } from './partnerStatus';
 import { createPartnerProfileChangeActivities } from './partnerProfileChange';
 import { createProductPublicationActivities } from './productPublication';
+import { createReconcileActivities } from './reconcile';
 import { createRefundPaymentActivities } from './refundPayment';
 import { createReviewDeskActivities } from './reviewDesk';
 import { createSetPartnerCommissionActivities } from './setPartnerCommission';
@@ -44,6 +45,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createAuditActivities(deps),
     ...createPartnerStatusActivities(deps),
     ...createAccountActivities(deps),
+    ...createReconcileActivities(deps),
   };
 }
 

@@ -57,6 +57,15 @@ export interface FulfilmentInput {
   cycle: number;
   shipBy: string;
   settings: FulfilmentSettings;
+  /**
+   * A run restarted by the reconciler from the order's row (its workflow was lost): the step the row had reached. A
+   * first run has none and starts at to_roast.
+   */
+  resume?: {
+    status: 'to_roast' | 'roasted' | 'shipped';
+    carrier: Carrier | null;
+    trackingNumber: string | null;
+  };
 }
 
 /** Live state of a fulfilment (its query). */

@@ -8,6 +8,8 @@ export const taskKinds = [
   'product_review',
   'fulfilment_escalation',
   'partner_profile_change',
+  /** A row and its workflow disagree (the reconciler's finding); closed by the pass that no longer finds it. */
+  'reconcile_mismatch',
 ] as const;
 export type TaskKind = (typeof taskKinds)[number];
 

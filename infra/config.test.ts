@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { reconcileScheduleOptions } from '../worker/reconcileSchedule';
 import { ConfigError, loadConfig } from './config';
 
 describe('loadConfig', () => {
@@ -52,6 +53,26 @@ describe('loadConfig', () => {
     );
     assert.throws(() => loadConfig({ WORKER_DOMAINS: 'billing,shipping' }), /unknown shipping/);
     assert.throws(() => loadConfig({ PARTNER_REVIEW_SLA: '20d' }), /shorter than/);
+  });
+
+  it('reconciles every 15 minutes; repairs by default in development only, and as RECONCILE_REPAIR says', () => {
+    const dev = loadConfig({}).reconcile;
+    assert.deepEqual(dev, { intervalMs: 900_000, repair: true, settleMs: 2000, taskSlaMs: 24 * 3600_000 });
+    // Anything but development (production, tests) reports only unless told to repair.
+    assert.equal(loadConfig({ NODE_ENV: 'test' }).reconcile.repair, false);
+    assert.equal(loadConfig({ NODE_ENV: 'test', RECONCILE_REPAIR: 'true' }).reconcile.repair, true);
+    assert.equal(loadConfig({ RECONCILE_REPAIR: 'false' }).reconcile.repair, false);
+    assert.equal(loadConfig({ RECONCILE_INTERVAL: '1h' }).reconcile.intervalMs, 3600_000);
+    assert.equal(loadConfig({ RECONCILE_INTERVAL: 'off' }).reconcile.intervalMs, null);
+    // Test processes share one database: no Schedule there unless asked for.
+    assert.equal(loadConfig({ NODE_ENV: 'test' }).reconcile.intervalMs, null);
+    assert.equal(reconcileScheduleOptions(loadConfig({ NODE_ENV: 'test' })), null);
+    assert.throws(() => loadConfig({ RECONCILE_REPAIR: 'maybe' }), /RECONCILE_REPAIR/);
+    assert.throws(() => loadConfig({ RECONCILE_INTERVAL: 'often' }), /RECONCILE_INTERVAL/);
+    const schedule = reconcileScheduleOptions(loadConfig({ NODE_ENV: 'test', RECONCILE_INTERVAL: '15m' }))!;
+    assert.equal(schedule.scheduleId, 'reconcile');
+    assert.deepEqual(schedule.spec.intervals, [{ every: 900_000 }]);
+    assert.deepEqual(schedule.action.args, [{ repair: false }]);
   });
 
   it('settles weekly on Monday 00:00 in Seoul at 10 % by default; an interval and a rate override it', () => {

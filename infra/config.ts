@@ -258,6 +258,17 @@ const schema = z.object({
   SETTLEMENT_TIMEZONE: z.string().default('Asia/Seoul'),
   SETTLEMENT_PERIOD: duration('7d'),
   SETTLEMENT_INTERVAL: z.string().transform(toMs).optional(),
+  // The reconciler (docs/architecture.md#reconciling-postgresql-and-temporal): how often the Schedule runs a pass
+  // (`off`: no Schedule; unset: 15m, off under NODE_ENV=test, where processes share one test database), whether it repairs
+  // (unset: in development only; production reports), how long a candidate settles before its second look, and the
+  // admins' time on a mismatch's inbox task.
+  RECONCILE_INTERVAL: z
+    .string()
+    .optional()
+    .transform((v, ctx) => (v === undefined ? undefined : v.trim() === 'off' ? null : toMs(v, ctx))),
+  RECONCILE_REPAIR: z.enum(['true', 'false', '1', '0', 'yes', 'no']).optional(),
+  RECONCILE_SETTLE: duration('2s'),
+  RECONCILE_TASK_SLA: duration('24h'),
   // Messages (docs/architecture.md#messages): the SMTP relay (MailDev under `npm start`), the sender, SOLAPI's keys
   // (알림톡 / SMS; all four unset: e-mail only) and the notifier's timing.
   SMTP_URL: z
@@ -399,6 +410,11 @@ export interface Config {
   /** The business settings still at their (예시) placeholder: production warns at start while any is. */
   businessPlaceholders: string[];
   /** Partner settlement: the Schedule's calendar (cron in a time zone, or a fixed interval) and the commission. */
+  /**
+   * The reconciler: its Schedule's interval (null: no Schedule), auto-repair, the pause before a candidate's second
+   * look, the task SLA.
+   */
+  reconcile: { intervalMs: number | null; repair: boolean; settleMs: number; taskSlaMs: number };
   settlement: {
     commissionBps: number;
     cron: string;
@@ -665,6 +681,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         (k) => e[k] === BUSINESS_PLACEHOLDERS[k],
       ),
     ) as string[],
+    reconcile: Object.freeze({
+      intervalMs:
+        e.RECONCILE_INTERVAL === undefined
+          ? e.NODE_ENV === 'test'
+            ? null
+            : 15 * 60_000
+          : e.RECONCILE_INTERVAL,
+      repair: flag(e.RECONCILE_REPAIR, e.NODE_ENV === 'development'),
+      settleMs: e.RECONCILE_SETTLE,
+      taskSlaMs: e.RECONCILE_TASK_SLA,
+    }),
     settlement: Object.freeze({
       commissionBps: e.SETTLEMENT_COMMISSION_RATE,
       cron: e.SETTLEMENT_CRON.trim(),

@@ -2,7 +2,7 @@
 // like and read them); the API counts requests by route pattern, the worker counts business events.
 import { timingSafeEqual } from 'node:crypto';
 import { BlockList, isIP } from 'node:net';
-import { Counter, Registry, collectDefaultMetrics, type Metric } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics, type Metric } from 'prom-client';
 
 export { Registry };
 
@@ -129,6 +129,10 @@ export interface BusinessMetrics {
   tasksOverdue: Counter<'kind'>;
   /** Notification deliveries, by channel and outcome (`sent` | `retried` | `failed`). */
   notifications: Counter<'channel' | 'outcome'>;
+  /** Mismatches between PostgreSQL and Temporal the last reconcile pass found, by kind and entity. */
+  reconcileMismatches: Gauge<'kind' | 'entity'>;
+  /** Repairs the reconciler made (restarts, rows rewritten by their owner), by kind and entity. */
+  reconcileRepairs: Counter<'kind' | 'entity'>;
 }
 
 /** Builds the worker's registry of business counters (and, in the worker process, the default process metrics). */
@@ -170,6 +174,17 @@ export function createBusinessMetrics(opts: { processMetrics?: boolean } = {}): 
       'notification_deliveries_total',
       'Notification deliveries by channel and outcome (sent, retried, failed)',
       ['channel', 'outcome'],
+    ),
+    reconcileMismatches: new Gauge<'kind' | 'entity'>({
+      name: 'dalgona_reconcile_mismatches',
+      help: 'Rows and workflows that disagree (orphan_row, orphan_workflow, disagreement) at the last reconcile pass, by entity',
+      labelNames: ['kind', 'entity'],
+      registers: [registry],
+    }),
+    reconcileRepairs: counter(
+      'reconcile_repairs_total',
+      'Repairs made by the reconciler, by kind and entity',
+      ['kind', 'entity'],
     ),
   };
 }

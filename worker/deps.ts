@@ -4,7 +4,7 @@ import { createFulfilmentStarter } from '../activities/fulfilment';
 import type { ActivityDeps } from '../activities';
 import { createTossClient } from '../payments/client';
 import { createTossRateLimiter } from '../payments/rateLimit';
-import type { Config } from '../infra/config';
+import { subscriptionSettings, type Config } from '../infra/config';
 import { createImageStore } from '../infra/imageStore';
 import type { Logger } from '../infra/logger';
 import { createBusinessMetrics, type BusinessMetrics } from '../infra/metrics';
@@ -12,6 +12,7 @@ import { activityScopedLogger } from '../activities/log';
 import type { Redis } from '../infra/redis';
 import { createSecretBox } from '../infra/secretBox';
 import type { NotifyDeps } from '../activities/deps';
+import type { ReconcileSettings } from '../activities/reconcile';
 import { createEmailChannel } from '../notifications/email';
 import { createSolapiChannels } from '../notifications/solapi';
 
@@ -30,6 +31,20 @@ export function createNotifyDeps(config: Readonly<Config>, stopping?: AbortSigna
     publicUrl: config.api.publicUrl.replace(/\/+$/, ''),
     solapi: n.solapi ? { kakaoTemplates: n.solapi.kakaoTemplates } : null,
     stopping: stopping ?? new AbortController().signal,
+  };
+}
+
+/** What the reconciler needs from a configuration: a restarted workflow runs on the durations new ones get. */
+export function reconcileSettings(config: Readonly<Config>): ReconcileSettings {
+  return {
+    taskQueuePrefix: config.temporal.taskQueuePrefix,
+    subscriptionSettings: subscriptionSettings(config.subscription),
+    fulfilmentSettings: {
+      autoDeliverMs: config.fulfilment.autoDeliverMs,
+      escalationSlaMs: config.fulfilment.escalationSlaMs,
+    },
+    settleMs: config.reconcile.settleMs,
+    taskSlaMs: config.reconcile.taskSlaMs,
   };
 }
 
@@ -90,5 +105,6 @@ export function createActivityDeps(
     }),
     demoData: config.toss.secretKey.startsWith('test_'),
     notify: createNotifyDeps(config, stopping),
+    reconcile: reconcileSettings(config),
   };
 }

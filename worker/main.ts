@@ -13,6 +13,7 @@ import { createWorkers, installRuntime } from './createWorkers';
 import { createActivityDeps } from './deps';
 import { serveMetrics } from './metricsServer';
 import { ensureDigestSchedule, ensureNotifier } from './notifier';
+import { ensureReconcileSchedule } from './reconcileSchedule';
 import { ensureSettlementSchedule } from './settlementSchedule';
 
 const config = loadConfigOrExit();
@@ -51,6 +52,12 @@ const workers = await createWorkers({ config, connection, deps });
 if (config.workerDomains.includes('billing')) {
   await ensureSettlementSchedule(client, config);
   log.info({ settlement: config.settlement }, 'settlement schedule ready');
+  // And the reconciler's: every RECONCILE_INTERVAL, repairing only where RECONCILE_REPAIR says so.
+  const scheduled = await ensureReconcileSchedule(client, config);
+  log.info(
+    { reconcile: config.reconcile },
+    scheduled ? 'reconcile schedule ready' : 'reconcile schedule off',
+  );
 }
 // The accounts workers own the retention sweep's Schedule (records deleted accounts keep, erased when due).
 if (config.workerDomains.includes('accounts')) {

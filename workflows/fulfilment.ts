@@ -51,10 +51,11 @@ function refuse(message: string, type = 'CONFLICT', reason?: string): never {
 export async function fulfilment(input: FulfilmentInput): Promise<FulfilmentState> {
   const s: FulfilmentState = {
     orderId: input.orderId,
-    status: 'to_roast',
+    // A run restarted from its row (the reconciler) goes on from the step the row had reached.
+    status: input.resume?.status ?? 'to_roast',
     shipBy: input.shipBy,
-    carrier: null,
-    trackingNumber: null,
+    carrier: input.resume?.carrier ?? null,
+    trackingNumber: input.resume?.trackingNumber ?? null,
     escalated: false,
     escalationTaskId: null,
     deliveredBy: null,

@@ -18,3 +18,4 @@ export { customerCards } from './customerCards';
 export { recordAudit } from './recordAudit';
 export { partnerStatus } from './partnerStatus';
 export { accountMail, accountDeletion, retentionSweep } from './account';
+export { reconcile } from './reconcile';

@@ -32,6 +32,7 @@ import {
   priceChangeSignal,
   respondToPriceChangeUpdate,
   resumeUpdate,
+  rewriteRowSignal,
   skipNextUpdate,
   subscriptionStateQuery,
   undoCancelUpdate,
@@ -463,6 +464,8 @@ export class SubscriptionEntity {
       },
     );
     setHandler(priceChangeSignal, (change) => this.proposePrice(change));
+    // Only the reconciler sends it (a message old histories never hold: replay-safe): the row takes the state again.
+    setHandler(rewriteRowSignal, () => this.lock.runExclusive(() => this.commit({ state: this.s })));
     setHandler(
       respondToPriceChangeUpdate,
       ({ actor, args }) =>

@@ -82,6 +82,9 @@ async function updateTask<T>(deps: { db: Knex }, id: string, send: (task: Task) 
   const task = await Task.query(deps.db).findById(id);
   if (!task) throw new AppError('NOT_FOUND', 'No such task');
   if (task.state !== 'open') throw new AppError('TASK_NOT_OPEN', 'This task is no longer open');
+  // A reconciler's finding has no workflow to decide it: it closes when a pass no longer finds the mismatch.
+  if (task.kind === 'reconcile_mismatch')
+    throw new AppError('TASK_NOT_OPEN', 'This task closes by itself once the mismatch is repaired');
   try {
     return await send(task);
   } catch (err) {
@@ -173,6 +176,9 @@ export function inboxRoutes(): RouteDef[] {
           subject = app ? { ...presentApplication(app), bankAccount: app.bankAccount } : null;
         } else if (row.kind === 'product_review') {
           subject = await productReviewSubject(db, row.subjectId);
+        } else if (row.kind === 'reconcile_mismatch') {
+          // What the reconciler saw: the row, the workflow, and what its repair did.
+          subject = row.summary;
         } else if (row.kind === 'partner_profile_change') {
           subject = await profileChangeSubject(db, row.subjectId);
         } else if (row.kind === 'fulfilment_escalation') {

@@ -1,6 +1,6 @@
 // The subscription workflow's contract: its type, id, task queue, messages, input / result and a typed start.
 // Imported by the workflow itself, so only types come from @temporalio/client (a value import would break the bundle).
-import type { Client, WorkflowHandle } from '@temporalio/client';
+import type { Client, WorkflowHandle, WorkflowStartOptions } from '@temporalio/client';
 import { TypedSearchAttributes, WorkflowIdConflictPolicy } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { StructuredShipTo } from '../address';
@@ -74,6 +74,11 @@ export const changeAddressUpdate = defineUpdate<
 >('changeAddress');
 /** Sent by the product's publication when an approved revision changes prices: the workflow decides what applies. */
 export const priceChangeSignal = defineSignal<[PriceChange]>('priceChange');
+/**
+ * Sent by the reconciler when the row disagrees with the workflow: the owner writes its whole state to the row again
+ * (in turn, under its mutex). Idempotent: a second one writes the same values.
+ */
+export const rewriteRowSignal = defineSignal<[]>('rewriteRow');
 
 /** A handle on one subscription's workflow (whichever run is current). */
 export function subscriptionHandle(
@@ -83,16 +88,21 @@ export function subscriptionHandle(
   return client.workflow.getHandle<SubscriptionWorkflow>(subscriptionWorkflowId(subscriptionId));
 }
 
-/** Starts a subscription's workflow: a new one (connects the card first), or a carried run (`input.carried`). */
+/**
+ * Starts a subscription's workflow: a new one (connects the card first), or a carried run (`input.carried`). A second
+ * start under the id fails, unless `policies` say otherwise (the reconciler's restart joins a running one).
+ */
 export function startSubscriptionWorkflow(
   client: Client,
   opts: { taskQueuePrefix: string },
   input: SubscriptionInput,
+  policies: Pick<WorkflowStartOptions, 'workflowIdConflictPolicy' | 'workflowIdReusePolicy'> = {},
 ): Promise<WorkflowHandle<SubscriptionWorkflow>> {
   return client.workflow.start<SubscriptionWorkflow>(subscriptionWorkflowType, {
     workflowId: subscriptionWorkflowId(input.subscriptionId),
     taskQueue: taskQueue(opts.taskQueuePrefix, subscriptionDomain),
     workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
+    ...policies,
     typedSearchAttributes: new TypedSearchAttributes([
       { key: CustomerId, value: input.customerId },
       { key: PartnerId, value: input.partnerId },

@@ -8,6 +8,7 @@ const kinds: Record<string, [string, string]> = {
   product_review: ['상품 검토', 'Product review'],
   fulfilment_escalation: ['배송 지연', 'Late shipment'],
   partner_profile_change: ['파트너 정보 변경', 'Partner profile change'],
+  reconcile_mismatch: ['데이터 불일치', 'Data mismatch'],
 };
 
 const kindOf = (p: Payload, c: WordsContext) => {
