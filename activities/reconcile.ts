@@ -6,6 +6,7 @@ import { activityInfo, heartbeat } from '@temporalio/activity';
 import {
   WorkflowIdConflictPolicy,
   WorkflowIdReusePolicy,
+  WorkflowNotFoundError,
   type Client,
   type WorkflowExecutionDescription,
   type WorkflowExecutionInfo,
@@ -166,8 +167,10 @@ async function describeRunning(
   try {
     const d = await temporal.workflow.getHandle(workflowId).describe();
     return d.status.name === 'RUNNING' ? d : null;
-  } catch {
-    return null;
+  } catch (err) {
+    // Temporal out of reach is not "not running": the activity retries rather than report a false orphan.
+    if (err instanceof WorkflowNotFoundError) return null;
+    throw err;
   }
 }
 
@@ -176,8 +179,11 @@ async function lastRunOf(temporal: Client, workflowId: string): Promise<Mismatch
   try {
     const d = await temporal.workflow.getHandle(workflowId).describe();
     return { status: d.status.name, closedAt: d.closeTime ? d.closeTime.toISOString() : null };
-  } catch {
-    return null;
+  } catch (err) {
+    // Only "no such workflow" means lost (a store swapped or restored without it). Any other failure is retried: a
+    // completed run read as lost would bring a row restored from a backup back to life.
+    if (err instanceof WorkflowNotFoundError) return null;
+    throw err;
   }
 }
 

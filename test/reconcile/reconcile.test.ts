@@ -199,6 +199,45 @@ describe('reconciler: PostgreSQL and Temporal never silently disagree', () => {
     assert.equal(new Set(theirs.map((p) => p.order_id)).size, theirs.length);
   });
 
+  it('a history lost with its store (swapped, or restored without it): unknown to Temporal, restarted, charged once', async () => {
+    const id = await subscribe();
+    const workflowId = subscriptionWorkflowId(id);
+    // The execution and its history deleted, as a Temporal store swapped or restored from before it would lack it.
+    await stack.client.workflowService.deleteWorkflowExecution({
+      namespace: stack.config.temporal.namespace,
+      workflowExecution: { workflowId },
+    });
+    await eventually(() =>
+      subscriptionHandle(stack.client, id)
+        .describe()
+        .then(
+          () => false,
+          () => true,
+        ),
+    );
+    const found = only(await pass(false), id);
+    assert.equal(found.length, 1, JSON.stringify(found));
+    assert.deepEqual(
+      [found[0]!.kind, found[0]!.lastRun ?? null, found[0]!.repair],
+      ['orphan_row', null, 'reported'],
+    );
+
+    const repaired = only(await pass(true), id);
+    assert.equal(repaired[0]?.repair, 'restarted');
+    const handle = subscriptionHandle(stack.client, id);
+    assert.equal((await handle.describe()).status.name, 'RUNNING');
+    // The new run carries the row's cycle: the next charge is cycle 2, once.
+    await eventually(async () => (await recorded(id)).length >= 2, 4 * WEEK_MS);
+    await cancelNow(id);
+    const ours = await recorded(id);
+    assert.deepEqual(
+      ours.map((p: { cycle: number }) => p.cycle),
+      ours.map((_: unknown, i: number) => i + 1),
+    );
+    const theirs = await providerCharges(id);
+    assert.equal(theirs.length, ours.length, 'every provider charge recorded, none twice');
+  });
+
   it('charged at the provider but never recorded: the restart records that cycle and charges it no second time', async () => {
     const id = await subscribe();
     await terminate(id);
