@@ -1,6 +1,7 @@
 // Runs the real process entry points (api/main.ts, worker/main.ts) as child processes, as an operator would.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import type { Stack } from '../harness';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -73,4 +74,24 @@ export function startProcess(script: string, env: Record<string, string>): Proc 
 /** Stops a process if it is still running (test clean-up). */
 export function kill(proc: Proc | undefined): void {
   if (proc && proc.child.exitCode === null && proc.child.signalCode === null) proc.child.kill('SIGKILL');
+}
+
+/** The settings of a process started against the test stack (its Temporal server, databases, Redis). */
+export function processEnvFor(stack: Stack, over: Record<string, string> = {}): Record<string, string> {
+  const c = stack.config;
+  return {
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'info',
+    DATABASE_URL: c.databaseUrl,
+    API_DATABASE_URL: c.apiDatabaseUrl,
+    REDIS_URL: c.redisUrl,
+    REDIS_KEY_PREFIX: c.redisKeyPrefix,
+    TEMPORAL_ADDRESS: stack.env.address,
+    TEMPORAL_TASK_QUEUE_PREFIX: c.temporal.taskQueuePrefix,
+    API_HOST: '127.0.0.1',
+    API_PORT: '0',
+    WORKER_METRICS_ADDRESS: 'off',
+    WORKER_BUSINESS_METRICS_ADDRESS: '127.0.0.1:0',
+    ...over,
+  };
 }

@@ -6,7 +6,7 @@ import { hostname } from 'node:os';
 import { after, before, describe, it } from 'node:test';
 import { startSetPartnerCommission } from '../../domain/contracts/setPartnerCommission';
 import { makePartner, makeUser, startStack, stopTemporal, uniq, type Stack } from '../harness';
-import { kill, startProcess, type Proc } from './processes';
+import { kill, processEnvFor, startProcess, type Proc } from './processes';
 
 let stack: Stack;
 const procs: Proc[] = [];
@@ -19,25 +19,7 @@ after(async () => {
   await stopTemporal();
 });
 
-/** The settings of a process started against the test stack (its Temporal server, databases, Redis). */
-function envFor(over: Record<string, string> = {}): Record<string, string> {
-  const c = stack.config;
-  return {
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'info',
-    DATABASE_URL: c.databaseUrl,
-    API_DATABASE_URL: c.apiDatabaseUrl,
-    REDIS_URL: c.redisUrl,
-    REDIS_KEY_PREFIX: c.redisKeyPrefix,
-    TEMPORAL_ADDRESS: stack.env.address,
-    TEMPORAL_TASK_QUEUE_PREFIX: c.temporal.taskQueuePrefix,
-    API_HOST: '127.0.0.1',
-    API_PORT: '0',
-    WORKER_METRICS_ADDRESS: 'off',
-    WORKER_BUSINESS_METRICS_ADDRESS: '127.0.0.1:0',
-    ...over,
-  };
-}
+const envFor = (over: Record<string, string> = {}) => processEnvFor(stack, over);
 
 function start(script: string, env: Record<string, string>): Proc {
   const proc = startProcess(script, env);
