@@ -1,4 +1,4 @@
-// `npm run bench:charge-burst -- --n 1000[,10000]`: N subscriptions fall due at the same moment; how long until
+// `npm run bench:charge-burst -- --n 1000[,10000] [--reconcile]`: N subscriptions fall due at the same moment; how long until
 // every one is charged (sandbox), recorded (payment, fulfilment order, ledger line) and in payment history —
 // side by side with a floor loop that runs the very same charge activity (same SQL, same HTTP to the same sandbox)
 // at the same concurrency, without Temporal. Duplicate and missing charges are counted against the sandbox's
@@ -33,6 +33,15 @@ import { ensureTemporalCli, startDevServer, waitForTemporal } from '../scripts/t
 import { createActivityDeps } from '../worker/deps';
 import { createBurstKit } from './burst';
 import { subscriptionWorkflowId } from '../domain/contracts/subscription';
+import {
+  reconcileDomain,
+  reconcileWorkflowId,
+  reconcileWorkflowType,
+  type ReconcileResult,
+  type ReconcileWorkflow,
+} from '../domain/contracts/reconcile';
+import { mismatchKinds } from '../domain/reconcile';
+import { taskQueue } from '../domain/taskQueues';
 
 const arg = (name: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -48,6 +57,12 @@ if (!/^[a-z0-9-]+\.json$/.test(out))
 
 /** `--notify off` runs without the notifier (the worker serves billing only), for the comparison. */
 const notify = arg('notify') !== 'off';
+/**
+ * `--reconcile`: a second burst of the same size, for another roaster, with a reconcile pass (report-only, scoped to
+ * that roaster's rows) started as it falls due: the pass's duration and findings while the subscriptions charge, and
+ * the burst's cycles/s beside the first burst's (no pass). A quiet pass over the same rows before T0 is timed too.
+ */
+const withReconcile = process.argv.includes('--reconcile');
 const ports = { temporal: 7243, ui: 8243, metrics: 7245, sandbox: 4020, smtp: 1035, maildev: 1090 };
 const env: Record<string, string> = {
   NODE_ENV: 'development',
@@ -72,6 +87,8 @@ const env: Record<string, string> = {
   ...(Object.fromEntries(
     Object.entries(process.env).filter(([k]) => /^(WORKER_|TOSS_MAX_|TOSS_RATE_LIMIT_|BILLING_MAX_)/.test(k)),
   ) as Record<string, string>),
+  // No Schedule fires a pass mid-run: the bench starts its own (--reconcile).
+  RECONCILE_INTERVAL: 'off',
   // With notifications, the same worker process also delivers every receipt to MailDev (as `npm start` runs it).
   WORKER_DOMAINS: notify ? 'billing,notifications' : 'billing',
   ...(notify ? { SMTP_URL: `smtp://127.0.0.1:${ports.smtp}` } : {}),
@@ -250,6 +267,25 @@ interface Run {
   notification_lag_p50_s?: number;
   notification_lag_p99_s?: number;
   notification_lag_max_s?: number;
+  /** With --reconcile: the second burst (another roaster, same size) with a pass running while it charges. */
+  reconcile?: ReconcileFigures;
+}
+
+interface ReconcileFigures {
+  /** The pass over the second burst's N subscriptions (and their orders) before T0, every workflow waiting. */
+  quiet_pass_seconds: number;
+  quiet_pass_mismatches: number;
+  /** The pass started at the second burst's T0, while its N subscriptions charge. */
+  pass_seconds: number;
+  pass_mismatches: number;
+  pass_rows_scanned: number;
+  pass_workflows_scanned: number;
+  /** The second burst's throughput with the pass, the first's without, and their ratio. */
+  cycles_per_s: number;
+  cycles_per_s_without: number;
+  throughput_ratio: number;
+  duplicates: number;
+  missing: number;
 }
 
 /** The burst's receipts: each one's delivery state and lag (charge recorded → accepted by SMTP). */
@@ -312,6 +348,129 @@ async function scrapeApproved(): Promise<number | null> {
   }
 }
 
+/** What one burst measured (the figures `run` reports). */
+interface Burst {
+  seconds: number;
+  setupSeconds: number;
+  cpu: number;
+  perCycle: number;
+  tasks: number;
+  traffic: Traffic;
+  ids: string[];
+  scraped: number[];
+  duplicates: number;
+  missing: number;
+  /** What `whileCharging` returned, if given. */
+  during?: ReconcileResult;
+  quiet?: ReconcileResult;
+}
+
+/** One reconcile pass, report-only, over one roaster's rows (the workflows listed whole), run on the bench's worker. */
+async function reconcilePass(partnerId: string, label: string): Promise<ReconcileResult> {
+  return client.workflow.execute<ReconcileWorkflow>(reconcileWorkflowType, {
+    workflowId: reconcileWorkflowId(`bench-${label}`),
+    taskQueue: taskQueue(config.temporal.taskQueuePrefix, reconcileDomain),
+    args: [{ repair: false, partnerIds: [partnerId] }],
+  });
+}
+
+/**
+ * N subscription workflows for `prod` fall due at T0; measured until every cycle is recorded. With `reconcile`, a pass
+ * over the roaster's rows runs before T0 (quiet) and another from T0, while they charge.
+ */
+async function burst(
+  n: number,
+  prod: { partnerId: string; productId: string },
+  label: string,
+  reconcile = false,
+): Promise<Burst> {
+  say(`n = ${n}: set-up of ${n} subscription workflows`);
+  const setupStart = performance.now();
+  // Start-up takes about 10 ms a workflow here: T0 leaves room for all of them to be waiting on their timer.
+  // With a quiet reconcile pass before T0, room for it too.
+  const t0 = new Date(Date.now() + 15_000 + n * 14 + (reconcile ? 15_000 + n * 3 : 0));
+  const subs = await kit.prepare(n, t0, label, prod);
+  // From here on only the workflows call Toss (set-up's billing-key issues are done): counted even if set-up overruns T0.
+  await sandboxTraffic(true);
+  const settings = { weekMs: 7 * 86_400_000, dunningLadderMs: [86_400_000, 3 * 86_400_000, 5 * 86_400_000] };
+  await kit.startWorkflows({
+    client,
+    taskQueuePrefix: config.temporal.taskQueuePrefix,
+    subs,
+    t0,
+    product: prod,
+    settings,
+  });
+  const sample = subs
+    .slice(0, Math.min(50, n))
+    .map((s) => client.workflow.getHandle(subscriptionWorkflowId(s.id)));
+  // Every workflow has run its first task (its timer is set) before T0.
+  const idle = async () => {
+    const lengths = await Promise.all(sample.map(async (h) => (await h.describe()).historyLength));
+    return lengths.every((l) => l >= 5) ? lengths : null;
+  };
+  let before: number[] | null = null;
+  while (!(before = await idle())) await new Promise((r) => setTimeout(r, 200));
+  const setupSeconds = (performance.now() - setupStart) / 1000;
+  const slack = t0.getTime() - Date.now();
+  if (slack < 0) say(`warning: set-up ran ${-slack} ms past T0; the measurement starts at T0 regardless`);
+  else say(`all started; T0 in ${(slack / 1000).toFixed(1)} s; worker RSS ${rssMb(worker.pid!)} MB`);
+  let quiet: ReconcileResult | undefined;
+  if (reconcile) {
+    quiet = await reconcilePass(prod.partnerId, `${label}-quiet`);
+    say(`quiet reconcile pass: ${quiet.durationMs} ms, ${countOf(quiet)} mismatches`);
+    if (Date.now() > t0.getTime()) say('warning: the quiet pass ran past T0; the burst overlapped it');
+  }
+  await new Promise((r) => setTimeout(r, Math.max(0, t0.getTime() - Date.now() - 1000)));
+  const cpuBefore = cpuSeconds(worker.pid!);
+  const ids = subs.map((s) => s.id);
+  const scraped: number[] = [];
+  const scraper = setInterval(() => {
+    void scrapeApproved().then((v) => v !== null && scraped.push(v));
+  }, 1000);
+  // The pass starts as the cycles fall due and runs while they charge.
+  const during = reconcile
+    ? new Promise<void>((r) => setTimeout(r, Math.max(0, t0.getTime() - Date.now()))).then(() =>
+        reconcilePass(prod.partnerId, `${label}-during`),
+      )
+    : undefined;
+  const doneAt = await waitRecorded(ids, Math.max(120_000, n * 60));
+  clearInterval(scraper);
+  scraped.push((await scrapeApproved()) ?? Number.NaN);
+  const seconds = (doneAt - t0.getTime()) / 1000;
+  const cpu = cpuSeconds(worker.pid!) - cpuBefore;
+  // Let each sample workflow finish its cycle's task (the timer for the next cycle set), then count its events.
+  await new Promise((r) => setTimeout(r, 1000));
+  const after = await Promise.all(sample.map(async (h) => (await h.describe()).historyLength));
+  const perCycle = after.reduce((a, l, i) => a + l - before[i]!, 0) / sample.length;
+  const history = await sample[0]!.fetchHistory();
+  const tasks = history.events?.filter((e) => e.workflowTaskCompletedEventAttributes).length ?? 0;
+  const traffic = await sandboxTraffic();
+  const ledger = await sandboxLedger(ids);
+  const recorded = await recordedCount(ids);
+  const passDuring = await during;
+  // The workflows are done with the benchmark: end them so the next burst starts from a quiet server.
+  await pMap(subs, (s) => client.workflow.getHandle(subscriptionWorkflowId(s.id)).terminate('bench done'), {
+    concurrency: 64,
+  });
+  return {
+    seconds,
+    setupSeconds,
+    cpu,
+    perCycle,
+    tasks,
+    traffic,
+    ids,
+    scraped,
+    duplicates: ledger.duplicates,
+    missing: Math.max(ledger.missing, n - recorded),
+    ...(passDuring ? { during: passDuring } : {}),
+    ...(quiet ? { quiet } : {}),
+  };
+}
+
+const countOf = (r: ReconcileResult) => mismatchKinds.reduce((a, k) => a + r.counts[k], 0);
+
 async function run(n: number): Promise<Run> {
   say(`n = ${n}: floor loop (the charge activity, ${concurrency} at a time, no Temporal)`);
   const floorSubs = await prepare(n, new Date(), `floor${n}`);
@@ -346,58 +505,29 @@ async function run(n: number): Promise<Run> {
     `floor: ${n} cycles in ${floorSeconds.toFixed(2)} s (${(n / floorSeconds).toFixed(0)}/s); idle worker RSS ${rssMb(worker.pid!)} MB`,
   );
 
-  say(`n = ${n}: set-up of ${n} subscription workflows`);
-  const setupStart = performance.now();
-  // Start-up takes about 10 ms a workflow here: T0 leaves room for all of them to be waiting on their timer.
-  const t0 = new Date(Date.now() + 15_000 + n * 14);
-  const subs = await prepare(n, t0, `burst${n}`);
-  // From here on only the workflows call Toss (set-up's billing-key issues are done): counted even if set-up overruns T0.
-  await sandboxTraffic(true);
-  const settings = { weekMs: 7 * 86_400_000, dunningLadderMs: [86_400_000, 3 * 86_400_000, 5 * 86_400_000] };
-  await kit.startWorkflows({
-    client,
-    taskQueuePrefix: config.temporal.taskQueuePrefix,
-    subs,
-    t0,
-    product,
-    settings,
-  });
-  const sample = subs
-    .slice(0, Math.min(50, n))
-    .map((s) => client.workflow.getHandle(subscriptionWorkflowId(s.id)));
-  // Every workflow has run its first task (its timer is set) before T0.
-  const idle = async () => {
-    const lengths = await Promise.all(sample.map(async (h) => (await h.describe()).historyLength));
-    return lengths.every((l) => l >= 5) ? lengths : null;
-  };
-  let before: number[] | null = null;
-  while (!(before = await idle())) await new Promise((r) => setTimeout(r, 200));
-  const setupSeconds = (performance.now() - setupStart) / 1000;
-  const slack = t0.getTime() - Date.now();
-  if (slack < 0) say(`warning: set-up ran ${-slack} ms past T0; the measurement starts at T0 regardless`);
-  else say(`all started; T0 in ${(slack / 1000).toFixed(1)} s; worker RSS ${rssMb(worker.pid!)} MB`);
-  await new Promise((r) => setTimeout(r, Math.max(0, slack - 1000)));
-  const cpuBefore = cpuSeconds(worker.pid!);
-  const ids = subs.map((s) => s.id);
-  const scraped: number[] = [];
-  const scraper = setInterval(() => {
-    void scrapeApproved().then((v) => v !== null && scraped.push(v));
-  }, 1000);
-  const doneAt = await waitRecorded(ids, Math.max(120_000, n * 60));
-  clearInterval(scraper);
-  scraped.push((await scrapeApproved()) ?? Number.NaN);
-  const seconds = (doneAt - t0.getTime()) / 1000;
-  const cpu = cpuSeconds(worker.pid!) - cpuBefore;
-  // Let each sample workflow finish its cycle's task (the timer for the next cycle set), then count its events.
-  await new Promise((r) => setTimeout(r, 1000));
-  const after = await Promise.all(sample.map(async (h) => (await h.describe()).historyLength));
-  const perCycle = after.reduce((a, l, i) => a + l - before[i]!, 0) / sample.length;
-  const history = await sample[0]!.fetchHistory();
-  const tasks = history.events?.filter((e) => e.workflowTaskCompletedEventAttributes).length ?? 0;
-  const traffic = await sandboxTraffic();
+  const b = await burst(n, product, `burst${n}`);
+  const { seconds, traffic, ids, scraped } = b;
   const mailFigures = notify ? await notificationFigures(ids) : {};
-  const ledger = await sandboxLedger(ids);
-  const recorded = await recordedCount(ids);
+  let reconcile: ReconcileFigures | undefined;
+  if (withReconcile) {
+    say(`n = ${n}: a second burst, for another roaster, with a reconcile pass while it charges`);
+    const other = await kit.seedPartner(`Reconciled Roasters ${n}`);
+    const r = await burst(n, other, `reconciled${n}`, true);
+    if (notify) await receiptsDelivered(r.ids, 120_000);
+    reconcile = {
+      quiet_pass_seconds: round(r.quiet!.durationMs / 1000),
+      quiet_pass_mismatches: countOf(r.quiet!),
+      pass_seconds: round(r.during!.durationMs / 1000),
+      pass_mismatches: countOf(r.during!),
+      pass_rows_scanned: Object.values(r.during!.scanned).reduce((a, x) => a + x.rows, 0),
+      pass_workflows_scanned: Object.values(r.during!.scanned).reduce((a, x) => a + x.workflows, 0),
+      cycles_per_s: round(n / r.seconds),
+      cycles_per_s_without: round(n / seconds),
+      throughput_ratio: round(seconds / r.seconds),
+      duplicates: r.duplicates,
+      missing: r.missing,
+    };
+  }
   const result: Run = {
     n,
     seconds: round(seconds),
@@ -405,16 +535,16 @@ async function run(n: number): Promise<Run> {
     floor_seconds: round(floorSeconds),
     floor_cycles_per_s: round(n / floorSeconds),
     ratio: round(n / seconds / (n / floorSeconds)),
-    duplicates: ledger.duplicates,
-    missing: Math.max(ledger.missing, n - recorded),
+    duplicates: b.duplicates,
+    missing: b.missing,
     floor_duplicates: floorLedger.duplicates,
     floor_missing: floorLedger.missing,
-    history_events_per_cycle: round(perCycle),
-    workflow_tasks_per_cycle: tasks - 1, // the first task only set the timer
+    history_events_per_cycle: round(b.perCycle),
+    workflow_tasks_per_cycle: b.tasks - 1, // the first task only set the timer
     worker_peak_rss_mb: peakRssMb(worker.pid!),
-    worker_cpu_s_per_1000_cycles: round((cpu * 1000) / n),
+    worker_cpu_s_per_1000_cycles: round((b.cpu * 1000) / n),
     concurrency,
-    setup_seconds: round(setupSeconds),
+    setup_seconds: round(b.setupSeconds),
     worker_allocator: workerAllocator,
     worker_max_cached_workflows: config.workerTuning.maxCachedWorkflows,
     toss_max_requests_per_second: config.toss.rateLimit.perSecond,
@@ -429,11 +559,8 @@ async function run(n: number): Promise<Run> {
     ),
     notifications: notify,
     ...mailFigures,
+    ...(reconcile ? { reconcile } : {}),
   };
-  // The workflows are done with the benchmark: end them so the next size starts from a quiet server.
-  await pMap(subs, (s) => client.workflow.getHandle(subscriptionWorkflowId(s.id)).terminate('bench done'), {
-    concurrency: 64,
-  });
   return result;
 }
 
@@ -453,6 +580,13 @@ try {
         (r.notifications
           ? ` | mails ${r.notifications_sent} (duplicates ${r.notification_duplicates}, missing` +
             ` ${r.notifications_missing}), lag p50 ${r.notification_lag_p50_s} s, p99 ${r.notification_lag_p99_s} s`
+          : '') +
+        (r.reconcile
+          ? ` | reconcile: quiet pass ${r.reconcile.quiet_pass_seconds} s (${r.reconcile.quiet_pass_mismatches}` +
+            ` mismatches), pass while charging ${r.reconcile.pass_seconds} s (${r.reconcile.pass_mismatches}` +
+            ` mismatches, ${r.reconcile.pass_rows_scanned} rows, ${r.reconcile.pass_workflows_scanned} workflows),` +
+            ` burst ${r.reconcile.cycles_per_s} vs ${r.reconcile.cycles_per_s_without} cycles/s without` +
+            ` → ${r.reconcile.throughput_ratio}`
           : '') +
         '\n',
     );
