@@ -6,3 +6,11 @@ export type Domain = (typeof domains)[number];
 export function taskQueue(prefix: string, domain: Domain): string {
   return `${prefix}-${domain}`;
 }
+
+/**
+ * The queue of the reconcile pass's activity, beside its workflow's (billing) queue: a pass is not stuck behind a burst
+ * of charges' activities on the billing queue, and is not paced by that queue's activity rate limit.
+ */
+export function reconcileActivityQueueOf(workflowQueue: string): string {
+  return `${workflowQueue}-reconcile`;
+}

@@ -10,7 +10,7 @@ import type { Logger } from '../infra/logger';
 import { createActivities, type ActivityDeps } from '../activities';
 import type { Config } from '../infra/config';
 import { dataConverterFor } from '../infra/payloadCodec';
-import { taskQueue, type Domain } from '../domain/taskQueues';
+import { reconcileActivityQueueOf, taskQueue, type Domain } from '../domain/taskQueues';
 import { getWorkflowBundle } from './bundle';
 import { rateLimitedRetries } from './rateLimited';
 
@@ -73,7 +73,7 @@ export async function createWorkers(opts: {
   const grace = opts.config.workerShutdownGraceMs;
   // Every payload the workers send or receive is encrypted (the history holds ciphertext only).
   const dataConverter = dataConverterFor(opts.config.payloadKeys);
-  return Promise.all(
+  const workers = Promise.all(
     domains.map((domain) =>
       Worker.create({
         connection: opts.connection,
@@ -104,4 +104,21 @@ export async function createWorkers(opts: {
       }),
     ),
   );
+  // The billing workers also serve the reconcile pass's activity on its own queue (activities only, two at a time):
+  // ops' passes are not queued behind the charges' activities or paced by the billing queue's rate limit.
+  const reconcile = domains.includes('billing')
+    ? [
+        await Worker.create({
+          connection: opts.connection,
+          namespace: opts.config.temporal.namespace,
+          taskQueue: reconcileActivityQueueOf(taskQueue(opts.config.temporal.taskQueuePrefix, 'billing')),
+          activities: { reconcilePass: activities.reconcilePass },
+          dataConverter,
+          maxConcurrentActivityTaskExecutions: 2,
+          shutdownGraceTime: grace,
+          shutdownForceTime: grace + SHUTDOWN_FORCE_MS,
+        }),
+      ]
+    : [];
+  return [...(await workers), ...reconcile];
 }
