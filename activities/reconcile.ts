@@ -745,6 +745,7 @@ export async function runReconcile(
     return looked.filter((x): x is { c: Candidate; m: Mismatch } => x !== null);
   };
   let looked = await lookAll(candidates);
+  const firstLook = looked.length;
   if (looked.length) {
     await new Promise((r) => setTimeout(r, deps.settings.settleMs));
     looked = await lookAll(looked.map(({ c }) => c));
@@ -771,6 +772,7 @@ export async function runReconcile(
     tasksOpened: tasks.opened,
     tasksClosed: tasks.closed,
     durationMs: Date.now() - started,
+    candidates: { found: candidates.length, firstLook },
   };
   deps.log.info(
     { mismatches: found.length, repair: input.repair, durationMs: result.durationMs, scanned },

@@ -53,12 +53,19 @@ export function sandboxCaller(sandboxUrl: string, secretKey: string) {
 /** An approved partner (account, application, partner row) written straight into a bench database. */
 export async function insertBenchPartner(
   trx: Knex.Transaction,
-  p: { partnerId: string; userId: string; companyName: string; introduction: string },
+  p: {
+    partnerId: string;
+    userId: string;
+    companyName: string;
+    introduction: string;
+    businessNumber?: string;
+  },
 ): Promise<void> {
   const applicationId = randomUUID();
   const company = {
     companyName: p.companyName,
-    businessNumber: '1248100998',
+    // One live application per business number: a second bench partner needs its own.
+    businessNumber: p.businessNumber ?? '1248100998',
     representative: 'Bench',
     phone: '010-0000-0000',
     email: 'bench@example.com',
@@ -95,7 +102,10 @@ export function createBurstKit(deps: BurstDeps) {
   const sandboxCall = sandboxCaller(deps.sandboxUrl, deps.secretKey);
 
   /** One partner and one published product the subscriptions are for. */
-  async function seedPartner(name = 'Burst Roasters'): Promise<{ partnerId: string; productId: string }> {
+  async function seedPartner(
+    name = 'Burst Roasters',
+    businessNumber?: string,
+  ): Promise<{ partnerId: string; productId: string }> {
     const partnerUserId = randomUUID();
     const partnerId = randomUUID();
     const productId = randomUUID();
@@ -105,6 +115,7 @@ export function createBurstKit(deps: BurstDeps) {
         userId: partnerUserId,
         companyName: name,
         introduction: 'The charge-burst benchmark partner.',
+        ...(businessNumber ? { businessNumber } : {}),
       });
       await trx('products').insert({ id: productId, partnerId, workflowId: 'bench', status: 'published' });
     });

@@ -280,6 +280,9 @@ interface ReconcileFigures {
   pass_mismatches: number;
   pass_rows_scanned: number;
   pass_workflows_scanned: number;
+  /** Rows and workflows the pages turned up as possible mismatches while charging, and how many the first look kept. */
+  pass_candidates: number;
+  pass_candidates_after_first_look: number;
   /** The second burst's throughput with the pass, the first's without, and their ratio. */
   cycles_per_s: number;
   cycles_per_s_without: number;
@@ -511,7 +514,7 @@ async function run(n: number): Promise<Run> {
   let reconcile: ReconcileFigures | undefined;
   if (withReconcile) {
     say(`n = ${n}: a second burst, for another roaster, with a reconcile pass while it charges`);
-    const other = await kit.seedPartner(`Reconciled Roasters ${n}`);
+    const other = await kit.seedPartner(`Reconciled Roasters ${n}`, String(3_000_000_000 + n));
     const r = await burst(n, other, `reconciled${n}`, true);
     if (notify) await receiptsDelivered(r.ids, 120_000);
     reconcile = {
@@ -521,6 +524,8 @@ async function run(n: number): Promise<Run> {
       pass_mismatches: countOf(r.during!),
       pass_rows_scanned: Object.values(r.during!.scanned).reduce((a, x) => a + x.rows, 0),
       pass_workflows_scanned: Object.values(r.during!.scanned).reduce((a, x) => a + x.workflows, 0),
+      pass_candidates: r.during!.candidates?.found ?? 0,
+      pass_candidates_after_first_look: r.during!.candidates?.firstLook ?? 0,
       cycles_per_s: round(n / r.seconds),
       cycles_per_s_without: round(n / seconds),
       throughput_ratio: round(seconds / r.seconds),
@@ -584,7 +589,8 @@ try {
         (r.reconcile
           ? ` | reconcile: quiet pass ${r.reconcile.quiet_pass_seconds} s (${r.reconcile.quiet_pass_mismatches}` +
             ` mismatches), pass while charging ${r.reconcile.pass_seconds} s (${r.reconcile.pass_mismatches}` +
-            ` mismatches, ${r.reconcile.pass_rows_scanned} rows, ${r.reconcile.pass_workflows_scanned} workflows),` +
+            ` mismatches, ${r.reconcile.pass_rows_scanned} rows, ${r.reconcile.pass_workflows_scanned} workflows,` +
+            ` ${r.reconcile.pass_candidates} candidates, ${r.reconcile.pass_candidates_after_first_look} after the first look),` +
             ` burst ${r.reconcile.cycles_per_s} vs ${r.reconcile.cycles_per_s_without} cycles/s without` +
             ` → ${r.reconcile.throughput_ratio}`
           : '') +

@@ -65,6 +65,11 @@ export interface ReconcileResult {
   tasksOpened: number;
   tasksClosed: number;
   durationMs: number;
+  /**
+   * What the pages turned up before the looks (`found`), and what was still wrong at the first look (`firstLook`):
+   * under load many are steps in flight (a row written just after its workflow published), cleared by the second look.
+   */
+  candidates?: { found: number; firstLook: number };
 }
 
 /** How a lost run ended: the only closed runs the reconciler restarts from their rows. */
