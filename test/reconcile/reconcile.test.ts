@@ -114,6 +114,18 @@ describe('reconciler: PostgreSQL and Temporal never silently disagree', () => {
       .orderBy('cycle')
       .select('cycle', 'orderId', 'paymentKey');
 
+  /** Every cycle recorded in order, once, and every charge the provider made is one of them. */
+  async function chargedOnceEach(id: string) {
+    const ours = await recorded(id);
+    assert.deepEqual(
+      ours.map((p: { cycle: number }) => p.cycle),
+      ours.map((_: unknown, i: number) => i + 1),
+    );
+    const theirs = await providerCharges(id);
+    assert.equal(theirs.length, ours.length, 'every provider charge recorded, none twice');
+    assert.equal(new Set(theirs.map((p) => p.order_id)).size, theirs.length);
+  }
+
   async function terminate(id: string) {
     await subscriptionHandle(stack.client, id).terminate('lost on purpose (reconciler test)');
   }
@@ -189,14 +201,7 @@ describe('reconciler: PostgreSQL and Temporal never silently disagree', () => {
     const state = await handle.query(subscriptionStateQuery);
     assert.equal(state.status, 'active');
     await cancelNow(id);
-    const ours = await recorded(id);
-    assert.deepEqual(
-      ours.map((p: { cycle: number }) => p.cycle),
-      ours.map((_: unknown, i: number) => i + 1),
-    );
-    const theirs = await providerCharges(id);
-    assert.equal(theirs.length, ours.length, 'every provider charge recorded, none twice');
-    assert.equal(new Set(theirs.map((p) => p.order_id)).size, theirs.length);
+    await chargedOnceEach(id);
   });
 
   it('a history lost with its store (swapped, or restored without it): unknown to Temporal, restarted, charged once', async () => {
@@ -229,13 +234,7 @@ describe('reconciler: PostgreSQL and Temporal never silently disagree', () => {
     // The new run carries the row's cycle: the next charge is cycle 2, once.
     await eventually(async () => (await recorded(id)).length >= 2, 4 * WEEK_MS);
     await cancelNow(id);
-    const ours = await recorded(id);
-    assert.deepEqual(
-      ours.map((p: { cycle: number }) => p.cycle),
-      ours.map((_: unknown, i: number) => i + 1),
-    );
-    const theirs = await providerCharges(id);
-    assert.equal(theirs.length, ours.length, 'every provider charge recorded, none twice');
+    await chargedOnceEach(id);
   });
 
   it('charged at the provider but never recorded: the restart records that cycle and charges it no second time', async () => {
