@@ -492,8 +492,10 @@ async function scanEntity(
   spec: EntitySpec,
   partnerIds: string[] | undefined,
   tick: () => void,
+  seen: { rows: Set<string>; running: Set<string> },
 ): Promise<{ candidates: Candidate[]; rows: number; workflows: number }> {
   const running = await runningWorkflows(deps, spec, tick);
+  for (const workflowId of running.keys()) seen.running.add(idOf(workflowId));
   const claimed = new Set<string>();
   const candidates: Candidate[] = [];
   const limit = deps.settings.pageSize ?? 1000;
@@ -502,6 +504,7 @@ async function scanEntity(
   for (;;) {
     const page = await spec.liveRows(deps.db, after, limit, partnerIds);
     for (const row of page) {
+      seen.rows.add(row.id);
       const wf = running.get(row.workflowId);
       const base = { entity: spec.entity, id: row.id, workflowId: row.workflowId };
       if (!wf) candidates.push({ kind: 'orphan_row', ...base });
@@ -661,6 +664,7 @@ const entityNames: Record<ReconcileEntity, string> = {
 async function syncTasks(
   deps: ReconcileDeps,
   found: { m: Mismatch; workflowId: string }[],
+  scope: { rows: Set<string>; running: Set<string> } | null,
 ): Promise<{ opened: number; closed: number }> {
   const { db } = deps;
   const ids = new Set<string>();
@@ -706,11 +710,25 @@ async function syncTasks(
       });
     });
   }
-  const cleared = await db('tasks')
+  // Cleared: open findings this pass no longer finds — of what it looked at, when it was scoped to some roasters (a
+  // pass over one roaster says nothing of another's findings).
+  const open = (await db('tasks')
     .where({ kind: TASK_KIND, state: 'open' })
-    .modify((q) => (ids.size ? q.whereNotIn('id', [...ids]) : q))
-    .update({ state: 'done', outcome: 'cleared', resolvedAt: db.fn.now() })
-    .returning('id');
+    .select('id', 'subjectId', 'summary')) as { id: string; subjectId: string; summary: { kind?: string } }[];
+  const lookedAt = (t: (typeof open)[number]) =>
+    !scope ||
+    scope.rows.has(t.subjectId) ||
+    scope.running.has(t.subjectId) ||
+    // An orphan workflow that no longer runs is over whoever's it was (every running workflow was listed).
+    (t.summary?.kind === 'orphan_workflow' && !scope.running.has(t.subjectId));
+  const stale = open.filter((t) => !ids.has(t.id) && lookedAt(t)).map((t) => t.id);
+  const cleared = stale.length
+    ? await db('tasks')
+        .whereIn('id', stale)
+        .where({ state: 'open' })
+        .update({ state: 'done', outcome: 'cleared', resolvedAt: db.fn.now() })
+        .returning('id')
+    : [];
   return { opened, closed: cleared.length };
 }
 
@@ -729,8 +747,11 @@ export async function runReconcile(
     reconcileEntities.map((e) => [e, { rows: 0, workflows: 0 }]),
   ) as ReconcileResult['scanned'];
   const candidates: Candidate[] = [];
+  // What a pass scoped to some roasters looked at (their rows; running workflows are listed whole): only findings about
+  // those can be cleared by it.
+  const seen = { rows: new Set<string>(), running: new Set<string>() };
   for (const spec of specs) {
-    const r = await scanEntity(deps, spec, input.partnerIds, tick);
+    const r = await scanEntity(deps, spec, input.partnerIds, tick, seen);
     scanned[spec.entity] = { rows: r.rows, workflows: r.workflows };
     candidates.push(...r.candidates);
   }
@@ -762,7 +783,7 @@ export async function runReconcile(
         { kind, entity },
         found.filter(({ m }) => m.kind === kind && m.entity === entity).length,
       );
-  const tasks = await syncTasks(deps, found);
+  const tasks = await syncTasks(deps, found, input.partnerIds ? seen : null);
   const result: ReconcileResult = {
     mismatches: found.slice(0, RECONCILE_RESULT_LIMIT).map(({ m }) => m),
     counts: Object.fromEntries(
