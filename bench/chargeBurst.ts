@@ -33,15 +33,8 @@ import { ensureTemporalCli, startDevServer, waitForTemporal } from '../scripts/t
 import { createActivityDeps } from '../worker/deps';
 import { createBurstKit } from './burst';
 import { subscriptionWorkflowId } from '../domain/contracts/subscription';
-import {
-  reconcileDomain,
-  reconcileWorkflowId,
-  reconcileWorkflowType,
-  type ReconcileResult,
-  type ReconcileWorkflow,
-} from '../domain/contracts/reconcile';
+import { startReconcilePass, type ReconcileResult } from '../domain/contracts/reconcile';
 import { mismatchKinds } from '../domain/reconcile';
-import { taskQueue } from '../domain/taskQueues';
 
 const arg = (name: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -370,11 +363,11 @@ interface Burst {
 
 /** One reconcile pass, report-only, over one roaster's rows (the workflows listed whole), run on the bench's worker. */
 async function reconcilePass(partnerId: string, label: string): Promise<ReconcileResult> {
-  return client.workflow.execute<ReconcileWorkflow>(reconcileWorkflowType, {
-    workflowId: reconcileWorkflowId(`bench-${label}`),
-    taskQueue: taskQueue(config.temporal.taskQueuePrefix, reconcileDomain),
-    args: [{ repair: false, partnerIds: [partnerId] }],
+  const handle = await startReconcilePass(client, config.temporal, `bench-${label}`, {
+    repair: false,
+    partnerIds: [partnerId],
   });
+  return handle.result();
 }
 
 /**

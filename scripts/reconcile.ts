@@ -5,14 +5,8 @@
 // exits 0 whatever it found (1 when Temporal is out of reach or the pass failed). Without a flag it repairs as
 // RECONCILE_REPAIR says (on in development, report-only in production); `--partner` looks at one roaster's rows only.
 import { Client, Connection } from '@temporalio/client';
-import {
-  reconcileDomain,
-  reconcileWorkflowId,
-  reconcileWorkflowType,
-  type ReconcileWorkflow,
-} from '../domain/contracts/reconcile';
+import { startReconcilePass } from '../domain/contracts/reconcile';
 import { mismatchKinds, type ReconcileInput } from '../domain/reconcile';
-import { taskQueue } from '../domain/taskQueues';
 import { dataConverterFor } from '../infra/payloadCodec';
 import { loadConfigOrExit } from '../infra/startup';
 
@@ -32,11 +26,9 @@ try {
     namespace: config.temporal.namespace,
     dataConverter: dataConverterFor(config.payloadKeys),
   });
-  const result = await client.workflow.execute<ReconcileWorkflow>(reconcileWorkflowType, {
-    workflowId: reconcileWorkflowId(`manual-${new Date().toISOString()}`),
-    taskQueue: taskQueue(config.temporal.taskQueuePrefix, reconcileDomain),
-    args: [input],
-  });
+  const result = await (
+    await startReconcilePass(client, config.temporal, `manual-${new Date().toISOString()}`, input)
+  ).result();
   for (const m of result.mismatches) print(m);
   print({
     summary: {

@@ -1,7 +1,7 @@
 // The reconcile workflow's contract (docs/architecture.md#reconciling-postgresql-and-temporal): one pass comparing
 // every workflow-owned row with its workflow, fired by the `reconcile` Schedule (worker/reconcileSchedule.ts) and run
 // on demand by `npm run reconcile`.
-import type { ScheduleOptionsStartWorkflowAction } from '@temporalio/client';
+import type { Client, ScheduleOptionsStartWorkflowAction, WorkflowHandle } from '@temporalio/client';
 import type { ReconcileInput, ReconcileResult } from '../reconcile';
 import { taskQueue, type Domain } from '../taskQueues';
 import type { StartContext } from './start';
@@ -33,4 +33,18 @@ export function reconcileScheduleAction(
     taskQueue: taskQueue(ctx.taskQueuePrefix, reconcileDomain),
     args: [input],
   };
+}
+
+/** Starts one pass by hand (ops, the bench, tests) under `reconcile-<label>`, on the billing workers. */
+export function startReconcilePass(
+  client: Client,
+  ctx: StartContext,
+  label: string,
+  input: ReconcileInput,
+): Promise<WorkflowHandle<ReconcileWorkflow>> {
+  return client.workflow.start<ReconcileWorkflow>(reconcileWorkflowType, {
+    workflowId: reconcileWorkflowId(label),
+    taskQueue: taskQueue(ctx.taskQueuePrefix, reconcileDomain),
+    args: [input],
+  });
 }

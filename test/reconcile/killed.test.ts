@@ -4,14 +4,8 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import {
-  reconcileDomain,
-  reconcileWorkflowId,
-  reconcileWorkflowType,
-  type ReconcileWorkflow,
-} from '../../domain/contracts/reconcile';
+import { startReconcilePass, type ReconcileWorkflow } from '../../domain/contracts/reconcile';
 import { subscriptionHandle, subscriptionWorkflowId } from '../../domain/contracts/subscription';
-import { taskQueue } from '../../domain/taskQueues';
 import { checkoutAs } from '../checkout';
 import {
   eventually,
@@ -92,10 +86,9 @@ describe('reconciler: a worker killed in the middle of a pass', () => {
     let handle: WorkflowHandle<ReconcileWorkflow>;
     try {
       await trx.raw('LOCK TABLE tasks IN EXCLUSIVE MODE');
-      handle = await stack.client.workflow.start<ReconcileWorkflow>(reconcileWorkflowType, {
-        workflowId: reconcileWorkflowId(`killed-${uniq()}`),
-        taskQueue: taskQueue(prefix, reconcileDomain),
-        args: [{ repair: true, partnerIds: [partnerId] }],
+      handle = await startReconcilePass(stack.client, { taskQueuePrefix: prefix }, `killed-${uniq()}`, {
+        repair: true,
+        partnerIds: [partnerId],
       });
       await blockedOn('%tasks%');
       first.child.kill('SIGKILL');

@@ -7,11 +7,7 @@ import { execFile } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { keyUuid } from '../../activities/reconcile';
-import {
-  reconcileDomain,
-  reconcileWorkflowId,
-  reconcileWorkflowType,
-} from '../../domain/contracts/reconcile';
+import { reconcileWorkflowType, startReconcilePass } from '../../domain/contracts/reconcile';
 import {
   cancelSubscriptionUpdate,
   subscriptionHandle,
@@ -22,7 +18,6 @@ import { seoulDate } from '../../domain/calendar';
 import { orderIdFor } from '../../domain/keys';
 import type { Mismatch, ReconcileInput, ReconcileResult } from '../../domain/reconcile';
 import { customerKeyFor } from '../../domain/subscription';
-import { taskQueue } from '../../domain/taskQueues';
 import { createSecretBox } from '../../infra/secretBox';
 import { createTossClient } from '../../payments/client';
 import { checkoutConsents } from '../consents';
@@ -63,11 +58,7 @@ describe('reconciler: PostgreSQL and Temporal never silently disagree', () => {
   /** One pass through the Schedule's workflow on the worker, over this file's roaster only. */
   async function pass(repair: boolean): Promise<ReconcileResult> {
     const input: ReconcileInput = { repair, partnerIds: [partnerId] };
-    return stack.client.workflow.execute(reconcileWorkflowType, {
-      workflowId: reconcileWorkflowId(`test-${uniq()}`),
-      taskQueue: taskQueue(stack.config.temporal.taskQueuePrefix, reconcileDomain),
-      args: [input],
-    });
+    return (await startReconcilePass(stack.client, stack.config.temporal, `test-${uniq()}`, input)).result();
   }
 
   const only = (r: ReconcileResult, id: string) => r.mismatches.filter((m) => m.id === id);
